@@ -1,0 +1,232 @@
+//! Configuration: `gen.toml` into [`Config`]. Every key is optional.
+
+use std::path::Path;
+
+use crate::content::fields::Fields;
+use crate::content::front_matter::{self, Value};
+use crate::content::load::read_source;
+use crate::diagnostics::{Diagnostic, SourceFile};
+
+/// Paper size of `--pdf` output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    /// 210 × 297 mm.
+    A4,
+    /// 8.5 × 11 in.
+    Letter,
+}
+
+/// The site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site title.
+    pub title: String,
+    /// Site description.
+    pub description: String,
+    /// Public address, always ending in `/`, or `None`.
+    pub base_url: Option<String>,
+    /// Language code for `<html lang>`.
+    pub language: String,
+    /// Theme name (folder under `themes/`, or the built-in `default`).
+    pub theme: String,
+    /// Items per list or term page.
+    pub paginate_by: usize,
+    /// Free-form data for templates.
+    pub extra: serde_json::Value,
+    /// Paper of `--pdf` output.
+    pub paper: Paper,
+    /// Slug of the main routine.
+    pub main_routine: Option<(String, Option<SourceSpan>)>,
+    /// Syntax-highlight theme (light).
+    pub highlight_theme: String,
+    /// Syntax-highlight theme under `prefers-color-scheme: dark`.
+    pub highlight_theme_dark: String,
+    /// Whether raw HTML in Markdown is kept.
+    pub raw_html: bool,
+    /// `gen.toml`, when there is one (for locating later errors).
+    pub file: Option<SourceFile>,
+}
+
+/// A span in `gen.toml`.
+pub type SourceSpan = std::ops::Range<usize>;
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            title: "Bedside".to_string(),
+            description: String::new(),
+            base_url: None,
+            language: "en".to_string(),
+            theme: "default".to_string(),
+            paginate_by: 50,
+            extra: serde_json::Value::Object(Default::default()),
+            paper: Paper::A4,
+            main_routine: None,
+            highlight_theme: "InspiredGitHub".to_string(),
+            highlight_theme_dark: "base16-ocean.dark".to_string(),
+            raw_html: false,
+            file: None,
+        }
+    }
+}
+
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "paginate_by",
+    "extra",
+    "handout",
+    "markdown",
+];
+
+impl Config {
+    /// Reads `root/gen.toml`; a missing file gives the defaults.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join("gen.toml");
+        if !path.exists() {
+            return Ok(Config::default());
+        }
+        let file = read_source(root, &path).map_err(|d| vec![d])?;
+        Self::parse(file)
+    }
+
+    /// Parses the text of a `gen.toml`.
+    pub fn parse(file: SourceFile) -> Result<Config, Vec<Diagnostic>> {
+        let text = file.text.clone();
+        let node = front_matter::parse_toml(&file, &text, 0)?;
+        let Value::Table(entries) = node.value else {
+            return Ok(Config::default());
+        };
+        let end = text.len();
+        let mut fields = Fields::new(&file, entries, end..end, "gen.toml");
+        let mut config = Config::default();
+        let mut errors = Vec::new();
+        if let Some(title) = fields.string("title", 0) {
+            config.title = title.value;
+        }
+        if let Some(d) = fields.string("description", 0) {
+            config.description = d.value;
+        }
+        if let Some(url) = fields.string("base_url", 0) {
+            match normalize_base_url(&url.value) {
+                Ok(url) => config.base_url = url,
+                Err(help) => fields.error_at(url.span, format!("`base_url` \"{}\" is not a web address", url.value), help),
+            }
+        }
+        if let Some(language) = fields.string("language", 0) {
+            config.language = language.value;
+        }
+        if let Some(theme) = fields.string("theme", 0) {
+            config.theme = theme.value;
+        }
+        if let Some(n) = fields.integer("paginate_by", 1..=100_000) {
+            config.paginate_by = n.value as usize;
+        }
+        config.extra = fields.extra("extra");
+        if let Some(mut handout) = fields.table("handout", "[handout] of gen.toml") {
+            if let Some(paper) = handout.choice("paper", &["a4", "letter"]) {
+                config.paper = if paper.value == "a4" { Paper::A4 } else { Paper::Letter };
+            }
+            if let Some(routine) = handout.string("routine", 0) {
+                config.main_routine = Some((routine.value, Some(routine.span)));
+            }
+            errors.extend(handout.finish(&["paper", "routine"]));
+        }
+        if let Some(mut markdown) = fields.table("markdown", "[markdown] of gen.toml") {
+            if let Some(theme) = markdown.string("highlight_theme", 0) {
+                config.highlight_theme = theme.value;
+            }
+            if let Some(theme) = markdown.string("highlight_theme_dark", 0) {
+                config.highlight_theme_dark = theme.value;
+            }
+            if let Some(raw) = markdown.bool("raw_html") {
+                config.raw_html = raw;
+            }
+            errors.extend(markdown.finish(&["highlight_theme", "highlight_theme_dark", "raw_html"]));
+        }
+        errors.extend(fields.finish(KEYS));
+        config.file = Some(file);
+        if errors.iter().any(Diagnostic::is_error) {
+            Err(errors)
+        } else {
+            Ok(config)
+        }
+    }
+
+    /// The path part of `base_url` (`/back/`), or `/`: where `404.html` roots its links.
+    pub fn base_path(&self) -> String {
+        match &self.base_url {
+            Some(url) => {
+                let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+                match after_scheme.find('/') {
+                    Some(i) => after_scheme[i..].to_string(),
+                    None => "/".to_string(),
+                }
+            }
+            None => "/".to_string(),
+        }
+    }
+
+    /// The absolute URL of a site path (`routines/morning/`), when `base_url` is set.
+    pub fn absolute_url(&self, path: &str) -> Option<String> {
+        self.base_url.as_ref().map(|base| format!("{base}{}", path.trim_start_matches('/')))
+    }
+}
+
+/// Checks a base URL and makes it end in exactly one `/`.
+pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Ok(None);
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err("write the full address, e.g. `https://example.org/back/`".into());
+    };
+    if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.starts_with('/') || url.contains(char::is_whitespace) {
+        return Err("write the full address, e.g. `https://example.org/back/`".into());
+    }
+    Ok(Some(format!("{}/", url.trim_end_matches('/'))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(SourceFile::new("gen.toml", text))
+    }
+
+    #[test]
+    fn every_key_has_a_default() {
+        let config = parse("").unwrap();
+        assert_eq!(config.theme, "default");
+        assert_eq!(config.paginate_by, 50);
+        assert_eq!(config.language, "en");
+        assert_eq!(config.paper, Paper::A4);
+        assert!(!config.raw_html);
+        assert_eq!(config.base_url, None);
+        assert_eq!(config.base_path(), "/");
+    }
+
+    #[test]
+    fn base_url_keeps_its_sub_path() {
+        let config = parse("base_url = \"https://example.org/back\"").unwrap();
+        assert_eq!(config.base_url.as_deref(), Some("https://example.org/back/"));
+        assert_eq!(config.base_path(), "/back/");
+        assert_eq!(
+            config.absolute_url("/routines/morning/").as_deref(),
+            Some("https://example.org/back/routines/morning/")
+        );
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_nearest() {
+        let errors = parse("titel = \"x\"\n[handout]\npaper = \"a5\"\n").unwrap_err();
+        let text: Vec<String> = errors.iter().map(|e| e.render(false)).collect();
+        assert!(text.iter().any(|t| t.contains("unknown key `titel`") && t.contains("did you mean `title`")), "{text:?}");
+        assert!(text.iter().any(|t| t.contains("`paper` is `a5`")), "{text:?}");
+    }
+}

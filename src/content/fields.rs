@@ -1,0 +1,286 @@
+//! Typed reading of a front-matter table: each getter checks one key's type
+//! and limits and records a diagnostic pointing at the key or value; `finish`
+//! reports unknown keys with the nearest known one.
+
+use std::ops::Range;
+
+use super::front_matter::{Key, Node, Value};
+use crate::diagnostics::{Diagnostic, SourceFile, closest};
+
+/// A value with the span it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Byte range in the file.
+    pub span: Range<usize>,
+}
+
+/// Reads the keys of one table, collecting every problem.
+pub struct Fields<'a> {
+    file: &'a SourceFile,
+    entries: Vec<(Key, Node)>,
+    used: Vec<bool>,
+    /// Where "missing key" errors point (the closing fence).
+    missing_at: Range<usize>,
+    /// What the table is called in messages ("front matter", "[handout]").
+    context: &'static str,
+    /// Problems found so far.
+    pub errors: Vec<Diagnostic>,
+}
+
+impl<'a> Fields<'a> {
+    /// Starts reading `entries`; missing keys are reported at `missing_at`.
+    pub fn new(
+        file: &'a SourceFile,
+        entries: Vec<(Key, Node)>,
+        missing_at: Range<usize>,
+        context: &'static str,
+    ) -> Self {
+        let used = vec![false; entries.len()];
+        Self {
+            file,
+            entries,
+            used,
+            missing_at,
+            context,
+            errors: Vec::new(),
+        }
+    }
+
+    /// The file being read.
+    pub fn file(&self) -> &'a SourceFile {
+        self.file
+    }
+
+    /// Takes the node of `key`, marking it used.
+    pub fn take(&mut self, key: &str) -> Option<Node> {
+        let index = self.entries.iter().position(|(k, _)| k.name == key)?;
+        self.used[index] = true;
+        Some(self.entries[index].1.clone())
+    }
+
+    fn missing(&mut self, key: &str, example: &str) {
+        let diagnostic = self
+            .file
+            .error(self.missing_at.clone(), format!("missing required key `{key}` in {}", self.context))
+            .help(format!("add a line such as `{example}`"));
+        self.errors.push(diagnostic);
+    }
+
+    fn wrong_type(&mut self, key: &str, node: &Node, expected: &str) {
+        let diagnostic = self
+            .file
+            .error(node.span.clone(), format!("`{key}` must be {expected}, found {}", node.value.kind()));
+        self.errors.push(diagnostic);
+    }
+
+    /// Records an error at a span.
+    pub fn error_at(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
+        let diagnostic = self.file.error(span, message).help(help);
+        self.errors.push(diagnostic);
+    }
+
+    /// An optional string of at most `max` characters (0: no limit).
+    pub fn string(&mut self, key: &str, max: usize) -> Option<Spanned<String>> {
+        let node = self.take(key)?;
+        match &node.value {
+            Value::String(s) => {
+                let s = s.clone();
+                self.check_length(key, &s, node.span.clone(), max);
+                Some(Spanned {
+                    value: s,
+                    span: node.span,
+                })
+            }
+            Value::Datetime(s) => Some(Spanned {
+                value: s.clone(),
+                span: node.span,
+            }),
+            _ => {
+                self.wrong_type(key, &node, "text in quotes");
+                None
+            }
+        }
+    }
+
+    /// A required string of at most `max` characters that is not blank.
+    pub fn required_string(&mut self, key: &str, max: usize, example: &str) -> Option<Spanned<String>> {
+        if !self.has(key) {
+            self.missing(key, example);
+            return None;
+        }
+        let value = self.string(key, max)?;
+        if value.value.trim().is_empty() {
+            self.error_at(value.span.clone(), format!("`{key}` is empty"), format!("write it, e.g. `{example}`"));
+            return None;
+        }
+        Some(value)
+    }
+
+    fn check_length(&mut self, key: &str, text: &str, span: Range<usize>, max: usize) {
+        let count = text.chars().count();
+        if max > 0 && count > max {
+            self.error_at(
+                span,
+                format!("`{key}` is {count} characters long; the limit is {max}"),
+                format!("shorten it to at most {max} characters"),
+            );
+        }
+    }
+
+    /// Whether the table has `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k.name == key)
+    }
+
+    /// An optional boolean.
+    pub fn bool(&mut self, key: &str) -> Option<bool> {
+        let node = self.take(key)?;
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(key, &node, "`true` or `false`");
+                None
+            }
+        }
+    }
+
+    /// An optional integer within `range`.
+    pub fn integer(&mut self, key: &str, range: std::ops::RangeInclusive<i64>) -> Option<Spanned<i64>> {
+        let node = self.take(key)?;
+        match node.value {
+            Value::Integer(i) if range.contains(&i) => Some(Spanned {
+                value: i,
+                span: node.span,
+            }),
+            Value::Integer(i) => {
+                self.error_at(
+                    node.span.clone(),
+                    format!("`{key}` is {i}; it must be from {} to {}", range.start(), range.end()),
+                    format!("use a whole number from {} to {}", range.start(), range.end()),
+                );
+                None
+            }
+            _ => {
+                self.wrong_type(key, &node, "a whole number");
+                None
+            }
+        }
+    }
+
+    /// A list of strings: `count` bounds the number of items, `max` the
+    /// characters of each (0: no limit). Missing when `required` is an error.
+    pub fn string_list(
+        &mut self,
+        key: &str,
+        count: std::ops::RangeInclusive<usize>,
+        max: usize,
+        required: Option<&str>,
+    ) -> Option<Spanned<Vec<Spanned<String>>>> {
+        let Some(node) = self.take(key) else {
+            if let Some(example) = required {
+                self.missing(key, example);
+            }
+            return None;
+        };
+        let Value::Array(items) = &node.value else {
+            self.wrong_type(key, &node, "a list of text, like `[\"a\", \"b\"]`");
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match &item.value {
+                Value::String(s) if s.trim().is_empty() => {
+                    self.error_at(item.span.clone(), format!("an entry of `{key}` is empty"), "remove it or write it");
+                }
+                Value::String(s) => {
+                    self.check_length(key, s, item.span.clone(), max);
+                    out.push(Spanned {
+                        value: s.clone(),
+                        span: item.span.clone(),
+                    });
+                }
+                _ => self.wrong_type(key, item, "text in quotes"),
+            }
+        }
+        if !count.contains(&items.len()) {
+            let (lo, hi) = (count.start(), count.end());
+            self.error_at(
+                node.span.clone(),
+                format!("`{key}` has {} entries; it takes {lo} to {hi}", items.len()),
+                format!("give between {lo} and {hi} entries"),
+            );
+        }
+        Some(Spanned {
+            value: out,
+            span: node.span,
+        })
+    }
+
+    /// A free-form table, as JSON for templates (an empty object when absent).
+    pub fn extra(&mut self, key: &str) -> serde_json::Value {
+        match self.take(key) {
+            Some(node @ Node { value: Value::Table(_), .. }) => node.to_json(),
+            Some(node) => {
+                self.wrong_type(key, &node, "a table");
+                serde_json::Value::Object(Default::default())
+            }
+            None => serde_json::Value::Object(Default::default()),
+        }
+    }
+
+    /// A sub-table, read with its own `Fields`.
+    pub fn table(&mut self, key: &str, context: &'static str) -> Option<Fields<'a>> {
+        let node = self.take(key)?;
+        match node.value {
+            Value::Table(entries) => Some(Fields::new(self.file, entries, node.span, context)),
+            _ => {
+                self.wrong_type(key, &node, "a table");
+                None
+            }
+        }
+    }
+
+    /// An enum given as a string, one of `accepted`.
+    pub fn choice(&mut self, key: &str, accepted: &[&'static str]) -> Option<Spanned<&'static str>> {
+        let value = self.string(key, 0)?;
+        let found = accepted.iter().find(|a| **a == value.value.trim());
+        match found {
+            Some(a) => Some(Spanned {
+                value: a,
+                span: value.span,
+            }),
+            None => {
+                let list = accepted.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+                let mut help = format!("accepted: {list}");
+                if let Some(near) = closest(&value.value, accepted) {
+                    help = format!("did you mean `{near}`? {help}");
+                }
+                self.error_at(value.span, format!("`{key}` is `{}`, which is not accepted", value.value), help);
+                None
+            }
+        }
+    }
+
+    /// Reports keys not read by any getter, suggesting the nearest of `known`,
+    /// and returns every problem found.
+    pub fn finish(mut self, known: &[&str]) -> Vec<Diagnostic> {
+        for (index, (key, _)) in self.entries.iter().enumerate() {
+            if self.used[index] {
+                continue;
+            }
+            let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            let help = match closest(&key.name, known) {
+                Some(near) => format!("did you mean `{near}`? Known keys: {list}; free-form data goes under `extra`"),
+                None => format!("known keys: {list}; free-form data goes under `extra`"),
+            };
+            let diagnostic = self
+                .file
+                .error(key.span.clone(), format!("unknown key `{}` in {}", key.name, self.context))
+                .help(help);
+            self.errors.push(diagnostic);
+        }
+        self.errors
+    }
+}

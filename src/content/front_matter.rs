@@ -1,0 +1,472 @@
+//! Front matter: split a content file into its front matter and body, and parse
+//! TOML (`+++`) or YAML (`---`) into one spanned tree, [`Node`], so that every
+//! later check can point at the exact key or value.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+use crate::diagnostics::{Diagnostic, SourceFile};
+
+/// The syntax of a front-matter block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `+++` fences.
+    Toml,
+    /// `---` fences.
+    Yaml,
+}
+
+/// A content file cut at its fences. All ranges are byte offsets into the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// The front-matter syntax, or `None` when the file has no front matter.
+    pub format: Option<Format>,
+    /// The text between the fences.
+    pub front_matter: Range<usize>,
+    /// The closing fence line (where "missing key" errors point).
+    pub closing_fence: Range<usize>,
+    /// The body after the closing fence.
+    pub body: Range<usize>,
+}
+
+/// Cuts `text` into front matter and body.
+///
+/// The opening fence must be the first line and be exactly `+++` or `---`
+/// (trailing spaces allowed). A malformed fence such as `++++` or an unclosed
+/// block is an error pointing at the fence.
+pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
+    let text = &*file.text;
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    let first = text[..first_end].trim_end();
+    let format = match first {
+        "+++" => Format::Toml,
+        "---" => Format::Yaml,
+        _ if first.starts_with("+++") || first.starts_with("---") => {
+            return Err(file
+                .error(0..first.len(), format!("malformed front-matter fence `{first}`"))
+                .help("open the front matter with a line of exactly `+++` (TOML) or `---` (YAML)"));
+        }
+        _ => {
+            return Ok(Split {
+                format: None,
+                front_matter: 0..0,
+                closing_fence: 0..0,
+                body: 0..text.len(),
+            });
+        }
+    };
+    let fence = &first[..3];
+    let mut offset = first_end;
+    while offset < text.len() {
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        let line = text[offset..line_end].trim_end();
+        if line == fence {
+            return Ok(Split {
+                format: Some(format),
+                front_matter: first_end..offset,
+                closing_fence: offset..offset + 3,
+                body: line_end..text.len(),
+            });
+        }
+        if line.len() > 3 && line.chars().all(|c| c == fence.as_bytes()[0] as char) {
+            return Err(file
+                .error(offset..offset + line.len(), format!("malformed front-matter fence `{line}`"))
+                .help(format!("close the front matter with a line of exactly `{fence}`")));
+        }
+        offset = line_end;
+    }
+    Err(file
+        .error(0..3, "front matter is never closed")
+        .help(format!("add a line of exactly `{fence}` after the last key")))
+}
+
+/// A value with the byte range it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where it stands in the file.
+    pub span: Range<usize>,
+}
+
+/// A key of a table with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    /// The key's text.
+    pub name: String,
+    /// Where it stands in the file.
+    pub span: Range<usize>,
+}
+
+/// A front-matter value, the same for TOML and YAML.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A string.
+    String(String),
+    /// An integer.
+    Integer(i64),
+    /// A float.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// A TOML date or date-time, as written.
+    Datetime(String),
+    /// YAML null / empty value.
+    Null,
+    /// A list.
+    Array(Vec<Node>),
+    /// A table, keys in source order.
+    Table(Vec<(Key, Node)>),
+}
+
+impl Value {
+    /// The name of the value's type, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::String(_) => "a string",
+            Value::Integer(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::Bool(_) => "a boolean",
+            Value::Datetime(_) => "a date",
+            Value::Null => "nothing",
+            Value::Array(_) => "a list",
+            Value::Table(_) => "a table",
+        }
+    }
+}
+
+impl Node {
+    /// Converts to JSON for templates (`extra` tables reach templates untouched).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::String(s) | Value::Datetime(s) => J::String(s.clone()),
+            Value::Integer(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::Bool(b) => J::Bool(*b),
+            Value::Null => J::Null,
+            Value::Array(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Table(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.name.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Parses the front matter of `split` into a table. Errors point into the file.
+pub fn parse(file: &SourceFile, split: &Split) -> Result<Vec<(Key, Node)>, Vec<Diagnostic>> {
+    let range = split.front_matter.clone();
+    let source = &file.text[range.clone()];
+    let node = match split.format {
+        None => return Ok(Vec::new()),
+        Some(Format::Toml) => parse_toml(file, source, range.start)?,
+        Some(Format::Yaml) => parse_yaml(file, source, range.start)?,
+    };
+    match node.value {
+        Value::Table(entries) => Ok(entries),
+        Value::Null => Ok(Vec::new()),
+        other => Err(vec![
+            file.error(node.span, format!("front matter must be a table of keys, found {}", other.kind()))
+                .help("write `key = value` lines (TOML) or `key: value` lines (YAML)"),
+        ]),
+    }
+}
+
+/// Parses a whole TOML document (front matter or `gen.toml`) into a table node.
+/// `base` is the byte offset of `source` in the file.
+pub fn parse_toml(file: &SourceFile, source: &str, base: usize) -> Result<Node, Vec<Diagnostic>> {
+    let (table, errors) = toml::de::DeTable::parse_recoverable(source);
+    if !errors.is_empty() {
+        return Err(errors
+            .iter()
+            .map(|e| {
+                let span = e.span().unwrap_or(0..0);
+                let message = e.message().trim().trim_end_matches('.').to_string();
+                file.error(base + span.start..base + span.end, format!("invalid TOML: {message}"))
+                    .help("see https://toml.io for the syntax: `key = \"text\"`, `key = [\"a\", \"b\"]`")
+            })
+            .collect());
+    }
+    let span = table.span();
+    let entries = toml_table(table.get_ref(), base);
+    Ok(Node {
+        value: Value::Table(entries),
+        span: base + span.start..base + span.end,
+    })
+}
+
+fn toml_table(table: &toml::de::DeTable<'_>, base: usize) -> Vec<(Key, Node)> {
+    let mut entries: Vec<(Key, Node)> = table
+        .iter()
+        .map(|(key, value)| {
+            let ks = key.span();
+            (
+                Key {
+                    name: key.get_ref().to_string(),
+                    span: base + ks.start..base + ks.end,
+                },
+                toml_node(value, base),
+            )
+        })
+        .collect();
+    entries.sort_by_key(|(k, _)| k.span.start);
+    entries
+}
+
+fn toml_node(value: &toml::Spanned<toml::de::DeValue<'_>>, base: usize) -> Node {
+    use toml::de::DeValue;
+    let s = value.span();
+    let span = base + s.start..base + s.end;
+    let value = match value.get_ref() {
+        DeValue::String(s) => Value::String(s.to_string()),
+        DeValue::Integer(i) => {
+            let digits = i.as_str().replace('_', "");
+            let digits = digits
+                .trim_start_matches('+')
+                .trim_start_matches("0x")
+                .trim_start_matches("0o")
+                .trim_start_matches("0b");
+            match i64::from_str_radix(digits, i.radix()) {
+                Ok(n) => Value::Integer(n),
+                Err(_) => Value::String(i.as_str().to_string()),
+            }
+        }
+        DeValue::Float(f) => Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(d) => Value::Datetime(d.to_string()),
+        DeValue::Array(items) => Value::Array(items.iter().map(|v| toml_node(v, base)).collect()),
+        DeValue::Table(t) => Value::Table(toml_table(t, base)),
+    };
+    Node { value, span }
+}
+
+/// Parses YAML front matter into a table node (one document, no anchors).
+fn parse_yaml(file: &SourceFile, source: &str, base: usize) -> Result<Node, Vec<Diagnostic>> {
+    // saphyr reports positions in characters; map them to bytes once.
+    let char_to_byte: Vec<usize> = source
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(source.len()))
+        .collect();
+    let to_byte = |chars: usize| base + char_to_byte.get(chars).copied().unwrap_or(source.len());
+    let mut builder = YamlBuilder::default();
+    let mut parser = Parser::new_from_str(source);
+    while let Some(event) = parser.next_event() {
+        match event {
+            Ok((event, span)) => {
+                let range = to_byte(span.start.index())..to_byte(span.end.index());
+                if let Err(message) = builder.push(event, range.clone()) {
+                    return Err(vec![file.error(range, message).help(
+                        "front matter takes plain `key: value` lines, lists and nested tables",
+                    )]);
+                }
+            }
+            Err(e) => {
+                let at = to_byte(e.marker().index());
+                return Err(vec![file
+                    .error(at..at + 1, format!("invalid YAML: {}", e.info()))
+                    .help("write `key: value` lines; quote text that contains `: ` or starts with a symbol")]);
+            }
+        }
+    }
+    Ok(builder.root.unwrap_or(Node {
+        value: Value::Null,
+        span: base..base,
+    }))
+}
+
+#[derive(Default)]
+struct YamlBuilder {
+    /// Open containers: a list, or a table with a pending key.
+    stack: Vec<(Node, Option<Key>)>,
+    root: Option<Node>,
+    documents: usize,
+}
+
+impl YamlBuilder {
+    fn push(&mut self, event: Event<'_>, span: Range<usize>) -> Result<(), String> {
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err("front matter holds more than one YAML document".into());
+                }
+            }
+            Event::Alias(_) => return Err("YAML aliases (`*name`) are not supported in front matter".into()),
+            Event::Scalar(text, style, _, tag) => {
+                let value = yaml_scalar(&text, style, tag.is_some());
+                self.add(Node { value, span })?;
+            }
+            Event::SequenceStart(..) => self.stack.push((
+                Node {
+                    value: Value::Array(Vec::new()),
+                    span,
+                },
+                None,
+            )),
+            Event::MappingStart(..) => self.stack.push((
+                Node {
+                    value: Value::Table(Vec::new()),
+                    span,
+                },
+                None,
+            )),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((node, _)) = self.stack.pop() {
+                    self.add(node)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn add(&mut self, node: Node) -> Result<(), String> {
+        let Some((parent, pending)) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return Ok(());
+        };
+        match &mut parent.value {
+            Value::Array(items) => items.push(node),
+            Value::Table(entries) => match pending.take() {
+                None => match node.value {
+                    Value::String(name) => {
+                        *pending = Some(Key {
+                            name,
+                            span: node.span,
+                        })
+                    }
+                    Value::Null => *pending = Some(Key { name: String::new(), span: node.span }),
+                    Value::Integer(i) => *pending = Some(Key { name: i.to_string(), span: node.span }),
+                    Value::Bool(b) => *pending = Some(Key { name: b.to_string(), span: node.span }),
+                    _ => return Err("a table key must be plain text".into()),
+                },
+                Some(key) => {
+                    if entries.iter().any(|(k, _)| k.name == key.name) {
+                        return Err(format!("key `{}` is given twice", key.name));
+                    }
+                    entries.push((key, node));
+                }
+            },
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+fn yaml_scalar(text: &Cow<'_, str>, style: ScalarStyle, tagged: bool) -> Value {
+    if style != ScalarStyle::Plain || tagged {
+        return Value::String(text.to_string());
+    }
+    match text.as_ref() {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        t => {
+            if let Ok(i) = t.parse::<i64>() {
+                Value::Integer(i)
+            } else if t.parse::<f64>().is_ok() && t.chars().any(|c| c.is_ascii_digit()) {
+                Value::Float(t.parse().unwrap_or(f64::NAN))
+            } else {
+                Value::String(t.to_string())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("t.md", text)
+    }
+
+    #[test]
+    fn splits_toml_front_matter() {
+        let f = file("+++\ntitle = \"A\"\n+++\nBody\n");
+        let s = split(&f).unwrap();
+        assert_eq!(s.format, Some(Format::Toml));
+        assert_eq!(&f.text[s.front_matter.clone()], "title = \"A\"\n");
+        assert_eq!(&f.text[s.body.clone()], "Body\n");
+    }
+
+    #[test]
+    fn splits_crlf_yaml() {
+        let f = file("---\r\ntitle: A\r\n---\r\nBody\r\n");
+        let s = split(&f).unwrap();
+        assert_eq!(s.format, Some(Format::Yaml));
+        assert_eq!(&f.text[s.body.clone()], "Body\r\n");
+        let table = parse(&f, &s).unwrap();
+        assert_eq!(table[0].0.name, "title");
+        assert_eq!(table[0].1.value, Value::String("A".into()));
+    }
+
+    #[test]
+    fn no_front_matter_is_all_body() {
+        let f = file("# Hello\n");
+        let s = split(&f).unwrap();
+        assert_eq!(s.format, None);
+        assert_eq!(s.body, 0..8);
+    }
+
+    #[test]
+    fn four_plus_signs_is_a_malformed_fence() {
+        let err = split(&file("++++\ntitle = 1\n++++\n")).unwrap_err();
+        assert!(err.message.contains("malformed front-matter fence `++++`"));
+        assert_eq!(err.location.unwrap().line, 1);
+    }
+
+    #[test]
+    fn malformed_closing_fence_points_at_it() {
+        let err = split(&file("+++\ntitle = 1\n++++\n")).unwrap_err();
+        assert_eq!(err.location.unwrap().line, 3);
+    }
+
+    #[test]
+    fn unclosed_fence_is_an_error() {
+        let err = split(&file("+++\ntitle = 1\n")).unwrap_err();
+        assert!(err.message.contains("never closed"));
+    }
+
+    #[test]
+    fn toml_errors_point_into_the_file() {
+        let f = file("+++\ntitle = \n+++\n");
+        let s = split(&f).unwrap();
+        let errs = parse(&f, &s).unwrap_err();
+        assert_eq!(errs[0].location.as_ref().unwrap().line, 2);
+    }
+
+    #[test]
+    fn toml_keys_keep_spans_and_order() {
+        let f = file("+++\nb = 1\na = [\"x\"]\n+++\n");
+        let s = split(&f).unwrap();
+        let t = parse(&f, &s).unwrap();
+        assert_eq!(t[0].0.name, "b");
+        assert_eq!(&f.text[t[0].0.span.clone()], "b");
+        assert_eq!(&f.text[t[1].1.span.clone()], "[\"x\"]");
+    }
+
+    #[test]
+    fn yaml_values_have_types_and_spans() {
+        let f = file("---\nreps: 3\nname: é x\nlist:\n  - a\n  - b\n---\n");
+        let s = split(&f).unwrap();
+        let t = parse(&f, &s).unwrap();
+        assert_eq!(t[0].1.value, Value::Integer(3));
+        assert_eq!(&f.text[t[1].1.span.clone()], "é x");
+        assert!(matches!(&t[2].1.value, Value::Array(items) if items.len() == 2));
+    }
+
+    #[test]
+    fn yaml_duplicate_key_is_an_error() {
+        let f = file("---\na: 1\na: 2\n---\n");
+        let s = split(&f).unwrap();
+        let errs = parse(&f, &s).unwrap_err();
+        assert!(errs[0].message.contains("twice"));
+    }
+}

@@ -1,0 +1,469 @@
+//! Discovery and loading: walk `content/`, read every Markdown file in
+//! parallel, and check what spans files (slugs, references, roles).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::fields::Fields;
+use super::front_matter;
+use super::page::{self, Home, Page, Role};
+use super::routine::{self, Routine};
+use super::slug;
+use super::stretch::{self, Stretch};
+use super::{Meta, Spanned};
+use crate::diagnostics::{Diagnostic, SourceFile, closest};
+
+/// The largest content file accepted.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Everything in `content/`, validated and sorted.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// `content/_index.md`, when present.
+    pub home: Option<Home>,
+    /// Stretches by file name (drafts left out unless asked for).
+    pub stretches: Vec<Stretch>,
+    /// Routines by weight, then slug.
+    pub routines: Vec<Routine>,
+    /// Other pages by weight, then slug.
+    pub pages: Vec<Page>,
+    /// Files other than Markdown under `content/`, relative to it.
+    pub assets: BTreeSet<PathBuf>,
+}
+
+/// What one file turned out to be.
+enum Loaded {
+    Home(Home),
+    Stretch(Stretch),
+    Routine(Routine),
+    Page(Page),
+}
+
+/// Where a Markdown file sits decides its kind.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Home,
+    Stretch,
+    Routine,
+    Page,
+}
+
+/// Whether a file or folder name is hidden or an editor's scratch file.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// Lists the files below `dir` (not ignored ones), sorted, checking that
+/// symlinks stay inside `root`. Paths are relative to `dir`.
+pub fn walk(root: &Path, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().map(|p| display(root, p)).unwrap_or_else(|| display(root, dir));
+                let message = if err.loop_ancestor().is_some() {
+                    "symbolic link loop".to_string()
+                } else {
+                    err.io_error().map_or_else(|| err.to_string(), |e| e.to_string())
+                };
+                errors.push(Diagnostic::error(format!("cannot read {}: {message}", path.display())).in_file(path));
+                continue;
+            }
+        };
+        if entry.path_is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(&canonical_root) => {}
+                Ok(target) => {
+                    errors.push(
+                        Diagnostic::error(format!(
+                            "symbolic link {} points outside the site, to {}",
+                            display(root, entry.path()).display(),
+                            target.display()
+                        ))
+                        .in_file(display(root, entry.path()))
+                        .help("copy the file into the site instead of linking to it"),
+                    );
+                    continue;
+                }
+                Err(err) => {
+                    errors.push(
+                        Diagnostic::error(format!("broken symbolic link {}: {err}", display(root, entry.path()).display()))
+                            .in_file(display(root, entry.path())),
+                    );
+                    continue;
+                }
+            }
+        }
+        if entry.file_type().is_file() {
+            if let Ok(relative) = entry.path().strip_prefix(dir) {
+                files.push(relative.to_path_buf());
+            }
+        }
+    }
+    files
+}
+
+/// A path as shown to users: relative to the site root when inside it.
+pub fn display(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Reads a text file for the site: at most 4 MiB, UTF-8, byte-order mark removed.
+pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let shown = display(root, path);
+    let io_error = |err: std::io::Error| Diagnostic::error(format!("cannot read {}: {err}", shown.display())).in_file(&shown);
+    let size = fs::metadata(path).map_err(io_error)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(format!(
+            "{} is {:.1} MiB; content files are at most 4 MiB",
+            shown.display(),
+            size as f64 / (1024.0 * 1024.0)
+        ))
+        .in_file(&shown)
+        .help("split the file, or move large data out of content/"));
+    }
+    let bytes = fs::read(path).map_err(io_error)?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(shown, text)),
+        Err(err) => {
+            let valid = String::from_utf8_lossy(&bytes[..err.valid_up_to()]).into_owned();
+            let at = valid.len();
+            let mut text = valid;
+            text.push('\u{FFFD}');
+            let file = SourceFile::new(shown, text);
+            Err(file
+                .error(at..at + 1, "file is not valid UTF-8 text")
+                .help("save the file as UTF-8 (is it a binary file in content/?)"))
+        }
+    }
+}
+
+/// Loads and validates `root/content`. Returns the content and every
+/// problem found (errors and warnings).
+pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
+    let dir = root.join("content");
+    let mut problems = Vec::new();
+    if !dir.is_dir() {
+        problems.push(
+            Diagnostic::error(format!("no content/ folder in {}", root.display()))
+                .help("run `gen build` in a site folder, or pass `--root DIR`; `gen init` makes a new site"),
+        );
+        return (Content::default(), problems);
+    }
+    let mut content = Content::default();
+    let mut markdown = Vec::new();
+    for relative in walk(root, &dir, &mut problems) {
+        let is_md = relative.extension().is_some_and(|e| e == "md");
+        if !is_md {
+            content.assets.insert(relative);
+            continue;
+        }
+        let parts: Vec<String> = relative.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        let kind = match parts.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            ["_index.md"] => Kind::Home,
+            [_, "_index.md"] => {
+                problems.push(
+                    Diagnostic::warning(format!(
+                        "{} is ignored: only content/_index.md (the home page) is an index",
+                        display(root, &dir.join(&relative)).display()
+                    ))
+                    .in_file(display(root, &dir.join(&relative))),
+                );
+                continue;
+            }
+            ["stretches", _] => Kind::Stretch,
+            ["routines", _] => Kind::Routine,
+            [_] | [_, _] => Kind::Page,
+            _ => {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "{} is too deep: content files go in content/, content/stretches/, content/routines/ or one folder below content/",
+                        display(root, &dir.join(&relative)).display()
+                    ))
+                    .in_file(display(root, &dir.join(&relative))),
+                );
+                continue;
+            }
+        };
+        markdown.push((dir.join(&relative), kind));
+    }
+
+    let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> = markdown
+        .par_iter()
+        .map(|(path, kind)| load_file(root, path, *kind))
+        .collect();
+    for (loaded, diagnostics) in results {
+        problems.extend(diagnostics);
+        match loaded {
+            Some(Loaded::Home(home)) => content.home = Some(home),
+            Some(Loaded::Stretch(s)) => content.stretches.push(s),
+            Some(Loaded::Routine(r)) => content.routines.push(r),
+            Some(Loaded::Page(p)) => content.pages.push(p),
+            None => {}
+        }
+    }
+    check_across_files(&mut content, drafts, &mut problems);
+    (content, problems)
+}
+
+fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let file = match read_source(root, path) {
+        Ok(file) => file,
+        Err(diagnostic) => return (None, vec![diagnostic]),
+    };
+    let split = match front_matter::split(&file) {
+        Ok(split) => split,
+        Err(diagnostic) => return (None, vec![diagnostic]),
+    };
+    let entries = match front_matter::parse(&file, &split) {
+        Ok(entries) => entries,
+        Err(diagnostics) => return (None, diagnostics),
+    };
+    if split.format.is_none() && kind != Kind::Home {
+        let what = match kind {
+            Kind::Stretch => "a stretch",
+            Kind::Routine => "a routine",
+            _ => "a page",
+        };
+        let diagnostic = file
+            .error(0..0, format!("{} has no front matter; {what} needs at least a `title`", file.path.display()))
+            .help("start the file with a `+++` line, `title = \"…\"` and the other keys, then another `+++` line");
+        return (None, vec![diagnostic]);
+    }
+    let missing_at = if split.format.is_some() { split.closing_fence.clone() } else { 0..0 };
+    let mut fields = Fields::new(&file, entries, missing_at, "front matter");
+    let (title_max, keys): (usize, &[&str]) = match kind {
+        Kind::Stretch => (48, stretch::KEYS),
+        Kind::Routine => (60, routine::KEYS),
+        Kind::Page => (0, page::KEYS),
+        Kind::Home => (0, page::HOME_KEYS),
+    };
+    let title = if kind == Kind::Home {
+        fields.string("title", 0)
+    } else {
+        fields.required_string("title", title_max, "title = \"Knee-to-Chest Pull\"")
+    };
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (slug, slug_span) = match (kind, fields.string("slug", 0)) {
+        (Kind::Home, Some(s)) => {
+            fields.error_at(s.span, "the home page has no slug", "remove `slug`");
+            (String::new(), None)
+        }
+        (_, Some(s)) if !slug::is_valid(&s.value) => {
+            let suggestion = slug::slugify(&s.value);
+            fields.error_at(
+                s.span.clone(),
+                format!("slug \"{}\" is not valid", s.value),
+                if suggestion.is_empty() {
+                    "a slug is lower-case letters and digits joined by single dashes, e.g. `knee-to-chest`".to_string()
+                } else {
+                    format!("a slug is lower-case letters and digits joined by single dashes: try `{suggestion}`")
+                },
+            );
+            (suggestion, Some(s.span))
+        }
+        (_, Some(s)) => (s.value, Some(s.span)),
+        (_, None) => (slug::from_stem(&stem), None),
+    };
+    let (draft, aliases) = if kind == Kind::Home {
+        (false, Vec::new())
+    } else {
+        let draft = fields.bool("draft").unwrap_or(false);
+        let aliases = fields
+            .string_list("aliases", 0..=usize::MAX, 0, None)
+            .map(|a| a.value)
+            .unwrap_or_default();
+        (draft, aliases)
+    };
+    let extra = fields.extra("extra");
+    let meta = Meta {
+        file: file.clone(),
+        file_name,
+        slug,
+        slug_span,
+        title: title.map(|t| t.value).unwrap_or_default(),
+        draft,
+        aliases,
+        extra,
+        body: split.body.clone(),
+    };
+    if kind != Kind::Home && meta.slug.is_empty() {
+        let diagnostic = Diagnostic::error(format!("{} gives an empty slug", file.path.display()))
+            .in_file(&file.path)
+            .help("rename the file so its name has letters or digits after the number prefix, or set `slug`");
+        fields.errors.push(diagnostic);
+    }
+    let loaded = match kind {
+        Kind::Home => {
+            let description = fields.string("description", 0).map(|d| d.value);
+            Some(Loaded::Home(Home { meta, description }))
+        }
+        Kind::Stretch => Stretch::from_fields(meta, &mut fields).map(Loaded::Stretch),
+        Kind::Routine => Routine::from_fields(meta, &mut fields).map(Loaded::Routine),
+        Kind::Page => Page::from_fields(meta, &mut fields).map(Loaded::Page),
+    };
+    let errors = fields.finish(keys);
+    if errors.iter().any(Diagnostic::is_error) {
+        (None, errors)
+    } else {
+        (loaded, errors)
+    }
+}
+
+/// Generated top-level paths that page slugs may not take.
+pub const RESERVED: &[&str] = &["stretches", "routines", "positions", "targets", "handout", "404"];
+
+fn check_across_files(content: &mut Content, drafts: bool, problems: &mut Vec<Diagnostic>) {
+    content.stretches.sort_by(|a, b| (&a.meta.file_name, &a.meta.slug).cmp(&(&b.meta.file_name, &b.meta.slug)));
+    let by_weight = |w: Option<i64>, slug: &str| (w.is_none(), w.unwrap_or(0), slug.to_string());
+    content.routines.sort_by_key(|r| by_weight(r.weight, &r.meta.slug));
+    content.pages.sort_by_key(|p| by_weight(p.weight, &p.meta.slug));
+
+    duplicates(content.stretches.iter().map(|s| &s.meta), "stretch", &["page"], problems);
+    duplicates(content.routines.iter().map(|r| &r.meta), "routine", &[], problems);
+    duplicates(content.pages.iter().map(|p| &p.meta), "page", RESERVED, problems);
+
+    // Routines may only list stretches that exist and are published.
+    let stretches: BTreeMap<&str, &Stretch> = content.stretches.iter().map(|s| (s.meta.slug.as_str(), s)).collect();
+    let names: Vec<&str> = stretches.keys().copied().collect();
+    for routine in &content.routines {
+        for slug in &routine.stretches {
+            match stretches.get(slug.value.as_str()) {
+                None => {
+                    let help = match closest(&slug.value, &names) {
+                        Some(near) => format!("did you mean `{near}`? Stretches are named by slug (file name without the number prefix)"),
+                        None => "stretches are named by slug: the file name without its number prefix and `.md`".to_string(),
+                    };
+                    problems.push(
+                        routine
+                            .meta
+                            .file
+                            .error(slug.span.clone(), format!("routine lists `{}`, which is not a stretch", slug.value))
+                            .help(help),
+                    );
+                }
+                Some(s) if s.meta.draft && !drafts && !routine.meta.draft => problems.push(
+                    routine
+                        .meta
+                        .file
+                        .error(slug.span.clone(), format!("routine lists `{}`, which is a draft", slug.value))
+                        .note(format!("{} has `draft = true`", s.meta.path().display()))
+                        .help("publish the stretch (remove `draft = true`) or take it out of the routine"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+
+    // Roles: exactly one red-flags page, at most one preparation page.
+    for role in [Role::RedFlags, Role::Preparation] {
+        let with_role: Vec<&Page> = content
+            .pages
+            .iter()
+            .filter(|p| p.role == Some(role) && (drafts || !p.meta.draft))
+            .collect();
+        if let [first, rest @ ..] = with_role.as_slice() {
+            for other in rest {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "more than one `{}` page: {} and {}",
+                        role.name(),
+                        first.meta.path().display(),
+                        other.meta.path().display()
+                    ))
+                    .in_file(other.meta.path())
+                    .help("a site has one such page; remove `role` from one of them"),
+                );
+            }
+        }
+    }
+
+    if !drafts {
+        content.stretches.retain(|s| !s.meta.draft);
+        content.routines.retain(|r| !r.meta.draft);
+        content.pages.retain(|p| !p.meta.draft);
+    }
+    if !problems.iter().any(Diagnostic::is_error) && !content.pages.iter().any(|p| p.role == Some(Role::RedFlags)) {
+        problems.push(
+            Diagnostic::error("the site has no red-flags page")
+                .help("add a page with `role = \"red-flags\"` and its `handout_points`, e.g. content/when-to-get-help.md"),
+        );
+    }
+}
+
+/// Reports slugs taken twice within one kind, and slugs that collide with
+/// generated paths.
+fn duplicates<'a>(
+    metas: impl Iterator<Item = &'a Meta>,
+    what: &str,
+    reserved: &[&str],
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut seen: BTreeMap<&str, &Meta> = BTreeMap::new();
+    for meta in metas {
+        if meta.slug.is_empty() {
+            continue;
+        }
+        if reserved.contains(&meta.slug.as_str()) {
+            let diagnostic = Diagnostic::error(format!(
+                "{what} slug `{}` of {} collides with a path the site generates",
+                meta.slug,
+                meta.path().display()
+            ));
+            let diagnostic = match &meta.slug_span {
+                Some(span) => diagnostic.at(meta.file.locate(span.clone())),
+                None => diagnostic.in_file(meta.path()),
+            };
+            problems.push(diagnostic.help(format!("reserved: {}; set another `slug`", reserved.join(", "))));
+        }
+        if let Some(first) = seen.get(meta.slug.as_str()) {
+            let diagnostic = Diagnostic::error(format!(
+                "two {what}s have the slug `{}`: {} and {}",
+                meta.slug,
+                first.path().display(),
+                meta.path().display()
+            ));
+            let diagnostic = match &meta.slug_span {
+                Some(span) => diagnostic.at(meta.file.locate(span.clone())),
+                None => diagnostic.in_file(meta.path()),
+            };
+            problems.push(diagnostic.help("rename one file or set a different `slug`"));
+        } else {
+            seen.insert(&meta.slug, meta);
+        }
+    }
+}
+
+/// A helper for aliases and images: a relative path inside the output,
+/// without `..`, empty or absolute parts.
+pub fn clean_relative(path: &str) -> Option<String> {
+    let trimmed = path.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for part in trimmed.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            p if p.contains('\\') || p.contains('\0') => return None,
+            p => parts.push(p),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Spanned helper re-exported for other stages.
+pub type SpannedString = Spanned<String>;

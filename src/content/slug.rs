@@ -1,0 +1,72 @@
+//! Slugs: the URL names of stretches, routines, pages, taxonomy terms and headings.
+
+/// Makes a slug from free text: lower-cased, each run of characters outside
+/// `[a-z0-9]` turned into one `-`, trimmed of `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            if dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            dash = false;
+            slug.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    slug
+}
+
+/// The default slug of a content file: its stem without a leading run of
+/// digits, `-` and `_` (the ordering prefix), then [`slugify`]. A stem that is
+/// all prefix (`01`) keeps its digits.
+pub fn from_stem(stem: &str) -> String {
+    let rest = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+    slugify(rest)
+}
+
+/// Whether an explicit slug matches `^[a-z0-9]+(-[a-z0-9]+)*$`.
+pub fn is_valid(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stem_prefix_is_dropped() {
+        assert_eq!(from_stem("01-knee-to-chest"), "knee-to-chest");
+        assert_eq!(from_stem("12_Pelvic Tilt"), "pelvic-tilt");
+        assert_eq!(from_stem("prone-press-up"), "prone-press-up");
+    }
+
+    #[test]
+    fn runs_of_other_characters_become_one_dash() {
+        assert_eq!(slugify("  Figure-Four (Reclined Pigeon)! "), "figure-four-reclined-pigeon");
+        assert_eq!(slugify("Lower Back"), "lower-back");
+        assert_eq!(slugify("HIPS"), "hips");
+    }
+
+    #[test]
+    fn all_prefix_or_symbols_is_empty() {
+        assert_eq!(from_stem("01"), "");
+        assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn explicit_slug_pattern() {
+        assert!(is_valid("knee-to-chest"));
+        assert!(is_valid("a1"));
+        assert!(!is_valid("Knee"));
+        assert!(!is_valid("-a"));
+        assert!(!is_valid("a--b"));
+        assert!(!is_valid("a/b"));
+        assert!(!is_valid(""));
+    }
+}

@@ -1,0 +1,184 @@
+//! A stretch: one file in `content/stretches/`.
+
+use super::fields::{Fields, Spanned};
+use super::{Hold, Meta};
+
+/// The body position a stretch is done in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Position {
+    /// Lying on the back.
+    Supine,
+    /// Lying on the front.
+    Prone,
+    /// Lying on one side.
+    SideLying,
+    /// Sitting.
+    Seated,
+    /// Kneeling.
+    Kneeling,
+    /// Standing.
+    Standing,
+}
+
+impl Position {
+    /// Every position, in the order they are listed.
+    pub const ALL: [Position; 6] = [
+        Position::Supine,
+        Position::Prone,
+        Position::SideLying,
+        Position::Seated,
+        Position::Kneeling,
+        Position::Standing,
+    ];
+    /// The accepted front-matter names.
+    pub const NAMES: [&'static str; 6] = ["supine", "prone", "side-lying", "seated", "kneeling", "standing"];
+
+    /// The front-matter name, which is also the slug (`side-lying`).
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// Plain-language label (`Lying on your back`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Position::Supine => "Lying on your back",
+            Position::Prone => "Lying on your front",
+            Position::SideLying => "Lying on your side",
+            Position::Seated => "Sitting",
+            Position::Kneeling => "Kneeling",
+            Position::Standing => "Standing",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Position> {
+        Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
+    }
+}
+
+/// Which sides a stretch is done on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sides {
+    /// Once per side: counts twice.
+    Each,
+    /// Both sides at once.
+    Both,
+    /// Not sided.
+    None,
+}
+
+impl Sides {
+    /// The front-matter name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sides::Each => "each",
+            Sides::Both => "both",
+            Sides::None => "none",
+        }
+    }
+
+    /// How many times the hold counts towards the total time.
+    pub fn factor(self) -> u32 {
+        if self == Sides::Each { 2 } else { 1 }
+    }
+}
+
+/// A validated stretch.
+#[derive(Debug, Clone)]
+pub struct Stretch {
+    /// Shared keys and body.
+    pub meta: Meta,
+    /// Body position.
+    pub position: Position,
+    /// Hold time.
+    pub hold: Hold,
+    /// Sides.
+    pub sides: Sides,
+    /// Repetitions, 1–50.
+    pub reps: u32,
+    /// Muscles or regions (taxonomy terms), 1–6.
+    pub targets: Vec<String>,
+    /// Cautions, 1–6; the first is the main caution.
+    pub cautions: Vec<String>,
+    /// Short how-to for the handout.
+    pub cue: String,
+    /// Listing summary.
+    pub summary: Option<String>,
+    /// The `image` value and its span, checked later against the files.
+    pub image: Option<Spanned<String>>,
+}
+
+/// Known keys of a stretch, for "did you mean".
+pub const KEYS: &[&str] = &[
+    "title", "slug", "position", "hold", "sides", "reps", "targets", "cautions", "cue", "summary", "image", "draft",
+    "aliases", "extra",
+];
+
+impl Stretch {
+    /// Reads the stretch-specific keys; `None` when any is invalid (the
+    /// problems are in `fields.errors`).
+    pub fn from_fields(meta: Meta, fields: &mut Fields<'_>) -> Option<Stretch> {
+        let position = fields
+            .choice("position", &Position::NAMES)
+            .and_then(|p| Position::from_name(p.value));
+        if !fields.has("position") {
+            fields.required_string("position", 0, "position = \"supine\"");
+        }
+        let hold = match fields.required_string("hold", 0, "hold = \"20-30 s\"") {
+            Some(text) => match Hold::parse(&text.value) {
+                Some(hold) => Some(hold),
+                None => {
+                    fields.error_at(
+                        text.span,
+                        format!("`hold` is \"{}\", which is not a hold time", text.value),
+                        super::hold::ACCEPTED,
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let sides = match fields.choice("sides", &["each", "both", "none"]) {
+            Some(s) if s.value == "each" => Sides::Each,
+            Some(s) if s.value == "both" => Sides::Both,
+            _ => Sides::None,
+        };
+        let reps = fields.integer("reps", 1..=50).map_or(1, |r| r.value as u32);
+        let targets = fields.string_list("targets", 1..=6, 0, Some("targets = [\"lower back\"]"));
+        let cautions = fields.string_list("cautions", 1..=6, 160, Some("cautions = [\"Stop if you feel sharp pain.\"]"));
+        if let Some(first) = cautions.as_ref().and_then(|c| c.value.first()) {
+            let count = first.value.chars().count();
+            if count > 80 {
+                fields.error_at(
+                    first.span.clone(),
+                    format!("the main caution (the first of `cautions`) is {count} characters long; the limit is 80"),
+                    "it is printed on the one-page handout: shorten it to at most 80 characters, or put a shorter caution first",
+                );
+            }
+        }
+        let cue = fields.required_string("cue", 100, "cue = \"Pull one knee to your chest.\"");
+        let summary = fields.string("summary", 200).map(|s| s.value);
+        let image = fields.string("image", 0);
+        let targets: Vec<String> = targets?.value.into_iter().map(|t| t.value.trim().to_string()).collect();
+        let cautions: Vec<String> = cautions?.value.into_iter().map(|c| c.value).collect();
+        if targets.is_empty() || cautions.is_empty() {
+            return None;
+        }
+        Some(Stretch {
+            meta,
+            position: position?,
+            hold: hold?,
+            sides,
+            reps,
+            targets,
+            cautions,
+            cue: cue?.value,
+            summary,
+            image,
+        })
+    }
+
+    /// The main caution, printed on the handout.
+    pub fn main_caution(&self) -> &str {
+        self.cautions.first().map_or("", String::as_str)
+    }
+}

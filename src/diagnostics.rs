@@ -1,0 +1,297 @@
+//! Diagnostics: the one error format users see.
+//!
+//! Every problem with a site becomes a [`Diagnostic`]: what is wrong, where
+//! (`path:line:column`, the source line and a caret), and what is accepted.
+//! Content problems are collected, not thrown, so that one run reports them all.
+
+use std::fmt::{self, Write as _};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How serious a diagnostic is: errors fail the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The build fails.
+    Error,
+    /// The build goes on; the user should look.
+    Warning,
+}
+
+/// A place in a source file, resolved to line and column (both from 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file, as shown to the user (relative to the site root where possible).
+    pub path: PathBuf,
+    /// Line, counted from 1 in the whole file (front-matter fences included).
+    pub line: usize,
+    /// Column in characters, counted from 1.
+    pub column: usize,
+    /// The text of that line, without its line end.
+    pub source_line: String,
+    /// How many characters the caret underlines (at least 1).
+    pub width: usize,
+}
+
+/// One problem found in a site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Where, when the problem has a place.
+    pub location: Option<Location>,
+    /// A path without a line (I/O problems, whole-file problems).
+    pub path: Option<PathBuf>,
+    /// What is accepted, or how to fix it.
+    pub help: Option<String>,
+    /// Further places or facts (e.g. the other file of a collision).
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// An error with a message and nothing else yet.
+    pub fn error(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            path: None,
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// A warning with a message and nothing else yet.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(message)
+        }
+    }
+
+    /// Places the diagnostic at a resolved location.
+    pub fn at(mut self, location: Location) -> Self {
+        self.path = Some(location.path.clone());
+        self.location = Some(location);
+        self
+    }
+
+    /// Names the file the diagnostic is about, without a line.
+    pub fn in_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Adds what is accepted or how to fix it.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a note.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders the diagnostic the way rustc does, optionally with ANSI colour.
+    pub fn render(&self, color: bool) -> String {
+        let paint = |code: &str, text: &str| {
+            if color {
+                format!("\x1b[{code}m{text}\x1b[0m")
+            } else {
+                text.to_string()
+            }
+        };
+        let (label, code) = match self.severity {
+            Severity::Error => ("error", "1;31"),
+            Severity::Warning => ("warning", "1;33"),
+        };
+        let mut out = String::new();
+        let _ = writeln!(out, "{}: {}", paint(code, label), paint("1", &self.message));
+        match (&self.location, &self.path) {
+            (Some(loc), _) => {
+                let number = loc.line.to_string();
+                let pad = " ".repeat(number.len());
+                let _ = writeln!(
+                    out,
+                    "{pad}{} {}:{}:{}",
+                    paint("1;34", "-->"),
+                    loc.path.display(),
+                    loc.line,
+                    loc.column
+                );
+                let bar = paint("1;34", "|");
+                let _ = writeln!(out, "{pad} {bar}");
+                let _ = writeln!(
+                    out,
+                    "{} {bar} {}",
+                    paint("1;34", &number),
+                    loc.source_line.replace('\t', " ")
+                );
+                let caret = format!(
+                    "{}{}",
+                    " ".repeat(loc.column.saturating_sub(1)),
+                    "^".repeat(loc.width.max(1))
+                );
+                let _ = writeln!(out, "{pad} {bar} {}", paint(code, &caret));
+            }
+            (None, Some(path)) => {
+                let _ = writeln!(out, " {} {}", paint("1;34", "-->"), path.display());
+            }
+            (None, None) => {}
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "  = note: {note}");
+        }
+        if let Some(help) = &self.help {
+            let mut lines = help.lines();
+            if let Some(first) = lines.next() {
+                let _ = writeln!(out, "  = {}: {first}", paint("1", "help"));
+            }
+            for line in lines {
+                let _ = writeln!(out, "          {line}");
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// A source file held in memory, able to turn byte offsets into locations.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path shown to the user.
+    pub path: PathBuf,
+    /// The whole text (byte-order mark removed).
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    /// Wraps a text and the path to show for it.
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        Self {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The location of a byte range (clamped to the text).
+    pub fn locate(&self, span: Range<usize>) -> Location {
+        locate(&self.path, &self.text, span)
+    }
+
+    /// An error at a byte range of this file.
+    pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(message).at(self.locate(span))
+    }
+
+    /// A warning at a byte range of this file.
+    pub fn warning(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(message).at(self.locate(span))
+    }
+}
+
+/// Resolves a byte range of `text` to a [`Location`] in `path`.
+pub fn locate(path: &Path, text: &str, span: Range<usize>) -> Location {
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = text[..line_start].matches('\n').count() + 1;
+    let column = text[line_start..start].chars().count() + 1;
+    let source_line = text[line_start..line_end].trim_end_matches('\r').to_string();
+    let mut end = span.end.clamp(start, line_end);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let width = text[start..end].trim_end_matches('\r').chars().count().max(1);
+    Location {
+        path: path.to_path_buf(),
+        line,
+        column,
+        source_line,
+        width,
+    }
+}
+
+/// Finds the closest of `candidates` to `word`, for "did you mean" hints.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&word, c), *c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(word.chars().count()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance between two strings, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                previous
+            } else {
+                1 + previous.min(row[j]).min(row[j + 1])
+            };
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_lines_and_columns_from_one() {
+        let text = "+++\ntitle = 1\n+++\n";
+        let loc = locate(Path::new("a.md"), text, 12..13);
+        assert_eq!((loc.line, loc.column), (2, 9));
+        assert_eq!(loc.source_line, "title = 1");
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "é = x";
+        let loc = locate(Path::new("a.md"), text, 5..6);
+        assert_eq!(loc.column, 4);
+    }
+
+    #[test]
+    fn suggests_nearest_key() {
+        assert_eq!(closest("titel", &["title", "slug"]), Some("title"));
+        assert_eq!(closest("zzzzzz", &["title", "slug"]), None);
+    }
+
+    #[test]
+    fn renders_caret_under_span() {
+        let file = SourceFile::new("x.md", "+++\nholds = 1\n+++\n");
+        let text = file.error(4..9, "unknown key `holds`").help("did you mean `hold`?").render(false);
+        assert!(text.contains(" --> x.md:2:1"), "{text}");
+        assert!(text.contains("2 | holds = 1"), "{text}");
+        assert!(text.contains("  | ^^^^^"), "{text}");
+        assert!(text.contains("help: did you mean `hold`?"), "{text}");
+    }
+}

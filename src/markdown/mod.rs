@@ -1,0 +1,264 @@
+//! Markdown: the pulldown-cmark pipeline. Headings get ids by the slug rule,
+//! links to content files by source path become relative URLs, fenced code is
+//! highlighted, and raw HTML follows `markdown.raw_html`.
+
+pub mod highlight;
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::content::slug::slugify;
+
+/// A heading of a page body, for tables of contents and anchor checks.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Heading {
+    /// 1–6.
+    pub level: u8,
+    /// The `id` attribute.
+    pub id: String,
+    /// Plain text.
+    pub title: String,
+}
+
+/// A link found in a body, with its span in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The destination as written.
+    pub destination: String,
+    /// Byte range in the file.
+    pub span: Range<usize>,
+    /// An image (`![]()`) rather than a link.
+    pub image: bool,
+}
+
+/// What a body renders to.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// The headings, in order.
+    pub headings: Vec<Heading>,
+    /// Every link and image, as written.
+    pub links: Vec<Link>,
+    /// Byte ranges of raw HTML that was left out.
+    pub dropped_html: Vec<Range<usize>>,
+}
+
+/// How a link destination is rewritten: `Ok(Some(url))` to replace it,
+/// `Ok(None)` to keep it, `Err(message)` when it should resolve and does not.
+pub trait LinkResolver {
+    /// Resolves one destination.
+    fn resolve(&self, destination: &str) -> Result<Option<String>, String>;
+}
+
+/// Renders `body` (which starts at byte `offset` of its file).
+/// Unresolvable links are returned as `(span, message)` errors.
+pub fn render(
+    body: &str,
+    offset: usize,
+    raw_html: bool,
+    resolver: &dyn LinkResolver,
+) -> (Rendered, Vec<(Range<usize>, String)>) {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION;
+    let mut rendered = Rendered::default();
+    let mut errors = Vec::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading: Option<(HeadingLevel, usize)> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut ids: Vec<String> = Vec::new();
+
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let span = offset + range.start..offset + range.end;
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level, events.len()));
+                events.push(Event::Text(CowStr::Borrowed("")));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let Some((_, start)) = heading.take() else { continue };
+                let title = plain_text(&events[start + 1..]);
+                let mut id = slugify(&title);
+                if id.is_empty() {
+                    id = "section".to_string();
+                }
+                let base = id.clone();
+                let mut n = 0;
+                while ids.contains(&id) {
+                    n += 1;
+                    id = format!("{base}-{n}");
+                }
+                ids.push(id.clone());
+                let tag = heading_tag(level);
+                events[start] = Event::Html(CowStr::from(format!("<{tag} id=\"{id}\">")));
+                events.push(Event::Html(CowStr::from(format!("</{tag}>\n"))));
+                rendered.headings.push(Heading {
+                    level: level as u8,
+                    id,
+                    title,
+                });
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((language, String::new()));
+            }
+            Event::Text(text) if code.is_some() => {
+                if let Some((_, buffer)) = code.as_mut() {
+                    buffer.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((language, buffer)) = code.take() {
+                    events.push(Event::Html(CowStr::from(highlight::code_block(&buffer, &language))));
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) if !raw_html => {
+                if rendered.dropped_html.last().is_none_or(|last| last.end < span.start) {
+                    rendered.dropped_html.push(span);
+                }
+            }
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) if !raw_html => {}
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let destination = resolve(&dest_url, &span, resolver, &mut errors);
+                rendered.links.push(Link {
+                    destination: dest_url.to_string(),
+                    span,
+                    image: false,
+                });
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: destination.map_or(dest_url, CowStr::from),
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                rendered.links.push(Link {
+                    destination: dest_url.to_string(),
+                    span,
+                    image: true,
+                });
+                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    rendered.html = html;
+    (rendered, errors)
+}
+
+fn resolve(
+    destination: &str,
+    span: &Range<usize>,
+    resolver: &dyn LinkResolver,
+    errors: &mut Vec<(Range<usize>, String)>,
+) -> Option<String> {
+    match resolver.resolve(destination) {
+        Ok(url) => url,
+        Err(message) => {
+            errors.push((span.clone(), message));
+            None
+        }
+    }
+}
+
+fn heading_tag(level: HeadingLevel) -> &'static str {
+    match level {
+        HeadingLevel::H1 => "h1",
+        HeadingLevel::H2 => "h2",
+        HeadingLevel::H3 => "h3",
+        HeadingLevel::H4 => "h4",
+        HeadingLevel::H5 => "h5",
+        HeadingLevel::H6 => "h6",
+    }
+}
+
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+/// A link destination that points at a content file: `@/path.md` or a
+/// relative `….md` path, with its `#fragment`. Returns (path, fragment, from
+/// content root).
+pub fn content_link(destination: &str) -> Option<(&str, Option<&str>, bool)> {
+    let (path, fragment) = match destination.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (destination, None),
+    };
+    if let Some(rest) = path.strip_prefix("@/") {
+        return Some((rest, fragment, true));
+    }
+    if path.contains("://") || path.starts_with("mailto:") || path.starts_with("tel:") || path.starts_with('/') {
+        return None;
+    }
+    path.ends_with(".md").then_some((path, fragment, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Keep;
+    impl LinkResolver for Keep {
+        fn resolve(&self, d: &str) -> Result<Option<String>, String> {
+            match content_link(d) {
+                Some(("missing.md", _, _)) => Err("no such file".into()),
+                Some(_) => Ok(Some("../x/index.html".into())),
+                None => Ok(None),
+            }
+        }
+    }
+
+    #[test]
+    fn repeated_headings_get_numbered_ids() {
+        let (r, _) = render("## Steps\n\n## Steps\n\n## Steps\n", 0, false, &Keep);
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["steps", "steps-1", "steps-2"]);
+        assert!(r.html.contains("<h2 id=\"steps-1\">Steps</h2>"), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_is_left_out_and_reported() {
+        let (r, _) = render("Hello <b>there</b>\n\n<div>x</div>\n", 10, false, &Keep);
+        assert!(!r.html.contains("<b>"), "{}", r.html);
+        assert!(!r.html.contains("<div>"), "{}", r.html);
+        assert!(!r.dropped_html.is_empty());
+        let (r, _) = render("Hello <b>there</b>\n", 0, true, &Keep);
+        assert!(r.html.contains("<b>there</b>"));
+    }
+
+    #[test]
+    fn content_links_are_rewritten_and_bad_ones_reported() {
+        let (r, errors) = render("[a](other.md) [b](missing.md) [c](https://x.org)\n", 5, false, &Keep);
+        assert!(r.html.contains("href=\"../x/index.html\""), "{}", r.html);
+        assert!(r.html.contains("href=\"https://x.org\""));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].0.start, 5 + 14);
+    }
+
+    #[test]
+    fn recognises_content_links() {
+        assert_eq!(content_link("@/stretches/a.md#steps"), Some(("stretches/a.md", Some("steps"), true)));
+        assert_eq!(content_link("../a.md"), Some(("../a.md", None, false)));
+        assert_eq!(content_link("https://x.org/a.md"), None);
+        assert_eq!(content_link("a.png"), None);
+    }
+}

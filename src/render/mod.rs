@@ -1,0 +1,645 @@
+//! Rendering: every output file of a [`Site`] — pages through the templates,
+//! redirects, sitemap, highlight CSS, static files — rendered in parallel and
+//! handed to a [`Sink`]. The handout is one more view over the same content.
+
+pub mod context;
+pub mod handout;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::content::{Meta, Role};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, LinkResolver, Rendered};
+use crate::site::{self, Site, StaticSource};
+use crate::templates::Templates;
+use context::*;
+
+/// Where rendered files go: the output folder, or nowhere (`gen check`).
+pub trait Sink: Sync {
+    /// Writes a file at a site path.
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+    /// Copies a file to a site path.
+    fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic>;
+}
+
+/// A sink that keeps nothing.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn write(&self, _: &str, _: &[u8]) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+    fn copy(&self, _: &str, _: &Path) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+/// What a render wrote.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    /// HTML pages rendered from templates.
+    pub pages: usize,
+    /// Every file written or copied.
+    pub files: usize,
+}
+
+/// One output to make.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    Stretch(usize),
+    StretchList(usize),
+    Routine(usize),
+    RoutineList,
+    Page(usize),
+    TaxonomyList(Taxonomy),
+    Term(Taxonomy, usize, usize),
+    Handout(usize, bool),
+    NotFound,
+    Aliases,
+    Sitemap,
+    HighlightCss,
+    Statics,
+    Images,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Taxonomy {
+    Positions,
+    Targets,
+}
+
+impl Taxonomy {
+    fn name(self) -> &'static str {
+        match self {
+            Taxonomy::Positions => "positions",
+            Taxonomy::Targets => "targets",
+        }
+    }
+    fn title(self) -> &'static str {
+        match self {
+            Taxonomy::Positions => "Positions",
+            Taxonomy::Targets => "Targets",
+        }
+    }
+}
+
+/// The relative prefix from a site path to the site root (`a/b/index.html` → `../../`).
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+fn pages_of(count: usize, per_page: usize) -> usize {
+    count.div_ceil(per_page).max(1)
+}
+
+/// Site path of page `n` (1-based) of a list at `base` (`stretches`).
+fn list_path(base: &str, n: usize) -> String {
+    if n <= 1 { format!("{base}/index.html") } else { format!("{base}/page/{n}/index.html") }
+}
+
+/// Everything shared by the jobs of one render.
+struct Renderer<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    stretches: Vec<StretchContext<'a>>,
+    site_context: SiteContext<'a>,
+    nav: Vec<LinkContext>,
+    highlight_css: Option<String>,
+}
+
+/// Renders the whole site into `sink`. Returns what was written and every
+/// diagnostic (errors fail the build; warnings, e.g. raw HTML left out, do not).
+pub fn render_site(site: &Site, templates: &Templates, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let highlight_css = match markdown::highlight::stylesheet(&site.config.highlight_theme, &site.config.highlight_theme_dark) {
+        Ok(css) => Some(css),
+        Err(name) => {
+            let names = markdown::highlight::theme_names().join(", ");
+            problems.push(
+                Diagnostic::error(format!("highlight theme `{name}` is not known"))
+                    .in_file("gen.toml")
+                    .help(format!("`markdown.highlight_theme` and `highlight_theme_dark` take one of: {names}")),
+            );
+            None
+        }
+    };
+    let stretches: Vec<StretchContext<'_>> = (0..site.content.stretches.len()).map(|i| context::stretch(site, i)).collect();
+    let link = |meta: &Meta, path: String| LinkContext {
+        title: meta.title.clone(),
+        path,
+    };
+    let red_flags = site.page_role(Role::RedFlags).map(|p| link(&p.meta, site::page_path(&p.meta.slug)));
+    let preparation = site.page_role(Role::Preparation).map(|p| link(&p.meta, site::page_path(&p.meta.slug)));
+    let main = site.main_routine.map(|i| &site.content.routines[i]);
+    let main_routine = main.map(|r| link(&r.meta, site::routine_path(&r.meta.slug)));
+    let handout = main.map(|r| LinkContext {
+        title: format!("Handout: {}", r.meta.title),
+        path: "handout/index.html".to_string(),
+    });
+    let mut nav = vec![LinkContext {
+        title: "Home".to_string(),
+        path: "index.html".to_string(),
+    }];
+    nav.extend(main_routine.clone());
+    nav.push(LinkContext {
+        title: "Stretches".to_string(),
+        path: "stretches/index.html".to_string(),
+    });
+    nav.extend(preparation.clone());
+    nav.extend(red_flags.clone());
+    let renderer = Renderer {
+        site,
+        templates,
+        site_context: SiteContext {
+            title: &site.config.title,
+            description: &site.config.description,
+            language: &site.config.language,
+            base_url: site.config.base_url.as_deref(),
+            extra: &site.config.extra,
+            red_flags,
+            preparation,
+            handout,
+            main_routine,
+            highlight_css: "highlight.css",
+        },
+        stretches,
+        nav,
+        highlight_css,
+    };
+
+    let per_page = site.config.paginate_by.max(1);
+    let mut jobs = vec![Job::Home, Job::RoutineList, Job::NotFound, Job::Aliases, Job::Sitemap, Job::HighlightCss, Job::Statics, Job::Images];
+    jobs.extend((0..site.content.stretches.len()).map(Job::Stretch));
+    jobs.extend((1..=pages_of(site.content.stretches.len(), per_page)).map(Job::StretchList));
+    jobs.extend((0..site.content.routines.len()).map(Job::Routine));
+    jobs.extend((0..site.content.routines.len()).map(|i| Job::Handout(i, false)));
+    if let Some(main) = site.main_routine {
+        jobs.push(Job::Handout(main, true));
+    }
+    jobs.extend((0..site.content.pages.len()).map(Job::Page));
+    for taxonomy in [Taxonomy::Positions, Taxonomy::Targets] {
+        jobs.push(Job::TaxonomyList(taxonomy));
+        let terms = match taxonomy {
+            Taxonomy::Positions => &site.positions,
+            Taxonomy::Targets => &site.target_terms,
+        };
+        for (i, term) in terms.iter().enumerate() {
+            jobs.extend((1..=pages_of(term.stretches.len(), per_page)).map(|n| Job::Term(taxonomy, i, n)));
+        }
+    }
+
+    let results: Vec<(Stats, Vec<Diagnostic>)> = jobs.par_iter().map(|job| renderer.run(*job, sink)).collect();
+    let mut stats = Stats::default();
+    for (s, diagnostics) in results {
+        stats.pages += s.pages;
+        stats.files += s.files;
+        problems.extend(diagnostics);
+    }
+    (stats, problems)
+}
+
+/// Resolves links by source path from one content file.
+struct Links<'a> {
+    site: &'a Site,
+    /// The content-relative folder of the file (`stretches`).
+    folder: PathBuf,
+    /// Prefix from the page to the site root.
+    root: &'a str,
+}
+
+impl LinkResolver for Links<'_> {
+    fn resolve(&self, destination: &str) -> Result<Option<String>, String> {
+        let Some((path, fragment, from_root)) = markdown::content_link(destination) else {
+            return Ok(None);
+        };
+        let joined = if from_root { PathBuf::from(path) } else { self.folder.join(path) };
+        let mut parts: Vec<String> = Vec::new();
+        for part in joined.iter() {
+            match part.to_string_lossy().as_ref() {
+                "." => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        return Err(format!("link `{destination}` leaves content/"));
+                    }
+                }
+                p => parts.push(p.to_string()),
+            }
+        }
+        let key = parts.join("/");
+        match self.site.targets.get(&key) {
+            Some(target) => Ok(Some(match fragment {
+                Some(f) => format!("{}{}#{f}", self.root, target.path),
+                None => format!("{}{}", self.root, target.path),
+            })),
+            None => Err(format!("link `{destination}` does not resolve: there is no published content/{key}")),
+        }
+    }
+}
+
+impl<'a> Renderer<'a> {
+    fn run(&self, job: Job, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        let mut stats = Stats::default();
+        let result = self.job(job, sink, &mut stats, &mut problems);
+        if let Err(diagnostic) = result {
+            problems.push(diagnostic);
+        }
+        (stats, problems)
+    }
+
+    /// A template context with the keys every template gets.
+    fn base(&self, path: &str) -> Context {
+        let mut context = Context::new();
+        context.insert("site", &self.site_context);
+        context.insert("nav", &self.nav);
+        context.insert("root", &root_of(path));
+        context.insert("page_path", path);
+        let canonical = self
+            .site
+            .config
+            .absolute_url(path.strip_suffix("index.html").unwrap_or(path));
+        context.insert("canonical", &canonical);
+        context
+    }
+
+    fn page(&self, template: &str, path: &str, context: &Context, source: &Path, sink: &dyn Sink, stats: &mut Stats) -> Result<(), Diagnostic> {
+        let html = self.templates.render(template, context, &source.display().to_string())?;
+        sink.write(path, html.as_bytes())?;
+        stats.pages += 1;
+        stats.files += 1;
+        Ok(())
+    }
+
+    /// Renders a content file's Markdown body, reporting bad links and left-out HTML.
+    fn body(&self, meta: &Meta, path: &str, problems: &mut Vec<Diagnostic>) -> Rendered {
+        let root = root_of(path);
+        let folder = meta
+            .path()
+            .strip_prefix("content")
+            .ok()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let links = Links {
+            site: self.site,
+            folder,
+            root: &root,
+        };
+        let (rendered, errors) = markdown::render(meta.body_text(), meta.body.start, self.site.config.raw_html, &links);
+        for (span, message) in errors {
+            problems.push(
+                meta.file
+                    .error(span, message)
+                    .help("link to a content file by its path, e.g. `../stretches/01-knee-to-chest.md` or `@/stretches/01-knee-to-chest.md`"),
+            );
+        }
+        for span in &rendered.dropped_html {
+            problems.push(
+                meta.file
+                    .warning(span.clone(), "raw HTML is left out")
+                    .help("write it in Markdown, or set `raw_html = true` under [markdown] in gen.toml"),
+            );
+        }
+        rendered
+    }
+
+    fn page_context(&self, meta: &'a Meta, rendered: Rendered, description: Option<&'a str>) -> PageContext<'a> {
+        PageContext {
+            title: &meta.title,
+            description,
+            content: rendered.html,
+            toc: rendered.headings,
+            extra: &meta.extra,
+            role: None,
+            handout_points: &[],
+        }
+    }
+
+    fn job(&self, job: Job, sink: &dyn Sink, stats: &mut Stats, problems: &mut Vec<Diagnostic>) -> Result<(), Diagnostic> {
+        let site = self.site;
+        let content = &site.content;
+        match job {
+            Job::Home => {
+                let path = "index.html";
+                let mut context = self.base(path);
+                let (page, source) = match &content.home {
+                    Some(home) => {
+                        let rendered = self.body(&home.meta, path, problems);
+                        let mut page = self.page_context(&home.meta, rendered, home.description.as_deref());
+                        if page.title.is_empty() {
+                            page.title = &site.config.title;
+                        }
+                        (page, home.meta.path().clone())
+                    }
+                    None => (
+                        PageContext {
+                            title: &site.config.title,
+                            description: Some(&site.config.description),
+                            content: String::new(),
+                            toc: Vec::new(),
+                            extra: &site.config.extra,
+                            role: None,
+                            handout_points: &[],
+                        },
+                        PathBuf::from("content/_index.md"),
+                    ),
+                };
+                context.insert("page", &page);
+                let routines: Vec<RoutineContext<'_>> =
+                    (0..content.routines.len()).map(|i| context::routine(site, i, &self.stretches)).collect();
+                context.insert("routines", &routines);
+                context.insert("main_routine", &site.main_routine.map(|i| &routines[i]));
+                let pages: Vec<PageSummary<'_>> = content
+                    .pages
+                    .iter()
+                    .map(|p| PageSummary {
+                        title: &p.meta.title,
+                        path: site::page_path(&p.meta.slug),
+                        description: p.description.as_deref(),
+                        role: p.role.map(Role::name),
+                    })
+                    .collect();
+                context.insert("pages", &pages);
+                self.page("index.html", path, &context, &source, sink, stats)
+            }
+            Job::Stretch(i) => {
+                let s = &content.stretches[i];
+                let path = site::stretch_path(&s.meta.slug);
+                let mut context = self.base(&path);
+                let rendered = self.body(&s.meta, &path, problems);
+                context.insert("page", &self.page_context(&s.meta, rendered, s.summary.as_deref()));
+                context.insert("stretch", &self.stretches[i]);
+                let (mut previous, mut next, mut sequence) = (None, None, None);
+                if let Some(r) = site.sequence_of[i] {
+                    let routine = &content.routines[r];
+                    sequence = Some(LinkContext {
+                        title: routine.meta.title.clone(),
+                        path: site::routine_path(&routine.meta.slug),
+                    });
+                    let order: Vec<usize> = routine.stretches.iter().filter_map(|s| site.stretch_by_slug.get(&s.value).copied()).collect();
+                    if let Some(at) = order.iter().position(|&x| x == i) {
+                        let to_link = |x: usize| LinkContext {
+                            title: content.stretches[x].meta.title.clone(),
+                            path: site::stretch_path(&content.stretches[x].meta.slug),
+                        };
+                        previous = at.checked_sub(1).map(|p| to_link(order[p]));
+                        next = order.get(at + 1).map(|&n| to_link(n));
+                    }
+                }
+                context.insert("previous", &previous);
+                context.insert("next", &next);
+                context.insert("sequence", &sequence);
+                let routines: Vec<LinkContext> = site.routines_of[i]
+                    .iter()
+                    .map(|&r| LinkContext {
+                        title: content.routines[r].meta.title.clone(),
+                        path: site::routine_path(&content.routines[r].meta.slug),
+                    })
+                    .collect();
+                context.insert("routines", &routines);
+                self.page("stretch.html", &path, &context, s.meta.path(), sink, stats)
+            }
+            Job::StretchList(n) => {
+                let all: Vec<usize> = (0..content.stretches.len()).collect();
+                self.list("stretches", "stretches.html", &all, n, None, sink, stats)
+            }
+            Job::Routine(i) => {
+                let r = &content.routines[i];
+                let path = site::routine_path(&r.meta.slug);
+                let mut context = self.base(&path);
+                let rendered = self.body(&r.meta, &path, problems);
+                context.insert("page", &self.page_context(&r.meta, rendered, r.summary.as_deref()));
+                context.insert("routine", &context::routine(site, i, &self.stretches));
+                self.page("routine.html", &path, &context, r.meta.path(), sink, stats)
+            }
+            Job::RoutineList => {
+                let path = "routines/index.html";
+                let mut context = self.base(path);
+                let routines: Vec<RoutineContext<'_>> =
+                    (0..content.routines.len()).map(|i| context::routine(site, i, &self.stretches)).collect();
+                context.insert("routines", &routines);
+                self.page("routines.html", path, &context, Path::new("content/routines"), sink, stats)
+            }
+            Job::Page(i) => {
+                let p = &content.pages[i];
+                let path = site::page_path(&p.meta.slug);
+                let mut context = self.base(&path);
+                let rendered = self.body(&p.meta, &path, problems);
+                let mut page = self.page_context(&p.meta, rendered, p.description.as_deref());
+                page.role = p.role.map(Role::name);
+                page.handout_points = &p.handout_points;
+                context.insert("page", &page);
+                self.page("page.html", &path, &context, p.meta.path(), sink, stats)
+            }
+            Job::TaxonomyList(taxonomy) => {
+                let path = format!("{}/index.html", taxonomy.name());
+                let mut context = self.base(&path);
+                context.insert("taxonomy", &self.taxonomy(taxonomy));
+                let terms: Vec<TermContext> = self.terms(taxonomy).iter().map(|t| self.term(taxonomy, t)).collect();
+                context.insert("terms", &terms);
+                self.page("taxonomy_list.html", &path, &context, Path::new("content/stretches"), sink, stats)
+            }
+            Job::Term(taxonomy, i, n) => {
+                let term = &self.terms(taxonomy)[i];
+                let base = format!("{}/{}", taxonomy.name(), term.slug);
+                let extra = (self.taxonomy(taxonomy), self.term(taxonomy, term));
+                self.list(&base, "taxonomy_term.html", &term.stretches, n, Some(extra), sink, stats)
+            }
+            Job::Handout(i, main) => {
+                let r = &content.routines[i];
+                let path = if main { "handout/index.html".to_string() } else { site::handout_path(&r.meta.slug) };
+                let mut context = self.base(&path);
+                context.insert("routine", &context::routine(site, i, &self.stretches));
+                let points = |role| site.page_role(role).map_or(&[][..], |p| &p.handout_points[..]);
+                context.insert("preparation_points", points(Role::Preparation));
+                context.insert("red_flag_points", points(Role::RedFlags));
+                context.insert("red_flags", &self.site_context.red_flags);
+                let url = site.config.absolute_url(&format!("routines/{}/", r.meta.slug));
+                context.insert("qr_svg", &url.as_deref().and_then(handout::qr_svg));
+                context.insert("routine_url", &url);
+                self.page("handout.html", &path, &context, r.meta.path(), sink, stats)
+            }
+            Job::NotFound => {
+                let mut context = self.base("404.html");
+                context.insert("root", &site.config.base_path());
+                context.insert("canonical", &None::<String>);
+                self.page("404.html", "404.html", &context, Path::new("404.html"), sink, stats)
+            }
+            Job::Aliases => {
+                let metas = content
+                    .stretches
+                    .iter()
+                    .map(|s| (&s.meta, site::stretch_path(&s.meta.slug)))
+                    .chain(content.routines.iter().map(|r| (&r.meta, site::routine_path(&r.meta.slug))))
+                    .chain(content.pages.iter().map(|p| (&p.meta, site::page_path(&p.meta.slug))));
+                for (meta, target) in metas {
+                    for alias in &meta.aliases {
+                        let Some(clean) = crate::content::load::clean_relative(&alias.value) else { continue };
+                        let path = site::alias_path(&clean);
+                        let url = format!("{}{target}", root_of(&path));
+                        sink.write(&path, redirect_page(&url, &meta.title).as_bytes())?;
+                        stats.files += 1;
+                    }
+                }
+                Ok(())
+            }
+            Job::Sitemap => {
+                let Some(base) = &site.config.base_url else { return Ok(()) };
+                let mut paths: Vec<String> = vec![String::new(), "stretches/".into(), "routines/".into(), "positions/".into(), "targets/".into()];
+                paths.extend(content.stretches.iter().map(|s| format!("stretches/{}/", s.meta.slug)));
+                paths.extend(content.routines.iter().map(|r| format!("routines/{}/", r.meta.slug)));
+                paths.extend(content.routines.iter().map(|r| format!("routines/{}/handout/", r.meta.slug)));
+                paths.extend(content.pages.iter().map(|p| format!("{}/", p.meta.slug)));
+                paths.extend(site.positions.iter().map(|t| format!("positions/{}/", t.slug)));
+                paths.extend(site.target_terms.iter().map(|t| format!("targets/{}/", t.slug)));
+                paths.sort();
+                let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+                for path in paths {
+                    xml.push_str("  <url><loc>");
+                    xml.push_str(&xml_escape(&format!("{base}{path}")));
+                    xml.push_str("</loc></url>\n");
+                }
+                xml.push_str("</urlset>\n");
+                sink.write("sitemap.xml", xml.as_bytes())?;
+                stats.files += 1;
+                Ok(())
+            }
+            Job::HighlightCss => {
+                if let Some(css) = &self.highlight_css {
+                    sink.write("highlight.css", css.as_bytes())?;
+                    stats.files += 1;
+                }
+                Ok(())
+            }
+            Job::Statics => {
+                for (path, source) in &site.statics {
+                    match source {
+                        StaticSource::Embedded(bytes) => sink.write(path, bytes)?,
+                        StaticSource::File(file) => sink.copy(path, file)?,
+                    }
+                    stats.files += 1;
+                }
+                Ok(())
+            }
+            Job::Images => {
+                for image in site.images.iter().flatten() {
+                    if let Some(from) = &image.copy_from {
+                        sink.copy(&image.path, from)?;
+                        stats.files += 1;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn terms(&self, taxonomy: Taxonomy) -> &'a [site::Term] {
+        match taxonomy {
+            Taxonomy::Positions => &self.site.positions,
+            Taxonomy::Targets => &self.site.target_terms,
+        }
+    }
+
+    fn taxonomy(&self, taxonomy: Taxonomy) -> TaxonomyContext {
+        TaxonomyContext {
+            name: taxonomy.name(),
+            title: taxonomy.title(),
+            path: format!("{}/index.html", taxonomy.name()),
+        }
+    }
+
+    fn term(&self, taxonomy: Taxonomy, term: &site::Term) -> TermContext {
+        TermContext {
+            name: term.name.clone(),
+            label: term.label.clone(),
+            slug: term.slug.clone(),
+            path: format!("{}/{}/index.html", taxonomy.name(), term.slug),
+            count: term.stretches.len(),
+        }
+    }
+
+    /// One page of a paginated list of stretches.
+    #[allow(clippy::too_many_arguments)]
+    fn list(
+        &self,
+        base: &str,
+        template: &str,
+        items: &[usize],
+        n: usize,
+        term: Option<(TaxonomyContext, TermContext)>,
+        sink: &dyn Sink,
+        stats: &mut Stats,
+    ) -> Result<(), Diagnostic> {
+        let per_page = self.site.config.paginate_by.max(1);
+        let total_pages = pages_of(items.len(), per_page);
+        let path = list_path(base, n);
+        let mut context = self.base(&path);
+        let range: Range<usize> = ((n - 1) * per_page).min(items.len())..(n * per_page).min(items.len());
+        let stretches: Vec<&StretchContext<'_>> = items[range].iter().map(|&i| &self.stretches[i]).collect();
+        context.insert("stretches", &stretches);
+        context.insert(
+            "paginator",
+            &PaginatorContext {
+                current: n,
+                total_pages,
+                total_items: items.len(),
+                previous: (n > 1).then(|| list_path(base, n - 1)),
+                next: (n < total_pages).then(|| list_path(base, n + 1)),
+                pages: (1..=total_pages)
+                    .map(|number| PageNumberContext {
+                        number,
+                        path: list_path(base, number),
+                    })
+                    .collect(),
+            },
+        );
+        if let Some((taxonomy, term)) = term {
+            context.insert("taxonomy", &taxonomy);
+            context.insert("term", &term);
+        }
+        self.page(template, &path, &context, Path::new("content/stretches"), sink, stats)
+    }
+}
+
+/// A page as listed on the home page.
+#[derive(Serialize)]
+struct PageSummary<'a> {
+    title: &'a str,
+    path: String,
+    description: Option<&'a str>,
+    role: Option<&'static str>,
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The redirect page written for an alias.
+fn redirect_page(url: &str, title: &str) -> String {
+    let url = xml_escape(url);
+    let title = xml_escape(title);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n<link rel=\"canonical\" href=\"{url}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_and_list_paths() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("stretches/x/index.html"), "../../");
+        assert_eq!(list_path("stretches", 1), "stretches/index.html");
+        assert_eq!(list_path("targets/hips", 3), "targets/hips/page/3/index.html");
+        assert_eq!(pages_of(0, 50), 1);
+        assert_eq!(pages_of(101, 50), 3);
+    }
+}

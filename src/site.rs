@@ -1,0 +1,469 @@
+//! The site: configuration, content, theme and static files loaded and
+//! cross-checked into one model ([`Site`]), which `render` turns into pages.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::content::load::{clean_relative, display, walk};
+use crate::content::{self, Content, Position, Role};
+use crate::diagnostics::Diagnostic;
+use crate::embedded;
+use crate::templates::ThemeSource;
+
+/// Where a static file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    /// Built into the binary.
+    Embedded(&'static [u8]),
+    /// A file on disk.
+    File(PathBuf),
+}
+
+/// A resolved stretch illustration.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// Site path of the image (`stretches/<slug>/x.svg`, `illustrations/supine.svg`).
+    pub path: String,
+    /// A file beside the stretch to copy to `path`.
+    pub copy_from: Option<PathBuf>,
+}
+
+/// A taxonomy term (a position or a target) and its stretches.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// As written (the first spelling met).
+    pub name: String,
+    /// Shown to readers.
+    pub label: String,
+    /// URL name.
+    pub slug: String,
+    /// Indexes into `content.stretches`, in library order.
+    pub stretches: Vec<usize>,
+}
+
+/// What a content file resolves to, for links by source path.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Site path of the page (`stretches/knee-to-chest/index.html`).
+    pub path: String,
+    /// Heading ids are checked by `gen check`; kept here by source.
+    pub source: PathBuf,
+}
+
+/// A loaded, cross-checked site.
+pub struct Site {
+    /// The site folder.
+    pub root: PathBuf,
+    /// `gen.toml`.
+    pub config: Config,
+    /// `content/`.
+    pub content: Content,
+    /// Where the theme comes from.
+    pub theme: ThemeSource,
+    /// Output path → source of every static file (theme, then site).
+    pub statics: BTreeMap<String, StaticSource>,
+    /// Index of the main routine in `content.routines`.
+    pub main_routine: Option<usize>,
+    /// Stretch slug → index.
+    pub stretch_by_slug: HashMap<String, usize>,
+    /// Content-relative source path (`stretches/01-a.md`) → page.
+    pub targets: HashMap<String, Target>,
+    /// Per stretch: its illustration.
+    pub images: Vec<Option<Image>>,
+    /// Per stretch: the routines that hold it, by weight.
+    pub routines_of: Vec<Vec<usize>>,
+    /// Per stretch: the routine whose order previous/next follow.
+    pub sequence_of: Vec<Option<usize>>,
+    /// Position terms, in the order of [`Position::ALL`].
+    pub positions: Vec<Term>,
+    /// Target terms, by slug.
+    pub target_terms: Vec<Term>,
+    /// Index of the red-flags page in `content.pages`.
+    pub red_flags: Option<usize>,
+    /// Index of the preparation page in `content.pages`.
+    pub preparation: Option<usize>,
+}
+
+impl Site {
+    /// Loads everything under `root` and checks it. Returns the site (when it
+    /// has no errors) and every diagnostic, warnings included.
+    pub fn load(root: &Path, drafts: bool, base_url: Option<&str>) -> (Option<Site>, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        let mut config = match Config::load(root) {
+            Ok(config) => config,
+            Err(errors) => {
+                problems.extend(errors);
+                Config::default()
+            }
+        };
+        if let Some(url) = base_url {
+            match crate::config::normalize_base_url(url) {
+                Ok(url) => config.base_url = url,
+                Err(help) => problems.push(Diagnostic::error(format!("--base-url \"{url}\" is not a web address")).help(help)),
+            }
+        }
+        let theme = match theme_source(root, &config.theme) {
+            Ok(theme) => Some(theme),
+            Err(diagnostic) => {
+                problems.push(diagnostic);
+                None
+            }
+        };
+        let (content, content_problems) = content::load(root, drafts);
+        problems.extend(content_problems);
+        let Some(theme) = theme else {
+            return (None, problems);
+        };
+        let statics = static_files(root, &theme, &mut problems);
+        let mut site = Site {
+            root: root.to_path_buf(),
+            config,
+            content,
+            theme,
+            statics,
+            main_routine: None,
+            stretch_by_slug: HashMap::new(),
+            targets: HashMap::new(),
+            images: Vec::new(),
+            routines_of: Vec::new(),
+            sequence_of: Vec::new(),
+            positions: Vec::new(),
+            target_terms: Vec::new(),
+            red_flags: None,
+            preparation: None,
+        };
+        site.connect(&mut problems);
+        if problems.iter().any(Diagnostic::is_error) {
+            (None, problems)
+        } else {
+            (Some(site), problems)
+        }
+    }
+
+    fn connect(&mut self, problems: &mut Vec<Diagnostic>) {
+        let content = &self.content;
+        self.stretch_by_slug = content
+            .stretches
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.meta.slug.clone(), i))
+            .collect();
+        self.red_flags = content.pages.iter().position(|p| p.role == Some(Role::RedFlags));
+        self.preparation = content.pages.iter().position(|p| p.role == Some(Role::Preparation));
+
+        // Links by source path.
+        let mut add = |meta: &content::Meta, path: String| {
+            let source = meta.path().strip_prefix("content").unwrap_or(meta.path()).to_string_lossy().replace('\\', "/");
+            self.targets.insert(
+                source,
+                Target {
+                    path,
+                    source: meta.path().clone(),
+                },
+            );
+        };
+        if let Some(home) = &content.home {
+            add(&home.meta, "index.html".to_string());
+        }
+        for s in &content.stretches {
+            add(&s.meta, stretch_path(&s.meta.slug));
+        }
+        for r in &content.routines {
+            add(&r.meta, routine_path(&r.meta.slug));
+        }
+        for p in &content.pages {
+            add(&p.meta, page_path(&p.meta.slug));
+        }
+
+        // The main routine.
+        self.main_routine = match &self.config.main_routine {
+            Some((slug, span)) => {
+                let found = content.routines.iter().position(|r| &r.meta.slug == slug);
+                if found.is_none() {
+                    let names: Vec<&str> = content.routines.iter().map(|r| r.meta.slug.as_str()).collect();
+                    let mut diagnostic = Diagnostic::error(format!(
+                        "`handout.routine` names `{slug}`, which is not a published routine"
+                    ));
+                    if let (Some(file), Some(span)) = (&self.config.file, span) {
+                        diagnostic = diagnostic.at(file.locate(span.clone()));
+                    }
+                    let help = if names.is_empty() {
+                        "the site has no published routine; add one to content/routines/ or remove `handout.routine`".to_string()
+                    } else {
+                        format!("routines: {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                    };
+                    problems.push(diagnostic.help(help));
+                }
+                found
+            }
+            None => (!content.routines.is_empty()).then_some(0),
+        };
+        if content.routines.is_empty() {
+            problems.push(
+                Diagnostic::warning("the site has no routine, so no handout is written")
+                    .help("add a routine to content/routines/, e.g. with `gen new routine \"Morning\"`"),
+            );
+        }
+
+        // Routines of each stretch, and which one previous/next follow.
+        self.routines_of = vec![Vec::new(); content.stretches.len()];
+        for (r, routine) in content.routines.iter().enumerate() {
+            for slug in &routine.stretches {
+                if let Some(&s) = self.stretch_by_slug.get(&slug.value) {
+                    self.routines_of[s].push(r);
+                }
+            }
+        }
+        self.sequence_of = self
+            .routines_of
+            .iter()
+            .map(|held_by| match self.main_routine {
+                Some(main) if held_by.contains(&main) => Some(main),
+                _ => held_by.first().copied(),
+            })
+            .collect();
+
+        // Illustrations.
+        self.images = content
+            .stretches
+            .iter()
+            .map(|s| {
+                let Some(image) = &s.image else {
+                    let fallback = format!("illustrations/{}.svg", s.position.name());
+                    return self.statics.contains_key(&fallback).then_some(Image {
+                        path: fallback,
+                        copy_from: None,
+                    });
+                };
+                let value = image.value.trim();
+                let lower = value.to_ascii_lowercase();
+                if !(lower.ends_with(".svg") || lower.ends_with(".png")) {
+                    problems.push(
+                        s.meta
+                            .file
+                            .error(image.span.clone(), format!("image \"{value}\" is not an SVG or PNG file"))
+                            .help("use an .svg or .png file beside the stretch or under static/"),
+                    );
+                    return None;
+                }
+                let Some(clean) = clean_relative(value) else {
+                    problems.push(
+                        s.meta
+                            .file
+                            .error(image.span.clone(), format!("image \"{value}\" is not a path inside the site"))
+                            .help("give a file name beside the stretch, or a path under static/ without `..`"),
+                    );
+                    return None;
+                };
+                let beside = PathBuf::from("stretches").join(&clean);
+                if !value.starts_with('/') && content.assets.contains(&beside) {
+                    let name = Path::new(&clean).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    return Some(Image {
+                        path: format!("stretches/{}/{name}", s.meta.slug),
+                        copy_from: Some(self.root.join("content").join(beside)),
+                    });
+                }
+                if self.statics.contains_key(&clean) {
+                    return Some(Image {
+                        path: clean,
+                        copy_from: None,
+                    });
+                }
+                problems.push(
+                    s.meta
+                        .file
+                        .error(image.span.clone(), format!("image \"{value}\" is not found"))
+                        .help(format!(
+                            "put the file beside the stretch (content/stretches/{clean}) or under static/ (static/{clean})"
+                        )),
+                );
+                None
+            })
+            .collect();
+
+        // Taxonomies.
+        for position in Position::ALL {
+            let stretches: Vec<usize> = (0..content.stretches.len())
+                .filter(|&i| content.stretches[i].position == position)
+                .collect();
+            if !stretches.is_empty() {
+                self.positions.push(Term {
+                    name: position.name().to_string(),
+                    label: position.label().to_string(),
+                    slug: position.name().to_string(),
+                    stretches,
+                });
+            }
+        }
+        let mut targets: BTreeMap<String, Term> = BTreeMap::new();
+        for (i, s) in content.stretches.iter().enumerate() {
+            for target in &s.targets {
+                let slug = content::slug::slugify(target);
+                if slug.is_empty() {
+                    problems.push(
+                        Diagnostic::error(format!("target \"{target}\" of {} has no letters or digits", s.meta.path().display()))
+                            .in_file(s.meta.path())
+                            .help("name the muscle or region in words, e.g. \"lower back\""),
+                    );
+                    continue;
+                }
+                let term = targets.entry(slug.clone()).or_insert_with(|| Term {
+                    name: target.clone(),
+                    label: target.clone(),
+                    slug,
+                    stretches: Vec::new(),
+                });
+                if term.stretches.last() != Some(&i) {
+                    term.stretches.push(i);
+                }
+            }
+        }
+        self.target_terms = targets.into_values().collect();
+
+        self.check_paths(problems);
+    }
+
+    /// Aliases and static files must not take a path a page takes.
+    fn check_paths(&self, problems: &mut Vec<Diagnostic>) {
+        let mut taken: BTreeMap<String, String> = BTreeMap::new();
+        for (source, target) in &self.targets {
+            taken.insert(target.path.clone(), format!("content/{source}"));
+        }
+        for name in ["404.html", "sitemap.xml", "highlight.css", "stretches/index.html", "routines/index.html"] {
+            taken.insert(name.to_string(), "generated".to_string());
+        }
+        for taxonomy in ["positions", "targets"] {
+            taken.insert(format!("{taxonomy}/index.html"), "generated".to_string());
+        }
+        if self.main_routine.is_some() {
+            taken.insert("handout/index.html".to_string(), "the main routine's handout".to_string());
+        }
+        for (path, source) in &self.statics {
+            let shown = match source {
+                StaticSource::Embedded(_) => format!("(built-in theme)/static/{path}"),
+                StaticSource::File(file) => display(&self.root, file).display().to_string(),
+            };
+            if let Some(owner) = taken.get(path) {
+                problems.push(
+                    Diagnostic::error(format!("static file {shown} collides with {path} generated from {owner}"))
+                        .in_file(&shown)
+                        .help("rename the static file"),
+                );
+            }
+        }
+        let metas = self
+            .content
+            .stretches
+            .iter()
+            .map(|s| (&s.meta, stretch_path(&s.meta.slug)))
+            .chain(self.content.routines.iter().map(|r| (&r.meta, routine_path(&r.meta.slug))))
+            .chain(self.content.pages.iter().map(|p| (&p.meta, page_path(&p.meta.slug))));
+        let mut aliases: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for (meta, _) in metas {
+            for alias in &meta.aliases {
+                let Some(clean) = clean_relative(&alias.value) else {
+                    problems.push(
+                        meta.file
+                            .error(alias.span.clone(), format!("alias \"{}\" is not a path inside the site", alias.value))
+                            .help("write an old path such as \"/old-name/\", without `..`"),
+                    );
+                    continue;
+                };
+                let path = alias_path(&clean);
+                if let Some(owner) = taken.get(&path) {
+                    problems.push(
+                        meta.file
+                            .error(alias.span.clone(), format!("alias \"{}\" collides with {path} of {owner}", alias.value))
+                            .help("an alias is an old path that no longer holds a page"),
+                    );
+                } else if self.statics.contains_key(&path) {
+                    problems.push(
+                        meta.file
+                            .error(alias.span.clone(), format!("alias \"{}\" collides with the static file {path}", alias.value))
+                            .help("rename the static file or change the alias"),
+                    );
+                } else if let Some(other) = aliases.insert(path.clone(), meta.path().clone()) {
+                    problems.push(
+                        meta.file
+                            .error(alias.span.clone(), format!("alias \"{}\" is also an alias of {}", alias.value, other.display()))
+                            .help("an old path can redirect to one page only"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The pages of the main routine's handout, with their content.
+    pub fn page_role(&self, role: Role) -> Option<&content::Page> {
+        let index = match role {
+            Role::RedFlags => self.red_flags,
+            Role::Preparation => self.preparation,
+        }?;
+        self.content.pages.get(index)
+    }
+}
+
+/// Site path of a stretch page.
+pub fn stretch_path(slug: &str) -> String {
+    format!("stretches/{slug}/index.html")
+}
+
+/// Site path of a routine page.
+pub fn routine_path(slug: &str) -> String {
+    format!("routines/{slug}/index.html")
+}
+
+/// Site path of a routine's handout.
+pub fn handout_path(slug: &str) -> String {
+    format!("routines/{slug}/handout/index.html")
+}
+
+/// Site path of an ordinary page.
+pub fn page_path(slug: &str) -> String {
+    format!("{slug}/index.html")
+}
+
+/// Site path of an alias's redirect page (`old/x` → `old/x/index.html`, `x.html` stays).
+pub fn alias_path(clean: &str) -> String {
+    if clean.ends_with(".html") || clean.ends_with(".htm") {
+        clean.to_string()
+    } else {
+        format!("{clean}/index.html")
+    }
+}
+
+fn theme_source(root: &Path, name: &str) -> Result<ThemeSource, Diagnostic> {
+    let dir = root.join("themes").join(name);
+    if dir.is_dir() {
+        return Ok(ThemeSource::Folder(dir));
+    }
+    if name == "default" {
+        return Ok(ThemeSource::BuiltIn);
+    }
+    Err(Diagnostic::error(format!("theme `{name}` is not found: there is no folder themes/{name}/"))
+        .in_file("gen.toml")
+        .help("set `theme = \"default\"` for the built-in theme, or add the theme's folder under themes/"))
+}
+
+fn static_files(root: &Path, theme: &ThemeSource, problems: &mut Vec<Diagnostic>) -> BTreeMap<String, StaticSource> {
+    let mut statics = BTreeMap::new();
+    for (path, bytes) in embedded::THEME {
+        if let Some(rest) = path.strip_prefix("static/") {
+            statics.insert(rest.to_string(), StaticSource::Embedded(bytes));
+        }
+    }
+    let mut add_dir = |dir: PathBuf, statics: &mut BTreeMap<String, StaticSource>| {
+        if dir.is_dir() {
+            for relative in walk(root, &dir, problems) {
+                let key = relative.to_string_lossy().replace('\\', "/");
+                statics.insert(key, StaticSource::File(dir.join(relative)));
+            }
+        }
+    };
+    if let ThemeSource::Folder(theme_dir) = theme {
+        add_dir(theme_dir.join("static"), &mut statics);
+    }
+    add_dir(root.join("static"), &mut statics);
+    statics
+}

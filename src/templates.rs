@@ -1,0 +1,147 @@
+//! Templates: Tera, loaded once per build from three layers — the built-in
+//! default theme, the site's `themes/<name>/templates/`, and the site's own
+//! `templates/`, each overriding the one before file by file.
+
+use std::collections::BTreeMap;
+use std::error::Error as _;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+
+use crate::content::load::{read_source, walk};
+use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::embedded;
+
+/// Where a theme's files come from.
+#[derive(Debug, Clone)]
+pub enum ThemeSource {
+    /// The theme built into the binary.
+    BuiltIn,
+    /// A folder `themes/<name>/` of the site.
+    Folder(PathBuf),
+}
+
+/// The compiled templates of a site.
+pub struct Templates {
+    tera: Tera,
+    /// Where each template came from, for messages.
+    sources: BTreeMap<String, PathBuf>,
+}
+
+impl Templates {
+    /// Loads and compiles every template layer.
+    pub fn load(root: &Path, theme: &ThemeSource) -> Result<Templates, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let mut layers: BTreeMap<String, SourceFile> = BTreeMap::new();
+        for (path, bytes) in embedded::THEME {
+            if let Some(name) = path.strip_prefix("templates/") {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                layers.insert(name.to_string(), SourceFile::new(format!("(built-in theme)/templates/{name}"), text));
+            }
+        }
+        if let ThemeSource::Folder(dir) = theme {
+            read_layer(root, &dir.join("templates"), &mut layers, &mut errors);
+        }
+        read_layer(root, &root.join("templates"), &mut layers, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        // Parse each template alone first, so that every broken file is reported.
+        for (name, file) in &layers {
+            if let Err(err) = tera::Template::new(name, None, &file.text) {
+                errors.push(template_error(file, &err));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let sources = layers.iter().map(|(n, f)| (n.clone(), f.path.clone())).collect();
+        let all = layers.iter().map(|(name, file)| (name.clone(), file.text.to_string()));
+        if let Err(err) = tera.add_raw_templates(all) {
+            return Err(vec![Diagnostic::error(format!("templates do not fit together: {}", chain(&err)))
+                .help("check `{% extends %}`, `{% include %}` and `{% import %}` names against the files in templates/")]);
+        }
+        Ok(Templates { tera, sources })
+    }
+
+    /// Whether a template exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Renders `template` for the content file `page` (named in errors).
+    pub fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|err| {
+            let source = self.sources.get(template).map_or_else(|| template.to_string(), |p| p.display().to_string());
+            Diagnostic::error(format!("template `{template}` failed while rendering {page}"))
+                .note(chain(&err))
+                .note(format!("template file: {source}"))
+                .help("check the expression named above against the template context in the README")
+        })
+    }
+}
+
+fn read_layer(root: &Path, dir: &Path, layers: &mut BTreeMap<String, SourceFile>, errors: &mut Vec<Diagnostic>) {
+    if !dir.is_dir() {
+        return;
+    }
+    for relative in walk(root, dir, errors) {
+        let path = dir.join(&relative);
+        let name = relative.to_string_lossy().replace('\\', "/");
+        match read_source(root, &path) {
+            Ok(file) => {
+                layers.insert(name, file);
+            }
+            Err(diagnostic) => errors.push(diagnostic),
+        }
+    }
+}
+
+/// The whole chain of a Tera error, one cause after another.
+pub fn chain(err: &tera::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(inner) = source {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    message
+}
+
+/// Turns a Tera parse error into a diagnostic at the line and column it names
+/// (Tera prints `--> line:column`).
+fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
+    let message = chain(err);
+    let position = message.split("--> ").nth(1).and_then(|rest| {
+        let mut numbers = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        let line: usize = numbers.next()?.parse().ok()?;
+        let column: usize = numbers.next()?.parse().ok()?;
+        Some((line, column))
+    });
+    let detail = message
+        .lines()
+        .filter(|l| l.trim_start().starts_with('=') || l.contains("expected"))
+        .map(|l| l.trim().trim_start_matches("= ").to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let text = if detail.is_empty() { message.clone() } else { detail };
+    let diagnostic = Diagnostic::error(format!("template does not parse: {text}"));
+    match position {
+        Some((line, column)) => {
+            let offset = file
+                .text
+                .split_inclusive('\n')
+                .take(line - 1)
+                .map(str::len)
+                .sum::<usize>();
+            let line_text = file.text[offset..].lines().next().unwrap_or("");
+            let byte = line_text.char_indices().nth(column - 1).map_or(line_text.len(), |(i, _)| i);
+            diagnostic.at(file.locate(offset + byte..offset + byte + 1))
+        }
+        None => diagnostic.in_file(&file.path).note(message),
+    }
+    .help("see https://keats.github.io/tera/docs/ for the template syntax")
+}
