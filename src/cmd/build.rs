@@ -94,3 +94,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         elapsed: start.elapsed(),
     })
 }
+
+/// `gen build` from the command line.
+pub fn run(args: crate::cli::BuildArgs, ui: &super::Ui) -> Result<(), Error> {
+    let options = BuildOptions {
+        root: args.root,
+        output_dir: args.output_dir,
+        base_url: args.base_url,
+        drafts: args.drafts,
+        force: args.force,
+    };
+    let built = build(&options)?;
+    ui.report(&built.warnings);
+    ui.summary(&format!(
+        "Built {} pages ({} files) into {} in {} ms{}",
+        built.pages,
+        built.files,
+        built.output.display(),
+        built.elapsed.as_millis(),
+        super::warnings_suffix(&built.warnings)
+    ));
+    Ok(())
+}

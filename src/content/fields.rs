@@ -281,6 +281,9 @@ impl<'a> Fields<'a> {
                 .help(help);
             self.errors.push(diagnostic);
         }
+        // Report in file order.
+        self.errors
+            .sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
         self.errors
     }
 }
