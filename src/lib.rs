@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod embedded;
 pub mod markdown;
 pub mod output;
+pub mod pdf;
 pub mod render;
 pub mod site;
 pub mod templates;

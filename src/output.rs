@@ -25,7 +25,9 @@ pub fn resolve(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
     };
     let mut clean = PathBuf::new();
     for component in absolute.components() {
@@ -41,7 +43,10 @@ pub fn resolve(path: &Path) -> PathBuf {
     let mut existing = clean.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -63,8 +68,11 @@ impl Output {
         let root = resolve(root);
         let target = resolve(target);
         let refuse = |why: String| {
-            Diagnostic::error(format!("refusing to use {} as the output folder: {why}", target.display()))
-                .help("choose another folder with --output-dir, e.g. `public`")
+            Diagnostic::error(format!(
+                "refusing to use {} as the output folder: {why}",
+                target.display()
+            ))
+            .help("choose another folder with --output-dir, e.g. `public`")
         };
         if target == root {
             return Err(refuse("it is the site folder itself".into()));
@@ -78,13 +86,17 @@ impl Output {
             }
         }
         if target.join("content").exists() || target.join("gen.toml").exists() {
-            return Err(refuse("it holds a site (content/ or gen.toml), not a build".into()));
+            return Err(refuse(
+                "it holds a site (content/ or gen.toml), not a build".into(),
+            ));
         }
         if target.exists() && !target.is_dir() {
             return Err(refuse("it is a file".into()));
         }
         if target.is_dir() && !force && !target.join(MARKER).exists() {
-            let non_empty = fs::read_dir(&target).map(|mut d| d.next().is_some()).unwrap_or(true);
+            let non_empty = fs::read_dir(&target)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(true);
             if non_empty {
                 return Err(Diagnostic::error(format!(
                     "{} is not empty and holds no previous Bedside build",
@@ -93,10 +105,17 @@ impl Output {
                 .help("pass --force to replace it, or choose another folder with --output-dir"));
             }
         }
-        let parent = target.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("/"));
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let parent = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("/"));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
         let io_error = |err: io::Error, path: &Path| {
-            Diagnostic::error(format!("cannot create {}: {err}", path.display())).help("check the folder's permissions")
+            Diagnostic::error(format!("cannot create {}: {err}", path.display()))
+                .help("check the folder's permissions")
         };
         fs::create_dir_all(&parent).map_err(|e| io_error(e, &parent))?;
         let staging = parent.join(format!(".{name}.gen-new-{}", std::process::id()));
@@ -111,6 +130,11 @@ impl Output {
         })
     }
 
+    /// Where a site path of the build in progress is on disk.
+    pub fn staged(&self, path: &str) -> PathBuf {
+        self.staging.join(path)
+    }
+
     /// The folder being replaced.
     pub fn target(&self) -> &Path {
         &self.target
@@ -118,13 +142,19 @@ impl Output {
 
     fn full(&self, path: &str) -> Result<PathBuf, Diagnostic> {
         let relative = Path::new(path);
-        if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
-            return Err(Diagnostic::error(format!("refusing to write outside the output folder: {path}")));
+        if relative
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            return Err(Diagnostic::error(format!(
+                "refusing to write outside the output folder: {path}"
+            )));
         }
         let full = self.staging.join(relative);
         if let Some(parent) = full.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
+            fs::create_dir_all(parent).map_err(|e| {
+                Diagnostic::error(format!("cannot create {}: {e}", parent.display()))
+            })?;
         }
         Ok(full)
     }
@@ -133,8 +163,11 @@ impl Output {
     /// (such as `.git`) are carried over, the old tree is removed.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
         let fail = |what: &str, err: io::Error| Diagnostic::error(format!("cannot {what}: {err}"));
-        fs::write(self.staging.join(MARKER), "This folder is a build of Bedside's `gen build`. It is replaced on every build.\n")
-            .map_err(|e| fail("write the build marker", e))?;
+        fs::write(
+            self.staging.join(MARKER),
+            "This folder is a build of Bedside's `gen build`. It is replaced on every build.\n",
+        )
+        .map_err(|e| fail("write the build marker", e))?;
         if self.target.exists() {
             if let Ok(entries) = fs::read_dir(&self.target) {
                 for entry in entries.flatten() {
@@ -151,16 +184,25 @@ impl Output {
                     .map(|n| n.to_string_lossy().replace(".gen-new-", ".gen-old-"))
                     .unwrap_or_else(|| ".gen-old".into()),
             );
-            fs::rename(&self.target, &old).map_err(|e| fail(&format!("move the old {} aside", self.target.display()), e))?;
+            fs::rename(&self.target, &old)
+                .map_err(|e| fail(&format!("move the old {} aside", self.target.display()), e))?;
             if let Err(err) = fs::rename(&self.staging, &self.target) {
                 let _ = fs::rename(&old, &self.target);
-                return Err(fail(&format!("move the new build to {}", self.target.display()), err));
+                return Err(fail(
+                    &format!("move the new build to {}", self.target.display()),
+                    err,
+                ));
             }
             self.committed = true;
-            remove_tree(&old).map_err(|e| fail(&format!("remove the old build {}", old.display()), e))?;
+            remove_tree(&old)
+                .map_err(|e| fail(&format!("remove the old build {}", old.display()), e))?;
         } else {
-            fs::rename(&self.staging, &self.target)
-                .map_err(|e| fail(&format!("move the new build to {}", self.target.display()), e))?;
+            fs::rename(&self.staging, &self.target).map_err(|e| {
+                fail(
+                    &format!("move the new build to {}", self.target.display()),
+                    e,
+                )
+            })?;
             self.committed = true;
         }
         Ok(())
@@ -170,7 +212,9 @@ impl Output {
 /// Removes a tree, its top-level folders in parallel.
 fn remove_tree(path: &Path) -> io::Result<()> {
     use rayon::prelude::*;
-    let entries: Vec<PathBuf> = fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let entries: Vec<PathBuf> = fs::read_dir(path)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.par_iter().for_each(|entry| {
         if entry.is_dir() && !entry.is_symlink() {
             let _ = fs::remove_dir_all(entry);
@@ -190,13 +234,18 @@ impl Drop for Output {
 impl Sink for Output {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let full = self.full(path)?;
-        fs::write(&full, bytes).map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", full.display())))
+        fs::write(&full, bytes)
+            .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", full.display())))
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
         let full = self.full(path)?;
-        fs::copy(from, &full)
-            .map(|_| ())
-            .map_err(|e| Diagnostic::error(format!("cannot copy {} to {}: {e}", from.display(), full.display())))
+        fs::copy(from, &full).map(|_| ()).map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot copy {} to {}: {e}",
+                from.display(),
+                full.display()
+            ))
+        })
     }
 }

@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::Error;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
 use crate::render;
 use crate::site::Site;
 use crate::templates::Templates;
-use crate::Error;
 
 /// What `gen build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -23,6 +23,10 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replace a non-Bedside output folder.
     pub force: bool,
+    /// Print each handout to PDF.
+    pub pdf: bool,
+    /// The browser for `pdf` (else found on `PATH`).
+    pub browser: Option<PathBuf>,
 }
 
 /// What a successful build did.
@@ -41,7 +45,11 @@ pub struct BuildReport {
 }
 
 /// Loads and checks a site, with its templates. Errors carry every problem.
-pub fn load(root: &std::path::Path, drafts: bool, base_url: Option<&str>) -> Result<(Site, Templates, Vec<Diagnostic>), Error> {
+pub fn load(
+    root: &std::path::Path,
+    drafts: bool,
+    base_url: Option<&str>,
+) -> Result<(Site, Templates, Vec<Diagnostic>), Error> {
     let (site, mut diagnostics) = Site::load(root, drafts, base_url);
     let templates = match &site {
         Some(site) => match Templates::load(root, &site.theme) {
@@ -54,7 +62,9 @@ pub fn load(root: &std::path::Path, drafts: bool, base_url: Option<&str>) -> Res
         None => None,
     };
     match (site, templates) {
-        (Some(site), Some(templates)) if !diagnostics.iter().any(Diagnostic::is_error) => Ok((site, templates, diagnostics)),
+        (Some(site), Some(templates)) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            Ok((site, templates, diagnostics))
+        }
         _ => Err(Error::Site(diagnostics)),
     }
 }
@@ -63,7 +73,15 @@ pub fn load(root: &std::path::Path, drafts: bool, base_url: Option<&str>) -> Res
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
     let root = &options.root;
-    let target = options.output_dir.clone().unwrap_or_else(|| root.join("public"));
+    let target = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| root.join("public"));
+    let browser = if options.pdf {
+        Some(crate::pdf::find_browser(options.browser.as_deref())?)
+    } else {
+        None
+    };
     let output = Output::begin(root, &target, options.force);
     let loaded = load(root, options.drafts, options.base_url.as_deref());
     let (output, (site, templates, mut diagnostics)) = match (output, loaded) {
@@ -84,15 +102,54 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Site(diagnostics));
     }
+    let mut files = stats.files;
+    if let Some(browser) = &browser {
+        files += print_handouts(&site, &output, browser)?;
+    }
     let written = output.target().to_path_buf();
     output.commit()?;
     Ok(BuildReport {
         pages: stats.pages,
-        files: stats.files,
+        files,
         output: written,
         warnings: diagnostics,
         elapsed: start.elapsed(),
     })
+}
+
+/// Prints every routine's handout to PDF in the staging folder; the main
+/// routine's also to `handout.pdf`. Returns how many files were written.
+fn print_handouts(site: &Site, output: &Output, browser: &std::path::Path) -> Result<usize, Error> {
+    use rayon::prelude::*;
+    let paper = site.config.paper;
+    let results: Vec<Result<(), Diagnostic>> = site
+        .content
+        .routines
+        .par_iter()
+        .map(|routine| {
+            let slug = &routine.meta.slug;
+            let html = output.staged(&crate::site::handout_path(slug));
+            let pdf = output.staged(&format!("routines/{slug}/handout.pdf"));
+            crate::pdf::print(browser, &html, &pdf, paper)
+        })
+        .collect();
+    let errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+    if !errors.is_empty() {
+        return Err(Error::Site(errors));
+    }
+    let mut written = site.content.routines.len();
+    if let Some(main) = site.main_routine {
+        let slug = &site.content.routines[main].meta.slug;
+        let from = output.staged(&format!("routines/{slug}/handout.pdf"));
+        std::fs::copy(&from, output.staged("handout.pdf")).map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot copy {} to handout.pdf: {e}",
+                from.display()
+            ))
+        })?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 /// `gen build` from the command line.
@@ -103,6 +160,8 @@ pub fn run(args: crate::cli::BuildArgs, ui: &super::Ui) -> Result<(), Error> {
         base_url: args.base_url,
         drafts: args.drafts,
         force: args.force,
+        pdf: args.pdf,
+        browser: args.browser,
     };
     let built = build(&options)?;
     ui.report(&built.warnings);

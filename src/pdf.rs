@@ -1,0 +1,188 @@
+//! Printing handouts to PDF with a locally installed Chromium or Chrome
+//! (`gen build --pdf`). The published handout sets no paper size; for the PDF
+//! a copy of the page with `@page { size: … }` is printed, so `handout.paper`
+//! decides the PDF's paper only.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::config::Paper;
+use crate::diagnostics::Diagnostic;
+
+/// Browser names looked up on `PATH`, in order.
+pub const BROWSERS: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+];
+
+/// How long one print may take before the browser is stopped.
+const TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Finds the browser: the given path, else the first of [`BROWSERS`] on `PATH`.
+pub fn find_browser(given: Option<&Path>) -> Result<PathBuf, Diagnostic> {
+    if let Some(path) = given {
+        let found = if path.components().count() > 1 {
+            Some(path.to_path_buf())
+        } else {
+            which(path.as_os_str())
+        };
+        return match found {
+            Some(p) if p.is_file() => Ok(p),
+            _ => Err(
+                Diagnostic::error(format!("--browser {}: no such program", path.display())).help(
+                    "give the path of a Chromium or Chrome executable, e.g. /usr/bin/chromium",
+                ),
+            ),
+        };
+    }
+    BROWSERS
+        .iter()
+        .find_map(|name| which(name.as_ref()))
+        .ok_or_else(|| {
+            Diagnostic::error("`--pdf` needs Chromium or Chrome, and none was found on PATH")
+                .note(format!("looked for: {}", BROWSERS.join(", ")))
+                .help("install one (Debian/Ubuntu: `sudo apt-get install chromium`; macOS: install Google Chrome) or pass --browser PATH")
+        })
+}
+
+fn which(name: &std::ffi::OsStr) -> Option<PathBuf> {
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Prints the HTML page `html` (a file in the output) to `pdf` at `paper`.
+pub fn print(browser: &Path, html: &Path, pdf: &Path, paper: Paper) -> Result<(), Diagnostic> {
+    let fail =
+        |what: String| Diagnostic::error(format!("cannot print {} to PDF: {what}", html.display()));
+    let text = std::fs::read_to_string(html).map_err(|e| fail(e.to_string()))?;
+    let size = match paper {
+        Paper::A4 => "A4",
+        Paper::Letter => "letter",
+    };
+    let style = format!("<style>@page {{ size: {size} portrait; }}</style>");
+    let printable = match text.find("</head>") {
+        Some(at) => format!("{}{style}{}", &text[..at], &text[at..]),
+        None => format!("{style}{text}"),
+    };
+    let folder = html.parent().unwrap_or(Path::new("."));
+    let copy = folder.join(format!(".gen-print-{}.html", std::process::id()));
+    std::fs::write(&copy, printable).map_err(|e| fail(e.to_string()))?;
+    let profile = std::env::temp_dir().join(format!(
+        "gen-chromium-{}-{}",
+        std::process::id(),
+        pdf_id(pdf)
+    ));
+    let result = run_browser(browser, &copy, pdf, &profile);
+    let _ = std::fs::remove_file(&copy);
+    let _ = std::fs::remove_dir_all(&profile);
+    result.map_err(fail)
+}
+
+fn pdf_id(pdf: &Path) -> String {
+    pdf.to_string_lossy()
+        .bytes()
+        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64))
+        .to_string()
+}
+
+fn is_root() -> bool {
+    // The effective user id is 0: Chromium then needs --no-sandbox.
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(2) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+fn run_browser(browser: &Path, html: &Path, pdf: &Path, profile: &Path) -> Result<(), String> {
+    let html = html.canonicalize().map_err(|e| e.to_string())?;
+    // The browser's messages go to a file: a pipe nobody reads could fill and stall it.
+    let log = profile.with_extension("log");
+    let log_file =
+        std::fs::File::create(&log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+    let result = wait_for(browser, html.as_path(), pdf, profile, &log_file);
+    let messages = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    result.map_err(|e| {
+        let last = messages
+            .lines()
+            .rev()
+            .take(5)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n");
+        if last.is_empty() {
+            e
+        } else {
+            format!("{e}\n{last}")
+        }
+    })
+}
+
+fn wait_for(
+    browser: &Path,
+    html: &Path,
+    pdf: &Path,
+    profile: &Path,
+    log_file: &std::fs::File,
+) -> Result<(), String> {
+    let mut command = Command::new(browser);
+    command
+        .arg("--headless")
+        .arg("--disable-gpu")
+        .arg("--no-first-run")
+        .arg("--no-default-browser-check")
+        .arg("--disable-background-networking")
+        .arg("--disable-component-update")
+        .arg("--disable-sync")
+        .arg("--disable-extensions")
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--no-pdf-header-footer")
+        .arg("--run-all-compositor-stages-before-draw")
+        .arg("--virtual-time-budget=5000")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(
+            log_file
+                .try_clone()
+                .map(Stdio::from)
+                .unwrap_or_else(|_| Stdio::null()),
+        );
+    if is_root() {
+        command.arg("--no-sandbox");
+    }
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", browser.display()))?;
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() && pdf.is_file() => return Ok(()),
+            Ok(Some(status)) => return Err(format!("{} exited with {status}", browser.display())),
+            Ok(None) if start.elapsed() > TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "{} did not finish within {} s",
+                    browser.display(),
+                    TIMEOUT.as_secs()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}
