@@ -29,7 +29,11 @@ fn table(name: &str, base: &Path, paths: &[PathBuf], code: &mut String) {
     for path in paths {
         let relative = path.strip_prefix(base).unwrap_or(path);
         let relative = relative.to_string_lossy().replace('\\', "/");
-        let _ = writeln!(code, "    ({relative:?}, include_bytes!({:?})),", path.display().to_string());
+        let _ = writeln!(
+            code,
+            "    ({relative:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        );
     }
     let _ = writeln!(code, "];");
 }
@@ -47,7 +51,8 @@ fn main() {
     let mut templates = Vec::new();
     for path in &theme_files {
         if let Ok(relative) = path.strip_prefix(theme.join("templates")) {
-            let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            let text = fs::read_to_string(path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
             templates.push((relative.to_string_lossy().replace('\\', "/"), text));
         }
     }
@@ -58,7 +63,9 @@ fn main() {
             let _ = write!(message, "\n{inner}");
             source = inner.source();
         }
-        panic!("a template of the default theme (themes/default/templates) does not parse:\n{message}");
+        panic!(
+            "a template of the default theme (themes/default/templates) does not parse:\n{message}"
+        );
     }
 
     let mut code = String::new();

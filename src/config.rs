@@ -113,7 +113,11 @@ impl Config {
         if let Some(url) = fields.string("base_url", 0) {
             match normalize_base_url(&url.value) {
                 Ok(url) => config.base_url = url,
-                Err(help) => fields.error_at(url.span, format!("`base_url` \"{}\" is not a web address", url.value), help),
+                Err(help) => fields.error_at(
+                    url.span,
+                    format!("`base_url` \"{}\" is not a web address", url.value),
+                    help,
+                ),
             }
         }
         if let Some(language) = fields.string("language", 0) {
@@ -128,7 +132,11 @@ impl Config {
         config.extra = fields.extra("extra");
         if let Some(mut handout) = fields.table("handout", "[handout] of gen.toml") {
             if let Some(paper) = handout.choice("paper", &["a4", "letter"]) {
-                config.paper = if paper.value == "a4" { Paper::A4 } else { Paper::Letter };
+                config.paper = if paper.value == "a4" {
+                    Paper::A4
+                } else {
+                    Paper::Letter
+                };
             }
             if let Some(routine) = handout.string("routine", 0) {
                 config.main_routine = Some((routine.value, Some(routine.span)));
@@ -145,7 +153,11 @@ impl Config {
             if let Some(raw) = markdown.bool("raw_html") {
                 config.raw_html = raw;
             }
-            errors.extend(markdown.finish(&["highlight_theme", "highlight_theme_dark", "raw_html"]));
+            errors.extend(markdown.finish(&[
+                "highlight_theme",
+                "highlight_theme_dark",
+                "raw_html",
+            ]));
         }
         errors.extend(fields.finish(KEYS));
         config.file = Some(file);
@@ -172,7 +184,9 @@ impl Config {
 
     /// The absolute URL of a site path (`routines/morning/`), when `base_url` is set.
     pub fn absolute_url(&self, path: &str) -> Option<String> {
-        self.base_url.as_ref().map(|base| format!("{base}{}", path.trim_start_matches('/')))
+        self.base_url
+            .as_ref()
+            .map(|base| format!("{base}{}", path.trim_start_matches('/')))
     }
 }
 
@@ -185,7 +199,11 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
     let Some((scheme, rest)) = url.split_once("://") else {
         return Err("write the full address, e.g. `https://example.org/back/`".into());
     };
-    if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.starts_with('/') || url.contains(char::is_whitespace) {
+    if !matches!(scheme, "http" | "https")
+        || rest.is_empty()
+        || rest.starts_with('/')
+        || url.contains(char::is_whitespace)
+    {
         return Err("write the full address, e.g. `https://example.org/back/`".into());
     }
     Ok(Some(format!("{}/", url.trim_end_matches('/'))))
@@ -214,7 +232,10 @@ mod tests {
     #[test]
     fn base_url_keeps_its_sub_path() {
         let config = parse("base_url = \"https://example.org/back\"").unwrap();
-        assert_eq!(config.base_url.as_deref(), Some("https://example.org/back/"));
+        assert_eq!(
+            config.base_url.as_deref(),
+            Some("https://example.org/back/")
+        );
         assert_eq!(config.base_path(), "/back/");
         assert_eq!(
             config.absolute_url("/routines/morning/").as_deref(),
@@ -226,7 +247,14 @@ mod tests {
     fn unknown_keys_suggest_the_nearest() {
         let errors = parse("titel = \"x\"\n[handout]\npaper = \"a5\"\n").unwrap_err();
         let text: Vec<String> = errors.iter().map(|e| e.render(false)).collect();
-        assert!(text.iter().any(|t| t.contains("unknown key `titel`") && t.contains("did you mean `title`")), "{text:?}");
-        assert!(text.iter().any(|t| t.contains("`paper` is `a5`")), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|t| t.contains("unknown key `titel`") && t.contains("did you mean `title`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|t| t.contains("`paper` is `a5`")),
+            "{text:?}"
+        );
     }
 }

@@ -214,12 +214,18 @@ pub fn locate(path: &Path, text: &str, span: Range<usize>) -> Location {
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = text[..line_start].matches('\n').count() + 1;
     let column = text[line_start..start].chars().count() + 1;
-    let source_line = text[line_start..line_end].trim_end_matches('\r').to_string();
+    let source_line = text[line_start..line_end]
+        .trim_end_matches('\r')
+        .to_string();
     let mut end = span.end.clamp(start, line_end);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let width = text[start..end].trim_end_matches('\r').chars().count().max(1);
+    let width = text[start..end]
+        .trim_end_matches('\r')
+        .chars()
+        .count()
+        .max(1);
     Location {
         path: path.to_path_buf(),
         line,
@@ -288,7 +294,10 @@ mod tests {
     #[test]
     fn renders_caret_under_span() {
         let file = SourceFile::new("x.md", "+++\nholds = 1\n+++\n");
-        let text = file.error(4..9, "unknown key `holds`").help("did you mean `hold`?").render(false);
+        let text = file
+            .error(4..9, "unknown key `holds`")
+            .help("did you mean `hold`?")
+            .render(false);
         assert!(text.contains(" --> x.md:2:1"), "{text}");
         assert!(text.contains("2 | holds = 1"), "{text}");
         assert!(text.contains("  | ^^^^^"), "{text}");

@@ -88,7 +88,11 @@ pub struct Site {
 impl Site {
     /// Loads everything under `root` and checks it. Returns the site (when it
     /// has no errors) and every diagnostic, warnings included.
-    pub fn load(root: &Path, drafts: bool, base_url: Option<&str>) -> (Option<Site>, Vec<Diagnostic>) {
+    pub fn load(
+        root: &Path,
+        drafts: bool,
+        base_url: Option<&str>,
+    ) -> (Option<Site>, Vec<Diagnostic>) {
         let mut problems = Vec::new();
         let mut config = match Config::load(root) {
             Ok(config) => config,
@@ -100,7 +104,10 @@ impl Site {
         if let Some(url) = base_url {
             match crate::config::normalize_base_url(url) {
                 Ok(url) => config.base_url = url,
-                Err(help) => problems.push(Diagnostic::error(format!("--base-url \"{url}\" is not a web address")).help(help)),
+                Err(help) => problems.push(
+                    Diagnostic::error(format!("--base-url \"{url}\" is not a web address"))
+                        .help(help),
+                ),
             }
         }
         let theme = match theme_source(root, &config.theme) {
@@ -149,12 +156,23 @@ impl Site {
             .enumerate()
             .map(|(i, s)| (s.meta.slug.clone(), i))
             .collect();
-        self.red_flags = content.pages.iter().position(|p| p.role == Some(Role::RedFlags));
-        self.preparation = content.pages.iter().position(|p| p.role == Some(Role::Preparation));
+        self.red_flags = content
+            .pages
+            .iter()
+            .position(|p| p.role == Some(Role::RedFlags));
+        self.preparation = content
+            .pages
+            .iter()
+            .position(|p| p.role == Some(Role::Preparation));
 
         // Links by source path.
         let mut add = |meta: &content::Meta, path: String| {
-            let source = meta.path().strip_prefix("content").unwrap_or(meta.path()).to_string_lossy().replace('\\', "/");
+            let source = meta
+                .path()
+                .strip_prefix("content")
+                .unwrap_or(meta.path())
+                .to_string_lossy()
+                .replace('\\', "/");
             self.targets.insert(
                 source,
                 Target {
@@ -181,7 +199,11 @@ impl Site {
             Some((slug, span)) => {
                 let found = content.routines.iter().position(|r| &r.meta.slug == slug);
                 if found.is_none() {
-                    let names: Vec<&str> = content.routines.iter().map(|r| r.meta.slug.as_str()).collect();
+                    let names: Vec<&str> = content
+                        .routines
+                        .iter()
+                        .map(|r| r.meta.slug.as_str())
+                        .collect();
                     let mut diagnostic = Diagnostic::error(format!(
                         "`handout.routine` names `{slug}`, which is not a published routine"
                     ));
@@ -191,7 +213,14 @@ impl Site {
                     let help = if names.is_empty() {
                         "the site has no published routine; add one to content/routines/ or remove `handout.routine`".to_string()
                     } else {
-                        format!("routines: {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                        format!(
+                            "routines: {}",
+                            names
+                                .iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
                     };
                     problems.push(diagnostic.help(help));
                 }
@@ -201,8 +230,9 @@ impl Site {
         };
         if content.routines.is_empty() {
             problems.push(
-                Diagnostic::warning("the site has no routine, so no handout is written")
-                    .help("add a routine to content/routines/, e.g. with `gen new routine \"Morning\"`"),
+                Diagnostic::warning("the site has no routine, so no handout is written").help(
+                    "add a routine to content/routines/, e.g. with `gen new routine \"Morning\"`",
+                ),
             );
         }
 
@@ -302,9 +332,12 @@ impl Site {
                 let slug = content::slug::slugify(target);
                 if slug.is_empty() {
                     problems.push(
-                        Diagnostic::error(format!("target \"{target}\" of {} has no letters or digits", s.meta.path().display()))
-                            .in_file(s.meta.path())
-                            .help("name the muscle or region in words, e.g. \"lower back\""),
+                        Diagnostic::error(format!(
+                            "target \"{target}\" of {} has no letters or digits",
+                            s.meta.path().display()
+                        ))
+                        .in_file(s.meta.path())
+                        .help("name the muscle or region in words, e.g. \"lower back\""),
                     );
                     continue;
                 }
@@ -330,14 +363,23 @@ impl Site {
         for (source, target) in &self.targets {
             taken.insert(target.path.clone(), format!("content/{source}"));
         }
-        for name in ["404.html", "sitemap.xml", "highlight.css", "stretches/index.html", "routines/index.html"] {
+        for name in [
+            "404.html",
+            "sitemap.xml",
+            "highlight.css",
+            "stretches/index.html",
+            "routines/index.html",
+        ] {
             taken.insert(name.to_string(), "generated".to_string());
         }
         for taxonomy in ["positions", "targets"] {
             taken.insert(format!("{taxonomy}/index.html"), "generated".to_string());
         }
         if self.main_routine.is_some() {
-            taken.insert("handout/index.html".to_string(), "the main routine's handout".to_string());
+            taken.insert(
+                "handout/index.html".to_string(),
+                "the main routine's handout".to_string(),
+            );
         }
         for (path, source) in &self.statics {
             let shown = match source {
@@ -346,9 +388,11 @@ impl Site {
             };
             if let Some(owner) = taken.get(path) {
                 problems.push(
-                    Diagnostic::error(format!("static file {shown} collides with {path} generated from {owner}"))
-                        .in_file(&shown)
-                        .help("rename the static file"),
+                    Diagnostic::error(format!(
+                        "static file {shown} collides with {path} generated from {owner}"
+                    ))
+                    .in_file(&shown)
+                    .help("rename the static file"),
                 );
             }
         }
@@ -357,15 +401,28 @@ impl Site {
             .stretches
             .iter()
             .map(|s| (&s.meta, stretch_path(&s.meta.slug)))
-            .chain(self.content.routines.iter().map(|r| (&r.meta, routine_path(&r.meta.slug))))
-            .chain(self.content.pages.iter().map(|p| (&p.meta, page_path(&p.meta.slug))));
+            .chain(
+                self.content
+                    .routines
+                    .iter()
+                    .map(|r| (&r.meta, routine_path(&r.meta.slug))),
+            )
+            .chain(
+                self.content
+                    .pages
+                    .iter()
+                    .map(|p| (&p.meta, page_path(&p.meta.slug))),
+            );
         let mut aliases: BTreeMap<String, PathBuf> = BTreeMap::new();
         for (meta, _) in metas {
             for alias in &meta.aliases {
                 let Some(clean) = clean_relative(&alias.value) else {
                     problems.push(
                         meta.file
-                            .error(alias.span.clone(), format!("alias \"{}\" is not a path inside the site", alias.value))
+                            .error(
+                                alias.span.clone(),
+                                format!("alias \"{}\" is not a path inside the site", alias.value),
+                            )
                             .help("write an old path such as \"/old-name/\", without `..`"),
                     );
                     continue;
@@ -374,19 +431,38 @@ impl Site {
                 if let Some(owner) = taken.get(&path) {
                     problems.push(
                         meta.file
-                            .error(alias.span.clone(), format!("alias \"{}\" collides with {path} of {owner}", alias.value))
+                            .error(
+                                alias.span.clone(),
+                                format!(
+                                    "alias \"{}\" collides with {path} of {owner}",
+                                    alias.value
+                                ),
+                            )
                             .help("an alias is an old path that no longer holds a page"),
                     );
                 } else if self.statics.contains_key(&path) {
                     problems.push(
                         meta.file
-                            .error(alias.span.clone(), format!("alias \"{}\" collides with the static file {path}", alias.value))
+                            .error(
+                                alias.span.clone(),
+                                format!(
+                                    "alias \"{}\" collides with the static file {path}",
+                                    alias.value
+                                ),
+                            )
                             .help("rename the static file or change the alias"),
                     );
                 } else if let Some(other) = aliases.insert(path.clone(), meta.path().clone()) {
                     problems.push(
                         meta.file
-                            .error(alias.span.clone(), format!("alias \"{}\" is also an alias of {}", alias.value, other.display()))
+                            .error(
+                                alias.span.clone(),
+                                format!(
+                                    "alias \"{}\" is also an alias of {}",
+                                    alias.value,
+                                    other.display()
+                                ),
+                            )
                             .help("an old path can redirect to one page only"),
                     );
                 }
@@ -441,12 +517,20 @@ fn theme_source(root: &Path, name: &str) -> Result<ThemeSource, Diagnostic> {
     if name == "default" {
         return Ok(ThemeSource::BuiltIn);
     }
-    Err(Diagnostic::error(format!("theme `{name}` is not found: there is no folder themes/{name}/"))
-        .in_file("gen.toml")
-        .help("set `theme = \"default\"` for the built-in theme, or add the theme's folder under themes/"))
+    Err(Diagnostic::error(format!(
+        "theme `{name}` is not found: there is no folder themes/{name}/"
+    ))
+    .in_file("gen.toml")
+    .help(
+        "set `theme = \"default\"` for the built-in theme, or add the theme's folder under themes/",
+    ))
 }
 
-fn static_files(root: &Path, theme: &ThemeSource, problems: &mut Vec<Diagnostic>) -> BTreeMap<String, StaticSource> {
+fn static_files(
+    root: &Path,
+    theme: &ThemeSource,
+    problems: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, StaticSource> {
     let mut statics = BTreeMap::new();
     for (path, bytes) in embedded::THEME {
         if let Some(rest) = path.strip_prefix("static/") {

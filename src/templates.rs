@@ -36,7 +36,10 @@ impl Templates {
         for (path, bytes) in embedded::THEME {
             if let Some(name) = path.strip_prefix("templates/") {
                 let text = String::from_utf8_lossy(bytes).into_owned();
-                layers.insert(name.to_string(), SourceFile::new(format!("(built-in theme)/templates/{name}"), text));
+                layers.insert(
+                    name.to_string(),
+                    SourceFile::new(format!("(built-in theme)/templates/{name}"), text),
+                );
             }
         }
         if let ThemeSource::Folder(dir) = theme {
@@ -57,8 +60,13 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let sources = layers.iter().map(|(n, f)| (n.clone(), f.path.clone())).collect();
-        let all = layers.iter().map(|(name, file)| (name.clone(), file.text.to_string()));
+        let sources = layers
+            .iter()
+            .map(|(n, f)| (n.clone(), f.path.clone()))
+            .collect();
+        let all = layers
+            .iter()
+            .map(|(name, file)| (name.clone(), file.text.to_string()));
         if let Err(err) = tera.add_raw_templates(all) {
             return Err(vec![Diagnostic::error(format!("templates do not fit together: {}", chain(&err)))
                 .help("check `{% extends %}`, `{% include %}` and `{% import %}` names against the files in templates/")]);
@@ -72,18 +80,33 @@ impl Templates {
     }
 
     /// Renders `template` for the content file `page` (named in errors).
-    pub fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<String, Diagnostic> {
+    pub fn render(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        page: &str,
+    ) -> Result<String, Diagnostic> {
         self.tera.render(template, context).map_err(|err| {
-            let source = self.sources.get(template).map_or_else(|| template.to_string(), |p| p.display().to_string());
-            Diagnostic::error(format!("template `{template}` failed while rendering {page}"))
-                .note(chain(&err))
-                .note(format!("template file: {source}"))
-                .help("check the expression named above against the template context in the README")
+            let source = self
+                .sources
+                .get(template)
+                .map_or_else(|| template.to_string(), |p| p.display().to_string());
+            Diagnostic::error(format!(
+                "template `{template}` failed while rendering {page}"
+            ))
+            .note(chain(&err))
+            .note(format!("template file: {source}"))
+            .help("check the expression named above against the template context in the README")
         })
     }
 }
 
-fn read_layer(root: &Path, dir: &Path, layers: &mut BTreeMap<String, SourceFile>, errors: &mut Vec<Diagnostic>) {
+fn read_layer(
+    root: &Path,
+    dir: &Path,
+    layers: &mut BTreeMap<String, SourceFile>,
+    errors: &mut Vec<Diagnostic>,
+) {
     if !dir.is_dir() {
         return;
     }
@@ -116,7 +139,9 @@ pub fn chain(err: &tera::Error) -> String {
 fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
     let message = chain(err);
     let position = message.split("--> ").nth(1).and_then(|rest| {
-        let mut numbers = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        let mut numbers = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
         let line: usize = numbers.next()?.parse().ok()?;
         let column: usize = numbers.next()?.parse().ok()?;
         Some((line, column))
@@ -127,7 +152,11 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
         .map(|l| l.trim().trim_start_matches("= ").to_string())
         .collect::<Vec<_>>()
         .join("; ");
-    let text = if detail.is_empty() { message.clone() } else { detail };
+    let text = if detail.is_empty() {
+        message.clone()
+    } else {
+        detail
+    };
     let diagnostic = Diagnostic::error(format!("template does not parse: {text}"));
     match position {
         Some((line, column)) => {
@@ -138,7 +167,10 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
                 .map(str::len)
                 .sum::<usize>();
             let line_text = file.text[offset..].lines().next().unwrap_or("");
-            let byte = line_text.char_indices().nth(column - 1).map_or(line_text.len(), |(i, _)| i);
+            let byte = line_text
+                .char_indices()
+                .nth(column - 1)
+                .map_or(line_text.len(), |(i, _)| i);
             diagnostic.at(file.locate(offset + byte..offset + byte + 1))
         }
         None => diagnostic.in_file(&file.path).note(message),

@@ -28,10 +28,15 @@ impl Ui {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stderr().is_terminal()
             }
         };
-        Ui { color, quiet, verbose }
+        Ui {
+            color,
+            quiet,
+            verbose,
+        }
     }
 
     /// Prints diagnostics to stderr (warnings are hidden by `--quiet`).

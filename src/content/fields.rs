@@ -63,20 +63,29 @@ impl<'a> Fields<'a> {
     fn missing(&mut self, key: &str, example: &str) {
         let diagnostic = self
             .file
-            .error(self.missing_at.clone(), format!("missing required key `{key}` in {}", self.context))
+            .error(
+                self.missing_at.clone(),
+                format!("missing required key `{key}` in {}", self.context),
+            )
             .help(format!("add a line such as `{example}`"));
         self.errors.push(diagnostic);
     }
 
     fn wrong_type(&mut self, key: &str, node: &Node, expected: &str) {
-        let diagnostic = self
-            .file
-            .error(node.span.clone(), format!("`{key}` must be {expected}, found {}", node.value.kind()));
+        let diagnostic = self.file.error(
+            node.span.clone(),
+            format!("`{key}` must be {expected}, found {}", node.value.kind()),
+        );
         self.errors.push(diagnostic);
     }
 
     /// Records an error at a span.
-    pub fn error_at(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
+    pub fn error_at(
+        &mut self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         let diagnostic = self.file.error(span, message).help(help);
         self.errors.push(diagnostic);
     }
@@ -105,14 +114,23 @@ impl<'a> Fields<'a> {
     }
 
     /// A required string of at most `max` characters that is not blank.
-    pub fn required_string(&mut self, key: &str, max: usize, example: &str) -> Option<Spanned<String>> {
+    pub fn required_string(
+        &mut self,
+        key: &str,
+        max: usize,
+        example: &str,
+    ) -> Option<Spanned<String>> {
         if !self.has(key) {
             self.missing(key, example);
             return None;
         }
         let value = self.string(key, max)?;
         if value.value.trim().is_empty() {
-            self.error_at(value.span.clone(), format!("`{key}` is empty"), format!("write it, e.g. `{example}`"));
+            self.error_at(
+                value.span.clone(),
+                format!("`{key}` is empty"),
+                format!("write it, e.g. `{example}`"),
+            );
             return None;
         }
         Some(value)
@@ -147,7 +165,11 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional integer within `range`.
-    pub fn integer(&mut self, key: &str, range: std::ops::RangeInclusive<i64>) -> Option<Spanned<i64>> {
+    pub fn integer(
+        &mut self,
+        key: &str,
+        range: std::ops::RangeInclusive<i64>,
+    ) -> Option<Spanned<i64>> {
         let node = self.take(key)?;
         match node.value {
             Value::Integer(i) if range.contains(&i) => Some(Spanned {
@@ -157,8 +179,16 @@ impl<'a> Fields<'a> {
             Value::Integer(i) => {
                 self.error_at(
                     node.span.clone(),
-                    format!("`{key}` is {i}; it must be from {} to {}", range.start(), range.end()),
-                    format!("use a whole number from {} to {}", range.start(), range.end()),
+                    format!(
+                        "`{key}` is {i}; it must be from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                    format!(
+                        "use a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
                 );
                 None
             }
@@ -192,7 +222,11 @@ impl<'a> Fields<'a> {
         for item in items {
             match &item.value {
                 Value::String(s) if s.trim().is_empty() => {
-                    self.error_at(item.span.clone(), format!("an entry of `{key}` is empty"), "remove it or write it");
+                    self.error_at(
+                        item.span.clone(),
+                        format!("an entry of `{key}` is empty"),
+                        "remove it or write it",
+                    );
                 }
                 Value::String(s) => {
                     self.check_length(key, s, item.span.clone(), max);
@@ -221,7 +255,12 @@ impl<'a> Fields<'a> {
     /// A free-form table, as JSON for templates (an empty object when absent).
     pub fn extra(&mut self, key: &str) -> serde_json::Value {
         match self.take(key) {
-            Some(node @ Node { value: Value::Table(_), .. }) => node.to_json(),
+            Some(
+                node @ Node {
+                    value: Value::Table(_),
+                    ..
+                },
+            ) => node.to_json(),
             Some(node) => {
                 self.wrong_type(key, &node, "a table");
                 serde_json::Value::Object(Default::default())
@@ -243,7 +282,11 @@ impl<'a> Fields<'a> {
     }
 
     /// An enum given as a string, one of `accepted`.
-    pub fn choice(&mut self, key: &str, accepted: &[&'static str]) -> Option<Spanned<&'static str>> {
+    pub fn choice(
+        &mut self,
+        key: &str,
+        accepted: &[&'static str],
+    ) -> Option<Spanned<&'static str>> {
         let value = self.string(key, 0)?;
         let found = accepted.iter().find(|a| **a == value.value.trim());
         match found {
@@ -252,12 +295,20 @@ impl<'a> Fields<'a> {
                 span: value.span,
             }),
             None => {
-                let list = accepted.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+                let list = accepted
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let mut help = format!("accepted: {list}");
                 if let Some(near) = closest(&value.value, accepted) {
                     help = format!("did you mean `{near}`? {help}");
                 }
-                self.error_at(value.span, format!("`{key}` is `{}`, which is not accepted", value.value), help);
+                self.error_at(
+                    value.span,
+                    format!("`{key}` is `{}`, which is not accepted", value.value),
+                    help,
+                );
                 None
             }
         }
@@ -270,14 +321,23 @@ impl<'a> Fields<'a> {
             if self.used[index] {
                 continue;
             }
-            let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            let list = known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let help = match closest(&key.name, known) {
-                Some(near) => format!("did you mean `{near}`? Known keys: {list}; free-form data goes under `extra`"),
+                Some(near) => format!(
+                    "did you mean `{near}`? Known keys: {list}; free-form data goes under `extra`"
+                ),
                 None => format!("known keys: {list}; free-form data goes under `extra`"),
             };
             let diagnostic = self
                 .file
-                .error(key.span.clone(), format!("unknown key `{}` in {}", key.name, self.context))
+                .error(
+                    key.span.clone(),
+                    format!("unknown key `{}` in {}", key.name, self.context),
+                )
                 .help(help);
             self.errors.push(diagnostic);
         }

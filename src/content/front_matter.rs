@@ -45,8 +45,13 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
         "---" => Format::Yaml,
         _ if first.starts_with("+++") || first.starts_with("---") => {
             return Err(file
-                .error(0..first.len(), format!("malformed front-matter fence `{first}`"))
-                .help("open the front matter with a line of exactly `+++` (TOML) or `---` (YAML)"));
+                .error(
+                    0..first.len(),
+                    format!("malformed front-matter fence `{first}`"),
+                )
+                .help(
+                    "open the front matter with a line of exactly `+++` (TOML) or `---` (YAML)",
+                ));
         }
         _ => {
             return Ok(Split {
@@ -60,7 +65,9 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
     let fence = &first[..3];
     let mut offset = first_end;
     while offset < text.len() {
-        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        let line_end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
         let line = text[offset..line_end].trim_end();
         if line == fence {
             return Ok(Split {
@@ -72,14 +79,21 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
         }
         if line.len() > 3 && line.chars().all(|c| c == fence.as_bytes()[0] as char) {
             return Err(file
-                .error(offset..offset + line.len(), format!("malformed front-matter fence `{line}`"))
-                .help(format!("close the front matter with a line of exactly `{fence}`")));
+                .error(
+                    offset..offset + line.len(),
+                    format!("malformed front-matter fence `{line}`"),
+                )
+                .help(format!(
+                    "close the front matter with a line of exactly `{fence}`"
+                )));
         }
         offset = line_end;
     }
     Err(file
         .error(0..3, "front matter is never closed")
-        .help(format!("add a line of exactly `{fence}` after the last key")))
+        .help(format!(
+            "add a line of exactly `{fence}` after the last key"
+        )))
 }
 
 /// A value with the byte range it came from.
@@ -171,8 +185,14 @@ pub fn parse(file: &SourceFile, split: &Split) -> Result<Vec<(Key, Node)>, Vec<D
         Value::Table(entries) => Ok(entries),
         Value::Null => Ok(Vec::new()),
         other => Err(vec![
-            file.error(node.span, format!("front matter must be a table of keys, found {}", other.kind()))
-                .help("write `key = value` lines (TOML) or `key: value` lines (YAML)"),
+            file.error(
+                node.span,
+                format!(
+                    "front matter must be a table of keys, found {}",
+                    other.kind()
+                ),
+            )
+            .help("write `key = value` lines (TOML) or `key: value` lines (YAML)"),
         ]),
     }
 }
@@ -187,8 +207,13 @@ pub fn parse_toml(file: &SourceFile, source: &str, base: usize) -> Result<Node, 
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
                 let message = e.message().trim().trim_end_matches('.').to_string();
-                file.error(base + span.start..base + span.end, format!("invalid TOML: {message}"))
-                    .help("see https://toml.io for the syntax: `key = \"text\"`, `key = [\"a\", \"b\"]`")
+                file.error(
+                    base + span.start..base + span.end,
+                    format!("invalid TOML: {message}"),
+                )
+                .help(
+                    "see https://toml.io for the syntax: `key = \"text\"`, `key = [\"a\", \"b\"]`",
+                )
             })
             .collect());
     }
@@ -297,7 +322,9 @@ impl YamlBuilder {
                     return Err("front matter holds more than one YAML document".into());
                 }
             }
-            Event::Alias(_) => return Err("YAML aliases (`*name`) are not supported in front matter".into()),
+            Event::Alias(_) => {
+                return Err("YAML aliases (`*name`) are not supported in front matter".into());
+            }
             Event::Scalar(text, style, _, tag) => {
                 let value = yaml_scalar(&text, style, tag.is_some());
                 self.add(Node { value, span })?;
@@ -341,9 +368,24 @@ impl YamlBuilder {
                             span: node.span,
                         })
                     }
-                    Value::Null => *pending = Some(Key { name: String::new(), span: node.span }),
-                    Value::Integer(i) => *pending = Some(Key { name: i.to_string(), span: node.span }),
-                    Value::Bool(b) => *pending = Some(Key { name: b.to_string(), span: node.span }),
+                    Value::Null => {
+                        *pending = Some(Key {
+                            name: String::new(),
+                            span: node.span,
+                        })
+                    }
+                    Value::Integer(i) => {
+                        *pending = Some(Key {
+                            name: i.to_string(),
+                            span: node.span,
+                        })
+                    }
+                    Value::Bool(b) => {
+                        *pending = Some(Key {
+                            name: b.to_string(),
+                            span: node.span,
+                        })
+                    }
                     _ => return Err("a table key must be plain text".into()),
                 },
                 Some(key) => {

@@ -121,16 +121,28 @@ mod tests {
 
     #[test]
     fn rejects_everything_else() {
-        for bad in ["", "30", "a while", "30 min", "30-20 s", "0 s", "about s", "-5 s", "1.5 s", "s", "up to s", "5 to 5 s"] {
+        for bad in [
+            "", "30", "a while", "30 min", "30-20 s", "0 s", "about s", "-5 s", "1.5 s", "s",
+            "up to s", "5 to 5 s",
+        ] {
             assert_eq!(Hold::parse(bad), None, "{bad:?} should be rejected");
         }
     }
 
     #[test]
     fn ranges_in_seconds() {
-        assert_eq!((Hold::Brief.min_seconds(), Hold::Brief.max_seconds()), (0, 0));
-        assert_eq!((Hold::UpTo(30).min_seconds(), Hold::UpTo(30).max_seconds()), (0, 30));
-        assert_eq!((Hold::About(30).min_seconds(), Hold::About(30).max_seconds()), (30, 30));
+        assert_eq!(
+            (Hold::Brief.min_seconds(), Hold::Brief.max_seconds()),
+            (0, 0)
+        );
+        assert_eq!(
+            (Hold::UpTo(30).min_seconds(), Hold::UpTo(30).max_seconds()),
+            (0, 30)
+        );
+        assert_eq!(
+            (Hold::About(30).min_seconds(), Hold::About(30).max_seconds()),
+            (30, 30)
+        );
         assert_eq!(Hold::Range(20, 30).to_string(), "20–30 s");
     }
 }

@@ -53,7 +53,10 @@ enum Kind {
 
 /// Whether a file or folder name is hidden or an editor's scratch file.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || (name.starts_with('#') && name.ends_with('#'))
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || (name.starts_with('#') && name.ends_with('#'))
 }
 
 /// Lists the files below `dir` (not ignored ones), sorted, checking that
@@ -70,13 +73,20 @@ pub fn walk(root: &Path, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBu
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                let path = err.path().map(|p| display(root, p)).unwrap_or_else(|| display(root, dir));
+                let path = err
+                    .path()
+                    .map(|p| display(root, p))
+                    .unwrap_or_else(|| display(root, dir));
                 let message = if err.loop_ancestor().is_some() {
                     "symbolic link loop".to_string()
                 } else {
-                    err.io_error().map_or_else(|| err.to_string(), |e| e.to_string())
+                    err.io_error()
+                        .map_or_else(|| err.to_string(), |e| e.to_string())
                 };
-                errors.push(Diagnostic::error(format!("cannot read {}: {message}", path.display())).in_file(path));
+                errors.push(
+                    Diagnostic::error(format!("cannot read {}: {message}", path.display()))
+                        .in_file(path),
+                );
                 continue;
             }
         };
@@ -97,8 +107,11 @@ pub fn walk(root: &Path, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBu
                 }
                 Err(err) => {
                     errors.push(
-                        Diagnostic::error(format!("broken symbolic link {}: {err}", display(root, entry.path()).display()))
-                            .in_file(display(root, entry.path())),
+                        Diagnostic::error(format!(
+                            "broken symbolic link {}: {err}",
+                            display(root, entry.path()).display()
+                        ))
+                        .in_file(display(root, entry.path())),
                     );
                     continue;
                 }
@@ -115,13 +128,17 @@ pub fn walk(root: &Path, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBu
 
 /// A path as shown to users: relative to the site root when inside it.
 pub fn display(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Reads a text file for the site: at most 4 MiB, UTF-8, byte-order mark removed.
 pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let shown = display(root, path);
-    let io_error = |err: std::io::Error| Diagnostic::error(format!("cannot read {}: {err}", shown.display())).in_file(&shown);
+    let io_error = |err: std::io::Error| {
+        Diagnostic::error(format!("cannot read {}: {err}", shown.display())).in_file(&shown)
+    };
     let size = fs::metadata(path).map_err(io_error)?.len();
     if size > MAX_FILE_BYTES {
         return Err(Diagnostic::error(format!(
@@ -169,8 +186,16 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
             content.assets.insert(relative);
             continue;
         }
-        let parts: Vec<String> = relative.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-        let kind = match parts.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        let parts: Vec<String> = relative
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let kind = match parts
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
             ["_index.md"] => Kind::Home,
             [_, "_index.md"] => {
                 problems.push(
@@ -241,7 +266,11 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
             .help("start the file with a `+++` line, `title = \"…\"` and the other keys, then another `+++` line");
         return (None, vec![diagnostic]);
     }
-    let missing_at = if split.format.is_some() { split.closing_fence.clone() } else { 0..0 };
+    let missing_at = if split.format.is_some() {
+        split.closing_fence.clone()
+    } else {
+        0..0
+    };
     let mut fields = Fields::new(&file, entries, missing_at, "front matter");
     let (title_max, keys): (usize, &[&str]) = match kind {
         Kind::Stretch => (48, stretch::KEYS),
@@ -254,8 +283,14 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
     } else {
         fields.required_string("title", title_max, "title = \"Knee-to-Chest Pull\"")
     };
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let (slug, slug_span) = match (kind, fields.string("slug", 0)) {
         (Kind::Home, Some(s)) => {
             fields.error_at(s.span, "the home page has no slug", "remove `slug`");
@@ -323,20 +358,52 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
 }
 
 /// Generated top-level paths that page slugs may not take.
-pub const RESERVED: &[&str] = &["stretches", "routines", "positions", "targets", "handout", "404"];
+pub const RESERVED: &[&str] = &[
+    "stretches",
+    "routines",
+    "positions",
+    "targets",
+    "handout",
+    "404",
+];
 
 fn check_across_files(content: &mut Content, drafts: bool, problems: &mut Vec<Diagnostic>) {
-    content.stretches.sort_by(|a, b| (&a.meta.file_name, &a.meta.slug).cmp(&(&b.meta.file_name, &b.meta.slug)));
+    content
+        .stretches
+        .sort_by(|a, b| (&a.meta.file_name, &a.meta.slug).cmp(&(&b.meta.file_name, &b.meta.slug)));
     let by_weight = |w: Option<i64>, slug: &str| (w.is_none(), w.unwrap_or(0), slug.to_string());
-    content.routines.sort_by_key(|r| by_weight(r.weight, &r.meta.slug));
-    content.pages.sort_by_key(|p| by_weight(p.weight, &p.meta.slug));
+    content
+        .routines
+        .sort_by_key(|r| by_weight(r.weight, &r.meta.slug));
+    content
+        .pages
+        .sort_by_key(|p| by_weight(p.weight, &p.meta.slug));
 
-    duplicates(content.stretches.iter().map(|s| &s.meta), "stretch", &["page"], problems);
-    duplicates(content.routines.iter().map(|r| &r.meta), "routine", &[], problems);
-    duplicates(content.pages.iter().map(|p| &p.meta), "page", RESERVED, problems);
+    duplicates(
+        content.stretches.iter().map(|s| &s.meta),
+        "stretch",
+        &["page"],
+        problems,
+    );
+    duplicates(
+        content.routines.iter().map(|r| &r.meta),
+        "routine",
+        &[],
+        problems,
+    );
+    duplicates(
+        content.pages.iter().map(|p| &p.meta),
+        "page",
+        RESERVED,
+        problems,
+    );
 
     // Routines may only list stretches that exist and are published.
-    let stretches: BTreeMap<&str, &Stretch> = content.stretches.iter().map(|s| (s.meta.slug.as_str(), s)).collect();
+    let stretches: BTreeMap<&str, &Stretch> = content
+        .stretches
+        .iter()
+        .map(|s| (s.meta.slug.as_str(), s))
+        .collect();
     let names: Vec<&str> = stretches.keys().copied().collect();
     for routine in &content.routines {
         for slug in &routine.stretches {
@@ -395,7 +462,9 @@ fn check_across_files(content: &mut Content, drafts: bool, problems: &mut Vec<Di
         content.routines.retain(|r| !r.meta.draft);
         content.pages.retain(|p| !p.meta.draft);
     }
-    if !problems.iter().any(Diagnostic::is_error) && !content.pages.iter().any(|p| p.role == Some(Role::RedFlags)) {
+    if !problems.iter().any(Diagnostic::is_error)
+        && !content.pages.iter().any(|p| p.role == Some(Role::RedFlags))
+    {
         problems.push(
             Diagnostic::error("the site has no red-flags page")
                 .help("add a page with `role = \"red-flags\"` and its `handout_points`, e.g. content/when-to-get-help.md"),
@@ -426,7 +495,10 @@ fn duplicates<'a>(
                 Some(span) => diagnostic.at(meta.file.locate(span.clone())),
                 None => diagnostic.in_file(meta.path()),
             };
-            problems.push(diagnostic.help(format!("reserved: {}; set another `slug`", reserved.join(", "))));
+            problems.push(diagnostic.help(format!(
+                "reserved: {}; set another `slug`",
+                reserved.join(", ")
+            )));
         }
         if let Some(first) = seen.get(meta.slug.as_str()) {
             let diagnostic = Diagnostic::error(format!(

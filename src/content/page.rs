@@ -50,17 +50,33 @@ pub struct Page {
 
 /// Known keys of a page.
 pub const KEYS: &[&str] = &[
-    "title", "slug", "description", "weight", "role", "handout_points", "draft", "aliases", "extra",
+    "title",
+    "slug",
+    "description",
+    "weight",
+    "role",
+    "handout_points",
+    "draft",
+    "aliases",
+    "extra",
 ];
 
 impl Page {
     /// Reads the page-specific keys.
     pub fn from_fields(meta: Meta, fields: &mut Fields<'_>) -> Option<Page> {
         let description = fields.string("description", 0).map(|s| s.value);
-        let weight = fields.integer("weight", i64::MIN..=i64::MAX).map(|w| w.value);
+        let weight = fields
+            .integer("weight", i64::MIN..=i64::MAX)
+            .map(|w| w.value);
         let role = fields
             .choice("role", &["preparation", "red-flags"])
-            .map(|r| if r.value == "preparation" { Role::Preparation } else { Role::RedFlags });
+            .map(|r| {
+                if r.value == "preparation" {
+                    Role::Preparation
+                } else {
+                    Role::RedFlags
+                }
+            });
         let points = fields.string_list("handout_points", 0..=usize::MAX, MAX_POINT_CHARS, None);
         let mut handout_points = Vec::new();
         if let Some(points) = points {

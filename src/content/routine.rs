@@ -20,7 +20,15 @@ pub struct Routine {
 
 /// Known keys of a routine.
 pub const KEYS: &[&str] = &[
-    "title", "slug", "summary", "updated", "weight", "stretches", "draft", "aliases", "extra",
+    "title",
+    "slug",
+    "summary",
+    "updated",
+    "weight",
+    "stretches",
+    "draft",
+    "aliases",
+    "extra",
 ];
 
 /// The most stretches a routine takes: more would not fit the one-page handout.
@@ -42,7 +50,9 @@ impl Routine {
                 None
             }
         });
-        let weight = fields.integer("weight", i64::MIN..=i64::MAX).map(|w| w.value);
+        let weight = fields
+            .integer("weight", i64::MIN..=i64::MAX)
+            .map(|w| w.value);
         let list = fields.string_list(
             "stretches",
             1..=MAX_STRETCHES,
@@ -87,7 +97,11 @@ fn is_date(text: &str) -> bool {
     if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
         return false;
     }
-    let (y, m, d): (u32, u32, u32) = (y.parse().unwrap_or(0), m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+    let (y, m, d): (u32, u32, u32) = (
+        y.parse().unwrap_or(0),
+        m.parse().unwrap_or(0),
+        d.parse().unwrap_or(0),
+    );
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,

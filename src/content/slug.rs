@@ -30,9 +30,12 @@ pub fn from_stem(stem: &str) -> String {
 /// Whether an explicit slug matches `^[a-z0-9]+(-[a-z0-9]+)*$`.
 pub fn is_valid(slug: &str) -> bool {
     !slug.is_empty()
-        && slug
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && slug.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]
@@ -48,7 +51,10 @@ mod tests {
 
     #[test]
     fn runs_of_other_characters_become_one_dash() {
-        assert_eq!(slugify("  Figure-Four (Reclined Pigeon)! "), "figure-four-reclined-pigeon");
+        assert_eq!(
+            slugify("  Figure-Four (Reclined Pigeon)! "),
+            "figure-four-reclined-pigeon"
+        );
         assert_eq!(slugify("Lower Back"), "lower-back");
         assert_eq!(slugify("HIPS"), "hips");
     }

@@ -31,7 +31,14 @@ impl Position {
         Position::Standing,
     ];
     /// The accepted front-matter names.
-    pub const NAMES: [&'static str; 6] = ["supine", "prone", "side-lying", "seated", "kneeling", "standing"];
+    pub const NAMES: [&'static str; 6] = [
+        "supine",
+        "prone",
+        "side-lying",
+        "seated",
+        "kneeling",
+        "standing",
+    ];
 
     /// The front-matter name, which is also the slug (`side-lying`).
     pub fn name(self) -> &'static str {
@@ -51,7 +58,10 @@ impl Position {
     }
 
     fn from_name(name: &str) -> Option<Position> {
-        Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
+        Self::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| Self::ALL[i])
     }
 }
 
@@ -109,8 +119,8 @@ pub struct Stretch {
 
 /// Known keys of a stretch, for "did you mean".
 pub const KEYS: &[&str] = &[
-    "title", "slug", "position", "hold", "sides", "reps", "targets", "cautions", "cue", "summary", "image", "draft",
-    "aliases", "extra",
+    "title", "slug", "position", "hold", "sides", "reps", "targets", "cautions", "cue", "summary",
+    "image", "draft", "aliases", "extra",
 ];
 
 impl Stretch {
@@ -144,7 +154,12 @@ impl Stretch {
         };
         let reps = fields.integer("reps", 1..=50).map_or(1, |r| r.value as u32);
         let targets = fields.string_list("targets", 1..=6, 0, Some("targets = [\"lower back\"]"));
-        let cautions = fields.string_list("cautions", 1..=6, 160, Some("cautions = [\"Stop if you feel sharp pain.\"]"));
+        let cautions = fields.string_list(
+            "cautions",
+            1..=6,
+            160,
+            Some("cautions = [\"Stop if you feel sharp pain.\"]"),
+        );
         if let Some(first) = cautions.as_ref().and_then(|c| c.value.first()) {
             let count = first.value.chars().count();
             if count > 80 {
@@ -158,7 +173,11 @@ impl Stretch {
         let cue = fields.required_string("cue", 100, "cue = \"Pull one knee to your chest.\"");
         let summary = fields.string("summary", 200).map(|s| s.value);
         let image = fields.string("image", 0);
-        let targets: Vec<String> = targets?.value.into_iter().map(|t| t.value.trim().to_string()).collect();
+        let targets: Vec<String> = targets?
+            .value
+            .into_iter()
+            .map(|t| t.value.trim().to_string())
+            .collect();
         let cautions: Vec<String> = cautions?.value.into_iter().map(|c| c.value).collect();
         if targets.is_empty() || cautions.is_empty() {
             return None;

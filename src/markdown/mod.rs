@@ -81,7 +81,9 @@ pub fn render(
                 events.push(Event::Text(CowStr::Borrowed("")));
             }
             Event::End(TagEnd::Heading(level)) => {
-                let Some((_, start)) = heading.take() else { continue };
+                let Some((_, start)) = heading.take() else {
+                    continue;
+                };
                 let title = plain_text(&events[start + 1..]);
                 let mut id = slugify(&title);
                 if id.is_empty() {
@@ -117,16 +119,27 @@ pub fn render(
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((language, buffer)) = code.take() {
-                    events.push(Event::Html(CowStr::from(highlight::code_block(&buffer, &language))));
+                    events.push(Event::Html(CowStr::from(highlight::code_block(
+                        &buffer, &language,
+                    ))));
                 }
             }
             Event::Html(_) | Event::InlineHtml(_) if !raw_html => {
-                if rendered.dropped_html.last().is_none_or(|last| last.end < span.start) {
+                if rendered
+                    .dropped_html
+                    .last()
+                    .is_none_or(|last| last.end < span.start)
+                {
                     rendered.dropped_html.push(span);
                 }
             }
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) if !raw_html => {}
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let destination = resolve(&dest_url, &span, resolver, &mut errors);
                 rendered.links.push(Link {
                     destination: dest_url.to_string(),
@@ -140,13 +153,23 @@ pub fn render(
                     id,
                 }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 rendered.links.push(Link {
                     destination: dest_url.to_string(),
                     span,
                     image: true,
                 });
-                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             other => events.push(other),
         }
@@ -206,7 +229,11 @@ pub fn content_link(destination: &str) -> Option<(&str, Option<&str>, bool)> {
     if let Some(rest) = path.strip_prefix("@/") {
         return Some((rest, fragment, true));
     }
-    if path.contains("://") || path.starts_with("mailto:") || path.starts_with("tel:") || path.starts_with('/') {
+    if path.contains("://")
+        || path.starts_with("mailto:")
+        || path.starts_with("tel:")
+        || path.starts_with('/')
+    {
         return None;
     }
     path.ends_with(".md").then_some((path, fragment, false))
@@ -232,7 +259,11 @@ mod tests {
         let (r, _) = render("## Steps\n\n## Steps\n\n## Steps\n", 0, false, &Keep);
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["steps", "steps-1", "steps-2"]);
-        assert!(r.html.contains("<h2 id=\"steps-1\">Steps</h2>"), "{}", r.html);
+        assert!(
+            r.html.contains("<h2 id=\"steps-1\">Steps</h2>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -247,7 +278,12 @@ mod tests {
 
     #[test]
     fn content_links_are_rewritten_and_bad_ones_reported() {
-        let (r, errors) = render("[a](other.md) [b](missing.md) [c](https://x.org)\n", 5, false, &Keep);
+        let (r, errors) = render(
+            "[a](other.md) [b](missing.md) [c](https://x.org)\n",
+            5,
+            false,
+            &Keep,
+        );
         assert!(r.html.contains("href=\"../x/index.html\""), "{}", r.html);
         assert!(r.html.contains("href=\"https://x.org\""));
         assert_eq!(errors.len(), 1);
@@ -256,7 +292,10 @@ mod tests {
 
     #[test]
     fn recognises_content_links() {
-        assert_eq!(content_link("@/stretches/a.md#steps"), Some(("stretches/a.md", Some("steps"), true)));
+        assert_eq!(
+            content_link("@/stretches/a.md#steps"),
+            Some(("stretches/a.md", Some("steps"), true))
+        );
         assert_eq!(content_link("../a.md"), Some(("../a.md", None, false)));
         assert_eq!(content_link("https://x.org/a.md"), None);
         assert_eq!(content_link("a.png"), None);

@@ -158,7 +158,11 @@ pub fn sides_text(sides: Sides) -> &'static str {
 
 /// `once`, `2 times`.
 pub fn reps_text(reps: u32) -> String {
-    if reps == 1 { "once".to_string() } else { format!("{reps} times") }
+    if reps == 1 {
+        "once".to_string()
+    } else {
+        format!("{reps} times")
+    }
 }
 
 /// Builds the context of stretch `index`.
@@ -180,13 +184,16 @@ pub fn stretch<'a>(site: &'a Site, index: usize) -> StretchContext<'a> {
         .iter()
         .filter_map(|t| {
             let slug = crate::content::slug::slugify(t);
-            site.target_terms.iter().find(|term| term.slug == slug).map(|term| TermContext {
-                name: term.name.clone(),
-                label: term.label.clone(),
-                slug: term.slug.clone(),
-                path: format!("targets/{}/index.html", term.slug),
-                count: term.stretches.len(),
-            })
+            site.target_terms
+                .iter()
+                .find(|term| term.slug == slug)
+                .map(|term| TermContext {
+                    name: term.name.clone(),
+                    label: term.label.clone(),
+                    slug: term.slug.clone(),
+                    path: format!("targets/{}/index.html", term.slug),
+                    count: term.stretches.len(),
+                })
         })
         .collect();
     let hold_phrase = match s.hold {
@@ -219,7 +226,11 @@ pub fn stretch<'a>(site: &'a Site, index: usize) -> StretchContext<'a> {
         dose: dose.join(" · "),
         image: site.images[index].as_ref().map(|image| ImageContext {
             path: image.path.clone(),
-            alt: format!("Drawing: {}, {}", s.meta.title, s.position.label().to_lowercase()),
+            alt: format!(
+                "Drawing: {}, {}",
+                s.meta.title,
+                s.position.label().to_lowercase()
+            ),
         }),
         targets,
         extra: &s.meta.extra,
@@ -247,14 +258,24 @@ pub fn total_time_text(total: SecondsContext) -> String {
     let low = round(total.min).min(high);
     match (low, high) {
         (_, 0) => "less than a minute of holding".to_string(),
-        (l, h) if l == h => format!("about {h} minute{} of holding", if h == 1 { "" } else { "s" }),
-        (0, h) => format!("up to about {h} minute{} of holding", if h == 1 { "" } else { "s" }),
+        (l, h) if l == h => format!(
+            "about {h} minute{} of holding",
+            if h == 1 { "" } else { "s" }
+        ),
+        (0, h) => format!(
+            "up to about {h} minute{} of holding",
+            if h == 1 { "" } else { "s" }
+        ),
         (l, h) => format!("about {l}–{h} minutes of holding"),
     }
 }
 
 /// Builds a routine's context from the stretches' contexts.
-pub fn routine<'a>(site: &'a Site, index: usize, stretches: &'a [StretchContext<'a>]) -> RoutineContext<'a> {
+pub fn routine<'a>(
+    site: &'a Site,
+    index: usize,
+    stretches: &'a [StretchContext<'a>],
+) -> RoutineContext<'a> {
     let r = &site.content.routines[index];
     let total = total_seconds(site, r);
     let list: Vec<RoutineStretchContext<'a>> = r

@@ -18,7 +18,11 @@ pub fn qr_svg(url: &str) -> Option<String> {
     let svg = strip_attribute(svg, "width");
     let svg = strip_attribute(&svg, "height");
     let label = format!("QR code for {}", escape(url));
-    Some(svg.replacen("<svg", &format!("<svg role=\"img\" aria-label=\"{label}\" class=\"qr\""), 1))
+    Some(svg.replacen(
+        "<svg",
+        &format!("<svg role=\"img\" aria-label=\"{label}\" class=\"qr\""),
+        1,
+    ))
 }
 
 fn strip_attribute(svg: &str, name: &str) -> String {
@@ -28,7 +32,9 @@ fn strip_attribute(svg: &str, name: &str) -> String {
     match head.find(&pattern) {
         Some(start) => {
             let value_start = start + pattern.len();
-            let end = head[value_start..].find('"').map_or(head.len(), |i| value_start + i + 1);
+            let end = head[value_start..]
+                .find('"')
+                .map_or(head.len(), |i| value_start + i + 1);
             format!("{}{}{}", &head[..start], &head[end..], tail)
         }
         None => svg.to_string(),
@@ -36,7 +42,10 @@ fn strip_attribute(svg: &str, name: &str) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -100,7 +100,11 @@ fn pages_of(count: usize, per_page: usize) -> usize {
 
 /// Site path of page `n` (1-based) of a list at `base` (`stretches`).
 fn list_path(base: &str, n: usize) -> String {
-    if n <= 1 { format!("{base}/index.html") } else { format!("{base}/page/{n}/index.html") }
+    if n <= 1 {
+        format!("{base}/index.html")
+    } else {
+        format!("{base}/page/{n}/index.html")
+    }
 }
 
 /// Everything shared by the jobs of one render.
@@ -115,27 +119,42 @@ struct Renderer<'a> {
 
 /// Renders the whole site into `sink`. Returns what was written and every
 /// diagnostic (errors fail the build; warnings, e.g. raw HTML left out, do not).
-pub fn render_site(site: &Site, templates: &Templates, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
+pub fn render_site(
+    site: &Site,
+    templates: &Templates,
+    sink: &dyn Sink,
+) -> (Stats, Vec<Diagnostic>) {
     let mut problems = Vec::new();
-    let highlight_css = match markdown::highlight::stylesheet(&site.config.highlight_theme, &site.config.highlight_theme_dark) {
+    let highlight_css = match markdown::highlight::stylesheet(
+        &site.config.highlight_theme,
+        &site.config.highlight_theme_dark,
+    ) {
         Ok(css) => Some(css),
         Err(name) => {
             let names = markdown::highlight::theme_names().join(", ");
             problems.push(
                 Diagnostic::error(format!("highlight theme `{name}` is not known"))
                     .in_file("gen.toml")
-                    .help(format!("`markdown.highlight_theme` and `highlight_theme_dark` take one of: {names}")),
+                    .help(format!(
+                        "`markdown.highlight_theme` and `highlight_theme_dark` take one of: {names}"
+                    )),
             );
             None
         }
     };
-    let stretches: Vec<StretchContext<'_>> = (0..site.content.stretches.len()).map(|i| context::stretch(site, i)).collect();
+    let stretches: Vec<StretchContext<'_>> = (0..site.content.stretches.len())
+        .map(|i| context::stretch(site, i))
+        .collect();
     let link = |meta: &Meta, path: String| LinkContext {
         title: meta.title.clone(),
         path,
     };
-    let red_flags = site.page_role(Role::RedFlags).map(|p| link(&p.meta, site::page_path(&p.meta.slug)));
-    let preparation = site.page_role(Role::Preparation).map(|p| link(&p.meta, site::page_path(&p.meta.slug)));
+    let red_flags = site
+        .page_role(Role::RedFlags)
+        .map(|p| link(&p.meta, site::page_path(&p.meta.slug)));
+    let preparation = site
+        .page_role(Role::Preparation)
+        .map(|p| link(&p.meta, site::page_path(&p.meta.slug)));
     let main = site.main_routine.map(|i| &site.content.routines[i]);
     let main_routine = main.map(|r| link(&r.meta, site::routine_path(&r.meta.slug)));
     let handout = main.map(|r| LinkContext {
@@ -174,7 +193,16 @@ pub fn render_site(site: &Site, templates: &Templates, sink: &dyn Sink) -> (Stat
     };
 
     let per_page = site.config.paginate_by.max(1);
-    let mut jobs = vec![Job::Home, Job::RoutineList, Job::NotFound, Job::Aliases, Job::Sitemap, Job::HighlightCss, Job::Statics, Job::Images];
+    let mut jobs = vec![
+        Job::Home,
+        Job::RoutineList,
+        Job::NotFound,
+        Job::Aliases,
+        Job::Sitemap,
+        Job::HighlightCss,
+        Job::Statics,
+        Job::Images,
+    ];
     jobs.extend((0..site.content.stretches.len()).map(Job::Stretch));
     jobs.extend((1..=pages_of(site.content.stretches.len(), per_page)).map(Job::StretchList));
     jobs.extend((0..site.content.routines.len()).map(Job::Routine));
@@ -190,11 +218,16 @@ pub fn render_site(site: &Site, templates: &Templates, sink: &dyn Sink) -> (Stat
             Taxonomy::Targets => &site.target_terms,
         };
         for (i, term) in terms.iter().enumerate() {
-            jobs.extend((1..=pages_of(term.stretches.len(), per_page)).map(|n| Job::Term(taxonomy, i, n)));
+            jobs.extend(
+                (1..=pages_of(term.stretches.len(), per_page)).map(|n| Job::Term(taxonomy, i, n)),
+            );
         }
     }
 
-    let results: Vec<(Stats, Vec<Diagnostic>)> = jobs.par_iter().map(|job| renderer.run(*job, sink)).collect();
+    let results: Vec<(Stats, Vec<Diagnostic>)> = jobs
+        .par_iter()
+        .map(|job| renderer.run(*job, sink))
+        .collect();
     let mut stats = Stats::default();
     for (s, diagnostics) in results {
         stats.pages += s.pages;
@@ -218,7 +251,11 @@ impl LinkResolver for Links<'_> {
         let Some((path, fragment, from_root)) = markdown::content_link(destination) else {
             return Ok(None);
         };
-        let joined = if from_root { PathBuf::from(path) } else { self.folder.join(path) };
+        let joined = if from_root {
+            PathBuf::from(path)
+        } else {
+            self.folder.join(path)
+        };
         let mut parts: Vec<String> = Vec::new();
         for part in joined.iter() {
             match part.to_string_lossy().as_ref() {
@@ -237,7 +274,9 @@ impl LinkResolver for Links<'_> {
                 Some(f) => format!("{}{}#{f}", self.root, target.path),
                 None => format!("{}{}", self.root, target.path),
             })),
-            None => Err(format!("link `{destination}` does not resolve: there is no published content/{key}")),
+            None => Err(format!(
+                "link `{destination}` does not resolve: there is no published content/{key}"
+            )),
         }
     }
 }
@@ -268,8 +307,18 @@ impl<'a> Renderer<'a> {
         context
     }
 
-    fn page(&self, template: &str, path: &str, context: &Context, source: &Path, sink: &dyn Sink, stats: &mut Stats) -> Result<(), Diagnostic> {
-        let html = self.templates.render(template, context, &source.display().to_string())?;
+    fn page(
+        &self,
+        template: &str,
+        path: &str,
+        context: &Context,
+        source: &Path,
+        sink: &dyn Sink,
+        stats: &mut Stats,
+    ) -> Result<(), Diagnostic> {
+        let html = self
+            .templates
+            .render(template, context, &source.display().to_string())?;
         sink.write(path, html.as_bytes())?;
         stats.pages += 1;
         stats.files += 1;
@@ -291,7 +340,12 @@ impl<'a> Renderer<'a> {
             folder,
             root: &root,
         };
-        let (rendered, errors) = markdown::render(meta.body_text(), meta.body.start, self.site.config.raw_html, &links);
+        let (rendered, errors) = markdown::render(
+            meta.body_text(),
+            meta.body.start,
+            self.site.config.raw_html,
+            &links,
+        );
         for (span, message) in errors {
             problems.push(
                 meta.file
@@ -309,7 +363,12 @@ impl<'a> Renderer<'a> {
         rendered
     }
 
-    fn page_context(&self, meta: &'a Meta, rendered: Rendered, description: Option<&'a str>) -> PageContext<'a> {
+    fn page_context(
+        &self,
+        meta: &'a Meta,
+        rendered: Rendered,
+        description: Option<&'a str>,
+    ) -> PageContext<'a> {
         PageContext {
             title: &meta.title,
             description,
@@ -321,7 +380,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn job(&self, job: Job, sink: &dyn Sink, stats: &mut Stats, problems: &mut Vec<Diagnostic>) -> Result<(), Diagnostic> {
+    fn job(
+        &self,
+        job: Job,
+        sink: &dyn Sink,
+        stats: &mut Stats,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Result<(), Diagnostic> {
         let site = self.site;
         let content = &site.content;
         match job {
@@ -331,7 +396,8 @@ impl<'a> Renderer<'a> {
                 let (page, source) = match &content.home {
                     Some(home) => {
                         let rendered = self.body(&home.meta, path, problems);
-                        let mut page = self.page_context(&home.meta, rendered, home.description.as_deref());
+                        let mut page =
+                            self.page_context(&home.meta, rendered, home.description.as_deref());
                         if page.title.is_empty() {
                             page.title = &site.config.title;
                         }
@@ -351,8 +417,9 @@ impl<'a> Renderer<'a> {
                     ),
                 };
                 context.insert("page", &page);
-                let routines: Vec<RoutineContext<'_>> =
-                    (0..content.routines.len()).map(|i| context::routine(site, i, &self.stretches)).collect();
+                let routines: Vec<RoutineContext<'_>> = (0..content.routines.len())
+                    .map(|i| context::routine(site, i, &self.stretches))
+                    .collect();
                 context.insert("routines", &routines);
                 context.insert("main_routine", &site.main_routine.map(|i| &routines[i]));
                 let pages: Vec<PageSummary<'_>> = content
@@ -373,7 +440,10 @@ impl<'a> Renderer<'a> {
                 let path = site::stretch_path(&s.meta.slug);
                 let mut context = self.base(&path);
                 let rendered = self.body(&s.meta, &path, problems);
-                context.insert("page", &self.page_context(&s.meta, rendered, s.summary.as_deref()));
+                context.insert(
+                    "page",
+                    &self.page_context(&s.meta, rendered, s.summary.as_deref()),
+                );
                 context.insert("stretch", &self.stretches[i]);
                 let (mut previous, mut next, mut sequence) = (None, None, None);
                 if let Some(r) = site.sequence_of[i] {
@@ -382,7 +452,11 @@ impl<'a> Renderer<'a> {
                         title: routine.meta.title.clone(),
                         path: site::routine_path(&routine.meta.slug),
                     });
-                    let order: Vec<usize> = routine.stretches.iter().filter_map(|s| site.stretch_by_slug.get(&s.value).copied()).collect();
+                    let order: Vec<usize> = routine
+                        .stretches
+                        .iter()
+                        .filter_map(|s| site.stretch_by_slug.get(&s.value).copied())
+                        .collect();
                     if let Some(at) = order.iter().position(|&x| x == i) {
                         let to_link = |x: usize| LinkContext {
                             title: content.stretches[x].meta.title.clone(),
@@ -414,17 +488,28 @@ impl<'a> Renderer<'a> {
                 let path = site::routine_path(&r.meta.slug);
                 let mut context = self.base(&path);
                 let rendered = self.body(&r.meta, &path, problems);
-                context.insert("page", &self.page_context(&r.meta, rendered, r.summary.as_deref()));
+                context.insert(
+                    "page",
+                    &self.page_context(&r.meta, rendered, r.summary.as_deref()),
+                );
                 context.insert("routine", &context::routine(site, i, &self.stretches));
                 self.page("routine.html", &path, &context, r.meta.path(), sink, stats)
             }
             Job::RoutineList => {
                 let path = "routines/index.html";
                 let mut context = self.base(path);
-                let routines: Vec<RoutineContext<'_>> =
-                    (0..content.routines.len()).map(|i| context::routine(site, i, &self.stretches)).collect();
+                let routines: Vec<RoutineContext<'_>> = (0..content.routines.len())
+                    .map(|i| context::routine(site, i, &self.stretches))
+                    .collect();
                 context.insert("routines", &routines);
-                self.page("routines.html", path, &context, Path::new("content/routines"), sink, stats)
+                self.page(
+                    "routines.html",
+                    path,
+                    &context,
+                    Path::new("content/routines"),
+                    sink,
+                    stats,
+                )
             }
             Job::Page(i) => {
                 let p = &content.pages[i];
@@ -441,26 +526,54 @@ impl<'a> Renderer<'a> {
                 let path = format!("{}/index.html", taxonomy.name());
                 let mut context = self.base(&path);
                 context.insert("taxonomy", &self.taxonomy(taxonomy));
-                let terms: Vec<TermContext> = self.terms(taxonomy).iter().map(|t| self.term(taxonomy, t)).collect();
+                let terms: Vec<TermContext> = self
+                    .terms(taxonomy)
+                    .iter()
+                    .map(|t| self.term(taxonomy, t))
+                    .collect();
                 context.insert("terms", &terms);
-                self.page("taxonomy_list.html", &path, &context, Path::new("content/stretches"), sink, stats)
+                self.page(
+                    "taxonomy_list.html",
+                    &path,
+                    &context,
+                    Path::new("content/stretches"),
+                    sink,
+                    stats,
+                )
             }
             Job::Term(taxonomy, i, n) => {
                 let term = &self.terms(taxonomy)[i];
                 let base = format!("{}/{}", taxonomy.name(), term.slug);
                 let extra = (self.taxonomy(taxonomy), self.term(taxonomy, term));
-                self.list(&base, "taxonomy_term.html", &term.stretches, n, Some(extra), sink, stats)
+                self.list(
+                    &base,
+                    "taxonomy_term.html",
+                    &term.stretches,
+                    n,
+                    Some(extra),
+                    sink,
+                    stats,
+                )
             }
             Job::Handout(i, main) => {
                 let r = &content.routines[i];
-                let path = if main { "handout/index.html".to_string() } else { site::handout_path(&r.meta.slug) };
+                let path = if main {
+                    "handout/index.html".to_string()
+                } else {
+                    site::handout_path(&r.meta.slug)
+                };
                 let mut context = self.base(&path);
                 context.insert("routine", &context::routine(site, i, &self.stretches));
-                let points = |role| site.page_role(role).map_or(&[][..], |p| &p.handout_points[..]);
+                let points = |role| {
+                    site.page_role(role)
+                        .map_or(&[][..], |p| &p.handout_points[..])
+                };
                 context.insert("preparation_points", points(Role::Preparation));
                 context.insert("red_flag_points", points(Role::RedFlags));
                 context.insert("red_flags", &self.site_context.red_flags);
-                let url = site.config.absolute_url(&format!("routines/{}/", r.meta.slug));
+                let url = site
+                    .config
+                    .absolute_url(&format!("routines/{}/", r.meta.slug));
                 context.insert("qr_svg", &url.as_deref().and_then(handout::qr_svg));
                 context.insert("routine_url", &url);
                 self.page("handout.html", &path, &context, r.meta.path(), sink, stats)
@@ -469,18 +582,37 @@ impl<'a> Renderer<'a> {
                 let mut context = self.base("404.html");
                 context.insert("root", &site.config.base_path());
                 context.insert("canonical", &None::<String>);
-                self.page("404.html", "404.html", &context, Path::new("404.html"), sink, stats)
+                self.page(
+                    "404.html",
+                    "404.html",
+                    &context,
+                    Path::new("404.html"),
+                    sink,
+                    stats,
+                )
             }
             Job::Aliases => {
                 let metas = content
                     .stretches
                     .iter()
                     .map(|s| (&s.meta, site::stretch_path(&s.meta.slug)))
-                    .chain(content.routines.iter().map(|r| (&r.meta, site::routine_path(&r.meta.slug))))
-                    .chain(content.pages.iter().map(|p| (&p.meta, site::page_path(&p.meta.slug))));
+                    .chain(
+                        content
+                            .routines
+                            .iter()
+                            .map(|r| (&r.meta, site::routine_path(&r.meta.slug))),
+                    )
+                    .chain(
+                        content
+                            .pages
+                            .iter()
+                            .map(|p| (&p.meta, site::page_path(&p.meta.slug))),
+                    );
                 for (meta, target) in metas {
                     for alias in &meta.aliases {
-                        let Some(clean) = crate::content::load::clean_relative(&alias.value) else { continue };
+                        let Some(clean) = crate::content::load::clean_relative(&alias.value) else {
+                            continue;
+                        };
                         let path = site::alias_path(&clean);
                         let url = format!("{}{target}", root_of(&path));
                         sink.write(&path, redirect_page(&url, &meta.title).as_bytes())?;
@@ -490,16 +622,49 @@ impl<'a> Renderer<'a> {
                 Ok(())
             }
             Job::Sitemap => {
-                let Some(base) = &site.config.base_url else { return Ok(()) };
-                let mut paths: Vec<String> = vec![String::new(), "stretches/".into(), "routines/".into(), "positions/".into(), "targets/".into()];
-                paths.extend(content.stretches.iter().map(|s| format!("stretches/{}/", s.meta.slug)));
-                paths.extend(content.routines.iter().map(|r| format!("routines/{}/", r.meta.slug)));
-                paths.extend(content.routines.iter().map(|r| format!("routines/{}/handout/", r.meta.slug)));
+                let Some(base) = &site.config.base_url else {
+                    return Ok(());
+                };
+                let mut paths: Vec<String> = vec![
+                    String::new(),
+                    "stretches/".into(),
+                    "routines/".into(),
+                    "positions/".into(),
+                    "targets/".into(),
+                ];
+                paths.extend(
+                    content
+                        .stretches
+                        .iter()
+                        .map(|s| format!("stretches/{}/", s.meta.slug)),
+                );
+                paths.extend(
+                    content
+                        .routines
+                        .iter()
+                        .map(|r| format!("routines/{}/", r.meta.slug)),
+                );
+                paths.extend(
+                    content
+                        .routines
+                        .iter()
+                        .map(|r| format!("routines/{}/handout/", r.meta.slug)),
+                );
                 paths.extend(content.pages.iter().map(|p| format!("{}/", p.meta.slug)));
-                paths.extend(site.positions.iter().map(|t| format!("positions/{}/", t.slug)));
-                paths.extend(site.target_terms.iter().map(|t| format!("targets/{}/", t.slug)));
+                paths.extend(
+                    site.positions
+                        .iter()
+                        .map(|t| format!("positions/{}/", t.slug)),
+                );
+                paths.extend(
+                    site.target_terms
+                        .iter()
+                        .map(|t| format!("targets/{}/", t.slug)),
+                );
                 paths.sort();
-                let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+                let mut xml = String::from(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+                );
                 for path in paths {
                     xml.push_str("  <url><loc>");
                     xml.push_str(&xml_escape(&format!("{base}{path}")));
@@ -580,8 +745,10 @@ impl<'a> Renderer<'a> {
         let total_pages = pages_of(items.len(), per_page);
         let path = list_path(base, n);
         let mut context = self.base(&path);
-        let range: Range<usize> = ((n - 1) * per_page).min(items.len())..(n * per_page).min(items.len());
-        let stretches: Vec<&StretchContext<'_>> = items[range].iter().map(|&i| &self.stretches[i]).collect();
+        let range: Range<usize> =
+            ((n - 1) * per_page).min(items.len())..(n * per_page).min(items.len());
+        let stretches: Vec<&StretchContext<'_>> =
+            items[range].iter().map(|&i| &self.stretches[i]).collect();
         context.insert("stretches", &stretches);
         context.insert(
             "paginator",
@@ -603,7 +770,14 @@ impl<'a> Renderer<'a> {
             context.insert("taxonomy", &taxonomy);
             context.insert("term", &term);
         }
-        self.page(template, &path, &context, Path::new("content/stretches"), sink, stats)
+        self.page(
+            template,
+            &path,
+            &context,
+            Path::new("content/stretches"),
+            sink,
+            stats,
+        )
     }
 }
 
@@ -617,7 +791,10 @@ struct PageSummary<'a> {
 }
 
 fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The redirect page written for an alias.
@@ -638,7 +815,10 @@ mod tests {
         assert_eq!(root_of("index.html"), "");
         assert_eq!(root_of("stretches/x/index.html"), "../../");
         assert_eq!(list_path("stretches", 1), "stretches/index.html");
-        assert_eq!(list_path("targets/hips", 3), "targets/hips/page/3/index.html");
+        assert_eq!(
+            list_path("targets/hips", 3),
+            "targets/hips/page/3/index.html"
+        );
         assert_eq!(pages_of(0, 50), 1);
         assert_eq!(pages_of(101, 50), 3);
     }
