@@ -60,6 +60,7 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         let sources = layers
             .iter()
             .map(|(n, f)| (n.clone(), f.path.clone()))
@@ -120,6 +121,23 @@ fn read_layer(
             Err(diagnostic) => errors.push(diagnostic),
         }
     }
+}
+
+/// HTML escaping for autoescaped values: `&`, `<`, `>`, `"` and `'` (Tera's
+/// default also escapes `/`, which only makes paths harder to read).
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The whole chain of a Tera error, one cause after another.
