@@ -136,3 +136,14 @@ pub struct InitArgs {
     #[arg(default_value = ".")]
     pub dir: PathBuf,
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks of the command line (mdBook's `verify_app`).
+    #[test]
+    fn cli_verify() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -40,8 +40,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// What is wrong, in one sentence.
     pub message: String,
-    /// Where, when the problem has a place.
-    pub location: Option<Location>,
+    /// Where, when the problem has a place (boxed: keeps `Result<_, Diagnostic>` small).
+    pub location: Option<Box<Location>>,
     /// A path without a line (I/O problems, whole-file problems).
     pub path: Option<PathBuf>,
     /// What is accepted, or how to fix it.
@@ -74,7 +74,7 @@ impl Diagnostic {
     /// Places the diagnostic at a resolved location.
     pub fn at(mut self, location: Location) -> Self {
         self.path = Some(location.path.clone());
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 
@@ -280,9 +280,10 @@ mod tests {
 
     #[test]
     fn columns_count_characters_not_bytes() {
+        // `x` is at byte 5 (`é` takes two) and is the fifth character.
         let text = "é = x";
         let loc = locate(Path::new("a.md"), text, 5..6);
-        assert_eq!(loc.column, 4);
+        assert_eq!(loc.column, 5);
     }
 
     #[test]

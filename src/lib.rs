@@ -5,7 +5,13 @@
 //! cross-checks), renders every page through Tera themes ([`render`]) and
 //! writes the result atomically ([`output`]). The printable one-page handout
 //! is one more view over the same content.
+//!
+//! For editors: [`serve`] builds into memory, serves, watches and reloads;
+//! [`check`] also follows links, anchors and images; [`archetype`] starts a
+//! new stretch, routine or page; [`starter`] writes a new site.
 
+pub mod archetype;
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -16,7 +22,9 @@ pub mod markdown;
 pub mod output;
 pub mod pdf;
 pub mod render;
+pub mod serve;
 pub mod site;
+pub mod starter;
 pub mod templates;
 
 pub use diagnostics::{Diagnostic, Severity};

@@ -14,10 +14,10 @@ fn main() -> ExitCode {
     let ui = Ui::new(cli.color, cli.quiet, cli.verbose);
     let (what, result) = match cli.command {
         Command::Build(args) => ("Build", cmd::build::run(args, &ui)),
-        Command::Serve(_) | Command::Check(_) | Command::New(_) | Command::Init(_) => {
-            eprintln!("error: this command is not available in this version yet");
-            return ExitCode::FAILURE;
-        }
+        Command::Serve(args) => ("Serve", cmd::serve::run(args, &ui)),
+        Command::Check(args) => ("Check", cmd::check::run(args, &ui)),
+        Command::New(args) => ("New", cmd::new::run(args, &ui)),
+        Command::Init(args) => ("Init", cmd::init::run(args, &ui)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -169,15 +169,6 @@ impl Output {
         )
         .map_err(|e| fail("write the build marker", e))?;
         if self.target.exists() {
-            if let Ok(entries) = fs::read_dir(&self.target) {
-                for entry in entries.flatten() {
-                    let name = entry.file_name();
-                    let text = name.to_string_lossy();
-                    if text.starts_with('.') && text != MARKER {
-                        let _ = fs::rename(entry.path(), self.staging.join(&name));
-                    }
-                }
-            }
             let old = self.staging.with_file_name(
                 self.staging
                     .file_name()
@@ -186,12 +177,42 @@ impl Output {
             );
             fs::rename(&self.target, &old)
                 .map_err(|e| fail(&format!("move the old {} aside", self.target.display()), e))?;
-            if let Err(err) = fs::rename(&self.staging, &self.target) {
+            // Carry the old output's dot-entries (such as `.git`) over; if one
+            // cannot be moved, put everything back: nothing is lost.
+            let mut moved = Vec::new();
+            let mut result = Ok(());
+            match fs::read_dir(&old) {
+                Ok(entries) => {
+                    for entry in entries.flatten() {
+                        let name = entry.file_name();
+                        let text = name.to_string_lossy();
+                        if !text.starts_with('.') || text == MARKER {
+                            continue;
+                        }
+                        if let Err(err) = fs::rename(entry.path(), self.staging.join(&name)) {
+                            let what = format!("carry {text} over to the new build");
+                            result = Err(fail(&what, err));
+                            break;
+                        }
+                        moved.push(name);
+                    }
+                }
+                Err(err) => result = Err(fail(&format!("read {}", old.display()), err)),
+            }
+            if result.is_ok() {
+                result = fs::rename(&self.staging, &self.target).map_err(|e| {
+                    fail(
+                        &format!("move the new build to {}", self.target.display()),
+                        e,
+                    )
+                });
+            }
+            if let Err(diagnostic) = result {
+                for name in &moved {
+                    let _ = fs::rename(self.staging.join(name), old.join(name));
+                }
                 let _ = fs::rename(&old, &self.target);
-                return Err(fail(
-                    &format!("move the new build to {}", self.target.display()),
-                    err,
-                ));
+                return Err(diagnostic);
             }
             self.committed = true;
             remove_tree(&old)

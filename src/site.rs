@@ -198,7 +198,8 @@ impl Site {
         self.main_routine = match &self.config.main_routine {
             Some((slug, span)) => {
                 let found = content.routines.iter().position(|r| &r.meta.slug == slug);
-                if found.is_none() {
+                // A routine with errors of its own is reported already.
+                if found.is_none() && !content.broken_routines.contains(slug) {
                     let names: Vec<&str> = content
                         .routines
                         .iter()
@@ -228,7 +229,7 @@ impl Site {
             }
             None => (!content.routines.is_empty()).then_some(0),
         };
-        if content.routines.is_empty() {
+        if content.routines.is_empty() && content.broken_routines.is_empty() {
             problems.push(
                 Diagnostic::warning("the site has no routine, so no handout is written").help(
                     "add a routine to content/routines/, e.g. with `gen new routine \"Morning\"`",
@@ -357,23 +358,60 @@ impl Site {
         self.check_paths(problems);
     }
 
-    /// Aliases and static files must not take a path a page takes.
-    fn check_paths(&self, problems: &mut Vec<Diagnostic>) {
+    /// The paths the site generates, each with what it is (for messages).
+    fn generated_paths(&self) -> BTreeMap<String, String> {
         let mut taken: BTreeMap<String, String> = BTreeMap::new();
+        let per_page = self.config.paginate_by.max(1);
+        let mut paginated = |base: &str, count: usize, what: &str| {
+            for n in 1..=count.div_ceil(per_page).max(1) {
+                let path = if n == 1 {
+                    format!("{base}/index.html")
+                } else {
+                    format!("{base}/page/{n}/index.html")
+                };
+                taken.insert(path, what.to_string());
+            }
+        };
+        paginated(
+            "stretches",
+            self.content.stretches.len(),
+            "the stretch library",
+        );
+        for term in &self.positions {
+            let what = format!("the page of the position `{}`", term.slug);
+            paginated(
+                &format!("positions/{}", term.slug),
+                term.stretches.len(),
+                &what,
+            );
+        }
+        for term in &self.target_terms {
+            let what = format!("the page of the target `{}`", term.slug);
+            paginated(
+                &format!("targets/{}", term.slug),
+                term.stretches.len(),
+                &what,
+            );
+        }
         for (source, target) in &self.targets {
-            taken.insert(target.path.clone(), format!("content/{source}"));
+            taken.insert(target.path.clone(), format!("the page of content/{source}"));
         }
-        for name in [
-            "404.html",
-            "sitemap.xml",
-            "highlight.css",
-            "stretches/index.html",
-            "routines/index.html",
+        for (name, what) in [
+            ("index.html", "the home page"),
+            ("404.html", "the not-found page"),
+            ("sitemap.xml", "the sitemap"),
+            ("highlight.css", "the highlight stylesheet"),
+            ("routines/index.html", "the list of routines"),
+            ("positions/index.html", "the list of positions"),
+            ("targets/index.html", "the list of targets"),
         ] {
-            taken.insert(name.to_string(), "generated".to_string());
+            taken.insert(name.to_string(), what.to_string());
         }
-        for taxonomy in ["positions", "targets"] {
-            taken.insert(format!("{taxonomy}/index.html"), "generated".to_string());
+        for routine in &self.content.routines {
+            taken.insert(
+                handout_path(&routine.meta.slug),
+                format!("the handout of {}", routine.meta.path().display()),
+            );
         }
         if self.main_routine.is_some() {
             taken.insert(
@@ -381,6 +419,20 @@ impl Site {
                 "the main routine's handout".to_string(),
             );
         }
+        for (stretch, image) in self.content.stretches.iter().zip(&self.images) {
+            if let Some(image) = image.as_ref().filter(|i| i.copy_from.is_some()) {
+                taken.insert(
+                    image.path.clone(),
+                    format!("the image of {}", stretch.meta.path().display()),
+                );
+            }
+        }
+        taken
+    }
+
+    /// Aliases and static files must not take a path the site generates.
+    fn check_paths(&self, problems: &mut Vec<Diagnostic>) {
+        let taken = self.generated_paths();
         for (path, source) in &self.statics {
             let shown = match source {
                 StaticSource::Embedded(_) => format!("(built-in theme)/static/{path}"),
@@ -388,11 +440,9 @@ impl Site {
             };
             if let Some(owner) = taken.get(path) {
                 problems.push(
-                    Diagnostic::error(format!(
-                        "static file {shown} collides with {path} generated from {owner}"
-                    ))
-                    .in_file(&shown)
-                    .help("rename the static file"),
+                    Diagnostic::error(format!("static file {shown} collides with {path}, {owner}"))
+                        .in_file(&shown)
+                        .help("rename the static file"),
                 );
             }
         }
@@ -433,10 +483,7 @@ impl Site {
                         meta.file
                             .error(
                                 alias.span.clone(),
-                                format!(
-                                    "alias \"{}\" collides with {path} of {owner}",
-                                    alias.value
-                                ),
+                                format!("alias \"{}\" collides with {path}, {owner}", alias.value),
                             )
                             .help("an alias is an old path that no longer holds a page"),
                     );
@@ -509,7 +556,9 @@ pub fn alias_path(clean: &str) -> String {
     }
 }
 
-fn theme_source(root: &Path, name: &str) -> Result<ThemeSource, Diagnostic> {
+/// Where the theme `name` of the site at `root` comes from: its folder under
+/// `themes/`, else the built-in theme for `default`.
+pub fn theme_source(root: &Path, name: &str) -> Result<ThemeSource, Diagnostic> {
     let dir = root.join("themes").join(name);
     if dir.is_dir() {
         return Ok(ThemeSource::Folder(dir));

@@ -59,7 +59,16 @@ pub fn load(
                 None
             }
         },
-        None => None,
+        None => {
+            // Report broken templates with the content's problems: every
+            // problem in one run (the default theme when gen.toml is broken).
+            let config = crate::config::Config::load(root).unwrap_or_default();
+            let theme = crate::site::theme_source(root, &config.theme).ok();
+            if let Some(Err(errors)) = theme.map(|theme| Templates::load(root, &theme)) {
+                diagnostics.extend(errors);
+            }
+            None
+        }
     };
     match (site, templates) {
         (Some(site), Some(templates)) if !diagnostics.iter().any(Diagnostic::is_error) => {

@@ -2,6 +2,10 @@
 //! place that prints diagnostics and summary lines ([`Ui`]).
 
 pub mod build;
+pub mod check;
+pub mod init;
+pub mod new;
+pub mod serve;
 
 use std::io::IsTerminal;
 
@@ -50,6 +54,13 @@ impl Ui {
 
     /// Prints the one summary line that ends a command (hidden by `--quiet`).
     pub fn summary(&self, line: &str) {
+        if !self.quiet {
+            println!("{line}");
+        }
+    }
+
+    /// Prints a line of ordinary output, such as next steps (hidden by `--quiet`).
+    pub fn info(&self, line: &str) {
         if !self.quiet {
             println!("{line}");
         }

@@ -193,7 +193,22 @@ impl<'a> Fields<'a> {
                 None
             }
             _ => {
-                self.wrong_type(key, &node, "a whole number");
+                // Digits that did not fit a 64-bit integer arrive as text or a float.
+                let written = self.file.text.get(node.span.clone()).unwrap_or("").trim();
+                let digits = written.trim_start_matches(['+', '-']);
+                if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '_') {
+                    self.error_at(
+                        node.span.clone(),
+                        format!("`{key}` is {written}, which is out of range"),
+                        format!(
+                            "use a whole number from {} to {}",
+                            range.start(),
+                            range.end()
+                        ),
+                    );
+                } else {
+                    self.wrong_type(key, &node, "a whole number");
+                }
                 None
             }
         }

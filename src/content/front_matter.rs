@@ -2,7 +2,6 @@
 //! TOML (`+++`) or YAML (`---`) into one spanned tree, [`Node`], so that every
 //! later check can point at the exact key or value.
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -401,11 +400,11 @@ impl YamlBuilder {
     }
 }
 
-fn yaml_scalar(text: &Cow<'_, str>, style: ScalarStyle, tagged: bool) -> Value {
+fn yaml_scalar(text: &str, style: ScalarStyle, tagged: bool) -> Value {
     if style != ScalarStyle::Plain || tagged {
         return Value::String(text.to_string());
     }
-    match text.as_ref() {
+    match text {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),

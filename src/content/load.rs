@@ -32,6 +32,9 @@ pub struct Content {
     pub pages: Vec<Page>,
     /// Files other than Markdown under `content/`, relative to it.
     pub assets: BTreeSet<PathBuf>,
+    /// Slugs of routines whose files have errors (already reported), so that
+    /// `handout.routine` naming one is not reported again.
+    pub broken_routines: BTreeSet<String>,
 }
 
 /// What one file turned out to be.
@@ -40,6 +43,9 @@ enum Loaded {
     Stretch(Stretch),
     Routine(Routine),
     Page(Page),
+    /// A stretch or routine with errors, known by its slug so that what
+    /// names it does not fail a second time.
+    Broken(Kind, String),
 }
 
 /// Where a Markdown file sits decides its kind.
@@ -228,17 +234,33 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
         .par_iter()
         .map(|(path, kind)| load_file(root, path, *kind))
         .collect();
-    for (loaded, diagnostics) in results {
+    let mut broken = BTreeSet::new();
+    for ((path, kind), (loaded, diagnostics)) in markdown.iter().zip(results) {
         problems.extend(diagnostics);
         match loaded {
             Some(Loaded::Home(home)) => content.home = Some(home),
             Some(Loaded::Stretch(s)) => content.stretches.push(s),
             Some(Loaded::Routine(r)) => content.routines.push(r),
             Some(Loaded::Page(p)) => content.pages.push(p),
+            Some(Loaded::Broken(Kind::Routine, slug)) => {
+                content.broken_routines.insert(slug);
+            }
+            Some(Loaded::Broken(_, slug)) => {
+                broken.insert(slug);
+            }
+            None if matches!(kind, Kind::Stretch | Kind::Routine) => {
+                let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+                let slug = slug::from_stem(&stem);
+                if *kind == Kind::Routine {
+                    content.broken_routines.insert(slug);
+                } else {
+                    broken.insert(slug);
+                }
+            }
             None => {}
         }
     }
-    check_across_files(&mut content, drafts, &mut problems);
+    check_across_files(&mut content, drafts, &broken, &mut problems);
     (content, problems)
 }
 
@@ -340,6 +362,7 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
             .help("rename the file so its name has letters or digits after the number prefix, or set `slug`");
         fields.errors.push(diagnostic);
     }
+    let slug = meta.slug.clone();
     let loaded = match kind {
         Kind::Home => {
             let description = fields.string("description", 0).map(|d| d.value);
@@ -351,7 +374,9 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
     };
     let errors = fields.finish(keys);
     if errors.iter().any(Diagnostic::is_error) {
-        (None, errors)
+        let broken =
+            matches!(kind, Kind::Stretch | Kind::Routine).then_some(Loaded::Broken(kind, slug));
+        (broken, errors)
     } else {
         (loaded, errors)
     }
@@ -367,7 +392,14 @@ pub const RESERVED: &[&str] = &[
     "404",
 ];
 
-fn check_across_files(content: &mut Content, drafts: bool, problems: &mut Vec<Diagnostic>) {
+/// Checks what spans files. `broken` holds the slugs of stretches that have
+/// errors of their own: routines listing them are not reported again.
+fn check_across_files(
+    content: &mut Content,
+    drafts: bool,
+    broken: &BTreeSet<String>,
+    problems: &mut Vec<Diagnostic>,
+) {
     content
         .stretches
         .sort_by(|a, b| (&a.meta.file_name, &a.meta.slug).cmp(&(&b.meta.file_name, &b.meta.slug)));
@@ -408,6 +440,7 @@ fn check_across_files(content: &mut Content, drafts: bool, problems: &mut Vec<Di
     for routine in &content.routines {
         for slug in &routine.stretches {
             match stretches.get(slug.value.as_str()) {
+                None if broken.contains(&slug.value) => {}
                 None => {
                     let help = match closest(&slug.value, &names) {
                         Some(near) => format!("did you mean `{near}`? Stretches are named by slug (file name without the number prefix)"),
@@ -501,8 +534,12 @@ fn duplicates<'a>(
             )));
         }
         if let Some(first) = seen.get(meta.slug.as_str()) {
+            let plural = match what {
+                "stretch" => "stretches".to_string(),
+                other => format!("{other}s"),
+            };
             let diagnostic = Diagnostic::error(format!(
-                "two {what}s have the slug `{}`: {} and {}",
+                "two {plural} have the slug `{}`: {} and {}",
                 meta.slug,
                 first.path().display(),
                 meta.path().display()

@@ -21,7 +21,7 @@ pub fn slugify(text: &str) -> String {
 
 /// The default slug of a content file: its stem without a leading run of
 /// digits, `-` and `_` (the ordering prefix), then [`slugify`]. A stem that is
-/// all prefix (`01`) keeps its digits.
+/// all prefix (`01`, `404`) gives an empty slug, which loading reports.
 pub fn from_stem(stem: &str) -> String {
     let rest = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
     slugify(rest)

@@ -125,12 +125,17 @@ pub fn render(
                 }
             }
             Event::Html(_) | Event::InlineHtml(_) if !raw_html => {
-                if rendered
-                    .dropped_html
-                    .last()
-                    .is_none_or(|last| last.end < span.start)
-                {
-                    rendered.dropped_html.push(span);
+                // One warning per line (or block): HTML that follows on the
+                // same line joins the previous span.
+                let joins = |last: &Range<usize>| {
+                    last.end >= span.start
+                        || body
+                            .get(last.end - offset..span.start - offset)
+                            .is_some_and(|between| !between.contains('\n'))
+                };
+                match rendered.dropped_html.last_mut().filter(|last| joins(last)) {
+                    Some(last) => last.end = last.end.max(span.end),
+                    None => rendered.dropped_html.push(span),
                 }
             }
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) if !raw_html => {}

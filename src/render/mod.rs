@@ -2,6 +2,7 @@
 //! redirects, sitemap, highlight CSS, static files — rendered in parallel and
 //! handed to a [`Sink`]. The handout is one more view over the same content.
 
+pub mod cache;
 pub mod context;
 pub mod handout;
 
@@ -115,6 +116,7 @@ struct Renderer<'a> {
     site_context: SiteContext<'a>,
     nav: Vec<LinkContext>,
     highlight_css: Option<String>,
+    cache: Option<&'a cache::PageCache>,
 }
 
 /// Renders the whole site into `sink`. Returns what was written and every
@@ -124,11 +126,93 @@ pub fn render_site(
     templates: &Templates,
     sink: &dyn Sink,
 ) -> (Stats, Vec<Diagnostic>) {
+    let (mut problems, parts) = render_parts(site, templates, sink, Selection::All, None);
+    let mut stats = Stats::default();
+    for part in parts {
+        stats.pages += part.stats.pages;
+        stats.files += part.stats.files;
+        problems.extend(part.problems);
+    }
+    (stats, problems)
+}
+
+/// Which outputs a render makes.
+#[derive(Debug, Clone, Copy)]
+pub enum Selection<'s> {
+    /// Every output.
+    All,
+    /// The pages of these content files (paths as in [`Meta::path`]): their
+    /// Markdown bodies changed, and a body shows on its own page only.
+    Pages(&'s [PathBuf]),
+    /// Every page that shows these content files, whose front matter
+    /// changed but not the site's shape (see [`Changed`]).
+    Content(&'s Changed),
+}
+
+/// Content files whose front matter changed without changing the site's
+/// shape: the same files in the same order, the same slugs; stretches keep
+/// their position, targets and image; routines keep their stretches (and the
+/// main routine its title, which every page's navigation shows); pages have
+/// no role. The pages picked are the files' own pages, a stretch's
+/// neighbours (previous and next), the list, term, routine and handout pages
+/// that show them, the home page and the routine list; aliases and images
+/// too. Indexes are into `content.stretches`, `content.routines` and
+/// `content.pages`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changed {
+    /// Changed stretches.
+    pub stretches: Vec<usize>,
+    /// Changed routines.
+    pub routines: Vec<usize>,
+    /// Changed pages.
+    pub pages: Vec<usize>,
+    /// Whether `content/_index.md` changed.
+    pub home: bool,
+}
+
+impl Changed {
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.stretches.is_empty() && self.routines.is_empty() && self.pages.is_empty() && !self.home
+    }
+}
+
+/// What one output job of a render made, and its diagnostics.
+#[derive(Debug)]
+pub struct Part {
+    /// Which job this was (e.g. `Term(Targets, 3, 1)`), the same in every
+    /// render of the same site structure.
+    pub job: String,
+    /// The content file whose page (and Markdown body) the job rendered, as in
+    /// [`Meta::path`]; `None` for lists, handouts, static files and the like.
+    pub source: Option<PathBuf>,
+    /// What the job wrote.
+    pub stats: Stats,
+    /// Its errors and warnings.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Renders into `sink` the outputs picked by `selection`. Returns the
+/// site-wide diagnostics and each job's result, so that `gen serve` can
+/// re-render just the pages that show what changed. With a `cache`,
+/// pages whose template context is unchanged since it was filled are not
+/// rendered again (the cache must belong to these templates).
+pub fn render_parts<'a>(
+    site: &'a Site,
+    templates: &'a Templates,
+    sink: &dyn Sink,
+    selection: Selection<'_>,
+    cache: Option<&'a cache::PageCache>,
+) -> (Vec<Diagnostic>, Vec<Part>) {
     let mut problems = Vec::new();
-    let highlight_css = match markdown::highlight::stylesheet(
-        &site.config.highlight_theme,
-        &site.config.highlight_theme_dark,
-    ) {
+    let stylesheet = match selection {
+        Selection::All => markdown::highlight::stylesheet(
+            &site.config.highlight_theme,
+            &site.config.highlight_theme_dark,
+        ),
+        _ => Ok(String::new()),
+    };
+    let highlight_css = match stylesheet {
         Ok(css) => Some(css),
         Err(name) => {
             let names = markdown::highlight::theme_names().join(", ");
@@ -190,8 +274,12 @@ pub fn render_site(
         stretches,
         nav,
         highlight_css,
+        cache,
     };
 
+    if let Some(cache) = cache {
+        cache.begin(site);
+    }
     let per_page = site.config.paginate_by.max(1);
     let mut jobs = vec![
         Job::Home,
@@ -224,17 +312,22 @@ pub fn render_site(
         }
     }
 
-    let results: Vec<(Stats, Vec<Diagnostic>)> = jobs
-        .par_iter()
-        .map(|job| renderer.run(*job, sink))
-        .collect();
-    let mut stats = Stats::default();
-    for (s, diagnostics) in results {
-        stats.pages += s.pages;
-        stats.files += s.files;
-        problems.extend(diagnostics);
+    if !matches!(selection, Selection::All) {
+        jobs.retain(|job| renderer.selected(*job, selection));
     }
-    (stats, problems)
+    let parts: Vec<Part> = jobs
+        .par_iter()
+        .map(|job| {
+            let (stats, problems) = renderer.run(*job, sink);
+            Part {
+                job: format!("{job:?}"),
+                source: renderer.source(*job).map(Path::to_path_buf),
+                stats,
+                problems,
+            }
+        })
+        .collect();
+    (problems, parts)
 }
 
 /// Resolves links by source path from one content file.
@@ -282,6 +375,84 @@ impl LinkResolver for Links<'_> {
 }
 
 impl<'a> Renderer<'a> {
+    /// The content file whose own page a job renders.
+    fn source(&self, job: Job) -> Option<&'a Path> {
+        let content = &self.site.content;
+        let meta = match job {
+            Job::Home => &content.home.as_ref()?.meta,
+            Job::Stretch(i) => &content.stretches.get(i)?.meta,
+            Job::Routine(i) => &content.routines.get(i)?.meta,
+            Job::Page(i) => &content.pages.get(i)?.meta,
+            _ => return None,
+        };
+        Some(meta.path().as_path())
+    }
+
+    /// Whether `selection` picks a job (see [`Selection`]).
+    fn selected(&self, job: Job, selection: Selection<'_>) -> bool {
+        let changed = match selection {
+            Selection::All => return true,
+            Selection::Pages(sources) => {
+                return self
+                    .source(job)
+                    .is_some_and(|source| sources.iter().any(|s| s == source));
+            }
+            Selection::Content(changed) => changed,
+        };
+        let site = self.site;
+        let routines = site.content.routines.len();
+        let holds_changed = |r: usize| {
+            site.content.routines.get(r).is_some_and(|routine| {
+                routine.stretches.iter().any(|slug| {
+                    site.stretch_by_slug
+                        .get(&slug.value)
+                        .is_some_and(|i| changed.stretches.contains(i))
+                })
+            })
+        };
+        let routine_changed = |r: usize| changed.routines.contains(&r) || holds_changed(r);
+        let per_page = site.config.paginate_by.max(1);
+        let page_holds_changed = |items: &[usize], n: usize| {
+            let range = ((n - 1) * per_page).min(items.len())..(n * per_page).min(items.len());
+            items[range].iter().any(|i| changed.stretches.contains(i))
+        };
+        match job {
+            Job::Stretch(i) => {
+                changed.stretches.contains(&i)
+                    || site
+                        .sequence_of
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .is_some_and(holds_changed)
+                    || site
+                        .routines_of
+                        .get(i)
+                        .is_some_and(|held_by| held_by.iter().any(|r| changed.routines.contains(r)))
+            }
+            Job::StretchList(n) => {
+                let all: Vec<usize> = (0..site.content.stretches.len()).collect();
+                page_holds_changed(&all, n)
+            }
+            Job::Term(taxonomy, i, n) => self
+                .terms(taxonomy)
+                .get(i)
+                .is_some_and(|term| page_holds_changed(&term.stretches, n)),
+            Job::Routine(r) | Job::Handout(r, _) => routine_changed(r),
+            Job::RoutineList => (0..routines).any(routine_changed),
+            Job::Home => {
+                changed.home || !changed.pages.is_empty() || (0..routines).any(routine_changed)
+            }
+            Job::Page(p) => changed.pages.contains(&p),
+            Job::Aliases | Job::Images => true,
+            Job::TaxonomyList(_)
+            | Job::NotFound
+            | Job::Sitemap
+            | Job::HighlightCss
+            | Job::Statics => false,
+        }
+    }
+
     fn run(&self, job: Job, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         let mut problems = Vec::new();
         let mut stats = Stats::default();
@@ -316,9 +487,20 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         stats: &mut Stats,
     ) -> Result<(), Diagnostic> {
-        let html = self
-            .templates
-            .render(template, context, &source.display().to_string())?;
+        let cached = self.cache.and_then(|c| c.get(template, path, context));
+        let html: std::sync::Arc<str> = match cached {
+            Some(html) => html,
+            None => {
+                let html: std::sync::Arc<str> = self
+                    .templates
+                    .render(template, context, &source.display().to_string())?
+                    .into();
+                if let Some(cache) = self.cache {
+                    cache.put(template, path, context, std::sync::Arc::clone(&html));
+                }
+                html
+            }
+        };
         sink.write(path, html.as_bytes())?;
         stats.pages += 1;
         stats.files += 1;
@@ -340,12 +522,12 @@ impl<'a> Renderer<'a> {
             folder,
             root: &root,
         };
-        let (rendered, errors) = markdown::render(
-            meta.body_text(),
-            meta.body.start,
-            self.site.config.raw_html,
-            &links,
-        );
+        let raw_html = self.site.config.raw_html;
+        let render = || markdown::render(meta.body_text(), meta.body.start, raw_html, &links);
+        let (rendered, errors) = match self.cache {
+            Some(cache) => cache.body(meta, path, raw_html, render),
+            None => render(),
+        };
         for (span, message) in errors {
             problems.push(
                 meta.file
@@ -574,7 +756,12 @@ impl<'a> Renderer<'a> {
                 let url = site
                     .config
                     .absolute_url(&format!("routines/{}/", r.meta.slug));
-                context.insert("qr_svg", &url.as_deref().and_then(handout::qr_svg));
+                let qr_svg = match (&url, self.cache) {
+                    (Some(url), Some(cache)) => cache.qr_code(url, handout::qr_svg),
+                    (Some(url), None) => handout::qr_svg(url),
+                    (None, _) => None,
+                };
+                context.insert("qr_svg", &qr_svg);
                 context.insert("routine_url", &url);
                 self.page("handout.html", &path, &context, r.meta.path(), sink, stats)
             }
@@ -615,7 +802,16 @@ impl<'a> Renderer<'a> {
                         };
                         let path = site::alias_path(&clean);
                         let url = format!("{}{target}", root_of(&path));
-                        sink.write(&path, redirect_page(&url, &meta.title).as_bytes())?;
+                        let canonical = site
+                            .config
+                            .absolute_url(target.strip_suffix("index.html").unwrap_or(&target));
+                        let html = redirect_page(
+                            &url,
+                            &meta.title,
+                            &site.config.language,
+                            canonical.as_deref(),
+                        );
+                        sink.write(&path, html.as_bytes())?;
                         stats.files += 1;
                     }
                 }
@@ -797,12 +993,17 @@ fn xml_escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The redirect page written for an alias.
-fn redirect_page(url: &str, title: &str) -> String {
+/// The redirect page written for an alias: a relative refresh, and a
+/// canonical link to the absolute address only when `base_url` is set.
+fn redirect_page(url: &str, title: &str, language: &str, canonical: Option<&str>) -> String {
     let url = xml_escape(url);
     let title = xml_escape(title);
+    let language = xml_escape(language);
+    let canonical = canonical.map_or(String::new(), |c| {
+        format!("<link rel=\"canonical\" href=\"{}\">\n", xml_escape(c))
+    });
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n<link rel=\"canonical\" href=\"{url}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n{canonical}</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n"
     )
 }
 

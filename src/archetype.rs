@@ -1,0 +1,342 @@
+//! `gen new`: a new stretch, routine or page from the theme's archetype
+//! (`themes/<theme>/archetypes/<kind>.md`, else the built-in theme's), in the
+//! right folder, with the next `NN-` prefix. The archetype holds valid
+//! placeholders for the required keys and `draft = true`, so the site still
+//! builds; placeholders `{{title}}`, `{{slug}}`, `{{date}}` and (for a
+//! routine) `{{stretch}}` are filled in.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+use crate::config::Config;
+use crate::content::load::{RESERVED, is_ignored};
+use crate::content::{self, slug};
+use crate::diagnostics::Diagnostic;
+use crate::embedded;
+
+/// What `gen new` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `content/stretches/NN-slug.md`
+    Stretch,
+    /// `content/routines/NN-slug.md`
+    Routine,
+    /// `content/NN-slug.md`
+    Page,
+}
+
+impl Kind {
+    /// The archetype's name and the word for users.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Stretch => "stretch",
+            Kind::Routine => "routine",
+            Kind::Page => "page",
+        }
+    }
+
+    fn folder(self) -> &'static str {
+        match self {
+            Kind::Stretch => "content/stretches",
+            Kind::Routine => "content/routines",
+            Kind::Page => "content",
+        }
+    }
+
+    fn max_title(self) -> Option<usize> {
+        match self {
+            Kind::Stretch => Some(48),
+            Kind::Routine => Some(60),
+            Kind::Page => None,
+        }
+    }
+}
+
+/// A file `gen new` wrote.
+#[derive(Debug)]
+pub struct Created {
+    /// Its path, relative to the site root (`content/stretches/07-cat-cow.md`).
+    pub path: PathBuf,
+    /// For a routine: the stretch filled in to start with.
+    pub stretch: Option<String>,
+    /// Problems the new file has (none with the built-in archetypes).
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Writes a new `kind` titled `title` into the site at `root`.
+pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
+    let title = title.trim();
+    check_title(kind, title)?;
+    let slug = slug::slugify(title);
+    if slug.is_empty() {
+        return Err(Diagnostic::error(format!(
+            "the title \"{title}\" has no letters or digits to make a file name from"
+        ))
+        .help("give a title in words, e.g. `gen new stretch \"Cat Cow\"`")
+        .into());
+    }
+    if !root.join("content").is_dir() && !root.join("gen.toml").is_file() {
+        return Err(Diagnostic::error(format!(
+            "{} is not a Bedside site: it has no content/ folder and no gen.toml",
+            root.display()
+        ))
+        .help(
+            "run `gen new` in a site folder or pass `--root DIR`; `gen init DIR` makes a new site",
+        )
+        .into());
+    }
+    let config = Config::load(root).map_err(Error::Site)?;
+    let archetype = archetype(root, &config.theme, kind)?;
+    let folder = root.join(kind.folder());
+    let names = markdown_files(&folder)?;
+    let (content, _) = content::load(root, true);
+    check_slug_is_free(kind, &slug, &names, &content)?;
+    let stretch = match kind {
+        Kind::Routine if archetype.contains("{{stretch}}") => Some(first_stretch(&content)?),
+        _ => None,
+    };
+    let text = archetype
+        .replace("{{title}}", &quote(title))
+        .replace("{{slug}}", &slug)
+        .replace("{{date}}", &today())
+        .replace("{{stretch}}", stretch.as_deref().unwrap_or(""));
+    let name = format!("{}-{slug}.md", next_prefix(&names));
+    let relative = Path::new(kind.folder()).join(&name);
+    let path = folder.join(&name);
+    fs::create_dir_all(&folder).map_err(|e| {
+        Diagnostic::error(format!("cannot create {}: {e}", folder.display()))
+            .help("check the folder's permissions")
+    })?;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Diagnostic::error(format!(
+                    "refusing to overwrite {}: the file exists",
+                    relative.display()
+                ))
+                .help("choose another title, or edit the existing file")
+            } else {
+                Diagnostic::error(format!("cannot write {}: {e}", relative.display()))
+            }
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", relative.display())))?;
+    // The new file must pass the checks; a theme's own archetype might not.
+    let (_, diagnostics) = content::load(root, true);
+    let problems = diagnostics
+        .into_iter()
+        .filter(|d| d.path.as_deref() == Some(relative.as_path()))
+        .collect();
+    Ok(Created {
+        path: relative,
+        stretch,
+        problems,
+    })
+}
+
+fn check_title(kind: Kind, title: &str) -> Result<(), Diagnostic> {
+    if title.is_empty() {
+        return Err(
+            Diagnostic::error(format!("the new {} needs a title", kind.name()))
+                .help(format!("e.g. `gen new {} \"Cat Cow\"`", kind.name())),
+        );
+    }
+    if title.chars().any(char::is_control) {
+        return Err(
+            Diagnostic::error("the title has a line break or control character")
+                .help("give the title on one line"),
+        );
+    }
+    if let Some(max) = kind.max_title() {
+        let length = title.chars().count();
+        if length > max {
+            return Err(Diagnostic::error(format!(
+                "the title is {length} characters; a {}'s title has at most {max}",
+                kind.name()
+            ))
+            .help("a shorter title fits the handout; put more in `summary`"));
+        }
+    }
+    Ok(())
+}
+
+/// The archetype text: the site's theme folder's, else the built-in one.
+fn archetype(root: &Path, theme: &str, kind: Kind) -> Result<String, Diagnostic> {
+    let relative = format!("archetypes/{}.md", kind.name());
+    let own = root.join("themes").join(theme).join(&relative);
+    if own.is_file() {
+        let shown = Path::new("themes").join(theme).join(&relative);
+        return fs::read_to_string(&own).map_err(|e| {
+            Diagnostic::error(format!("cannot read {}: {e}", shown.display()))
+                .in_file(shown)
+                .help("the archetype must be UTF-8 text")
+        });
+    }
+    embedded::theme_file(&relative)
+        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+        .ok_or_else(|| {
+            Diagnostic::error(format!("the built-in theme has no {relative}"))
+                .help(format!("add themes/{theme}/{relative} to the site"))
+        })
+}
+
+/// The Markdown files directly in `folder` (not hidden, not `_index.md`).
+fn markdown_files(folder: &Path) -> Result<Vec<String>, Diagnostic> {
+    if !folder.exists() {
+        return Ok(Vec::new());
+    }
+    let entries = fs::read_dir(folder)
+        .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", folder.display())))?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md") && n != "_index.md" && !is_ignored(n))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// One above the highest `NN-` (or `NN_`) prefix, at least two digits (more
+/// when the folder's prefixes have more), e.g. `07`.
+pub fn next_prefix(names: &[String]) -> String {
+    let mut highest: u64 = 0;
+    let mut width = 2;
+    for name in names {
+        let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+        let after = name[digits.len()..].chars().next();
+        if digits.is_empty() || !matches!(after, Some('-' | '_')) {
+            continue;
+        }
+        if let Ok(n) = digits.parse::<u64>() {
+            highest = highest.max(n);
+            width = width.max(digits.len());
+        }
+    }
+    format!("{:0width$}", highest.saturating_add(1))
+}
+
+fn check_slug_is_free(
+    kind: Kind,
+    slug: &str,
+    names: &[String],
+    content: &content::Content,
+) -> Result<(), Diagnostic> {
+    if kind == Kind::Page && RESERVED.contains(&slug) {
+        return Err(Diagnostic::error(format!(
+            "a page cannot be called `{slug}`: the site makes that path itself"
+        ))
+        .help(format!(
+            "reserved: {}; choose another title",
+            RESERVED.join(", ")
+        )));
+    }
+    let taken: Option<String> = names
+        .iter()
+        .find(|n| slug::from_stem(n.trim_end_matches(".md")) == slug)
+        .map(|n| format!("{}/{n}", kind.folder()))
+        .or_else(|| {
+            let metas: Vec<&content::Meta> = match kind {
+                Kind::Stretch => content.stretches.iter().map(|s| &s.meta).collect(),
+                Kind::Routine => content.routines.iter().map(|r| &r.meta).collect(),
+                Kind::Page => content.pages.iter().map(|p| &p.meta).collect(),
+            };
+            metas
+                .into_iter()
+                .find(|m| m.slug == slug)
+                .map(|m| m.path().display().to_string())
+        });
+    match taken {
+        Some(file) => Err(Diagnostic::error(format!(
+            "there is already a {} with the slug `{slug}`: {file}",
+            kind.name()
+        ))
+        .help("choose another title, or edit the existing file")),
+        None => Ok(()),
+    }
+}
+
+/// The slug a new routine starts with: the first published stretch of the
+/// library, else the first draft (a draft routine may list a draft).
+fn first_stretch(content: &content::Content) -> Result<String, Diagnostic> {
+    content
+        .stretches
+        .iter()
+        .find(|s| !s.meta.draft)
+        .or_else(|| content.stretches.first())
+        .map(|s| s.meta.slug.clone())
+        .ok_or_else(|| {
+            Diagnostic::error("a routine lists 1 to 6 stretches, and the site has none yet")
+                .help("make a stretch first, e.g. `gen new stretch \"Knee to chest\"`")
+        })
+}
+
+/// Escapes text for a double-quoted TOML or YAML string.
+fn quote(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`.
+fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((seconds / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 → (year, month, day), by Howard Hinnant's algorithm.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn next_prefix_is_one_above_the_highest() {
+        assert_eq!(next_prefix(&names(&[])), "01");
+        assert_eq!(next_prefix(&names(&["morning.md"])), "01");
+        assert_eq!(
+            next_prefix(&names(&["01-a.md", "06-b.md", "03_c.md"])),
+            "07"
+        );
+        assert_eq!(next_prefix(&names(&["09-a.md"])), "10");
+        assert_eq!(next_prefix(&names(&["99-a.md"])), "100");
+        assert_eq!(next_prefix(&names(&["007-a.md", "2024.md"])), "008");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_415), (2025, 11, 23));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+    }
+
+    #[test]
+    fn titles_are_quoted_and_checked() {
+        assert_eq!(quote(r#"A "b" \ c"#), r#"A \"b\" \\ c"#);
+        assert!(check_title(Kind::Stretch, &"x".repeat(49)).is_err());
+        assert!(check_title(Kind::Page, &"x".repeat(49)).is_ok());
+        assert!(check_title(Kind::Page, "a\nb").is_err());
+        assert!(check_title(Kind::Page, "").is_err());
+    }
+}

@@ -1,0 +1,427 @@
+//! `gen check`: everything a build validates, plus the references a build
+//! does not follow — links between pages and to `#anchors`, images and static
+//! files named in Markdown bodies — and the position-order warning of routines
+//! (SPEC §1). The site is rendered into an index of paths and anchor ids;
+//! nothing is written.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use crate::Error;
+use crate::content::{Meta, Position, Spanned};
+use crate::diagnostics::{Diagnostic, closest};
+use crate::markdown::{self, LinkResolver};
+use crate::render::{self, Sink};
+use crate::site::Site;
+
+/// What a successful check looked at.
+#[derive(Debug)]
+pub struct Report {
+    /// Pages rendered.
+    pub pages: usize,
+    /// Internal links, anchors and images followed.
+    pub references: usize,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Checks the site at `root`. Errors carry every problem found.
+pub fn check(root: &Path, drafts: bool) -> Result<Report, Error> {
+    let (site, templates, mut diagnostics) = crate::cmd::build::load(root, drafts, None)?;
+    let index = Index::default();
+    let (stats, problems) = render::render_site(&site, &templates, &index);
+    diagnostics.extend(problems);
+    let outputs = index.into_outputs();
+    let references = check_references(&site, &outputs, &mut diagnostics);
+    diagnostics.extend(position_order(&site));
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Site(diagnostics));
+    }
+    Ok(Report {
+        pages: stats.pages,
+        references,
+        warnings: diagnostics,
+    })
+}
+
+/// Output path → the anchor ids of an HTML page (empty for other files).
+type Outputs = HashMap<String, HashSet<String>>;
+
+/// A sink that remembers what would be written, and each page's ids.
+#[derive(Default)]
+struct Index {
+    outputs: Mutex<Outputs>,
+}
+
+impl Index {
+    fn into_outputs(self) -> Outputs {
+        self.outputs
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn add(&self, path: &str, ids: HashSet<String>) {
+        self.outputs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_string(), ids);
+    }
+}
+
+impl Sink for Index {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let ids = if path.ends_with(".html") {
+            anchor_ids(&String::from_utf8_lossy(bytes))
+        } else {
+            HashSet::new()
+        };
+        self.add(path, ids);
+        Ok(())
+    }
+
+    fn copy(&self, path: &str, _: &Path) -> Result<(), Diagnostic> {
+        self.add(path, HashSet::new());
+        Ok(())
+    }
+}
+
+/// The values of `id="…"` and `name="…"` attributes in an HTML page.
+pub fn anchor_ids(html: &str) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    for attribute in [" id=\"", " name=\"", " id='", " name='"] {
+        let quote = if attribute.ends_with('"') { '"' } else { '\'' };
+        let mut rest = html;
+        while let Some(at) = rest.find(attribute) {
+            rest = &rest[at + attribute.len()..];
+            if let Some(end) = rest.find(quote) {
+                ids.insert(rest[..end].replace("&amp;", "&"));
+                rest = &rest[end..];
+            }
+        }
+    }
+    ids
+}
+
+/// Keeps every destination as written: the render already reported links to
+/// content files that do not resolve.
+struct AsWritten;
+
+impl LinkResolver for AsWritten {
+    fn resolve(&self, _: &str) -> Result<Option<String>, String> {
+        Ok(None)
+    }
+}
+
+/// Every content file with the site path of its page.
+fn pages(site: &Site) -> Vec<(&Meta, String)> {
+    let content = &site.content;
+    content
+        .home
+        .iter()
+        .map(|h| &h.meta)
+        .chain(content.stretches.iter().map(|s| &s.meta))
+        .chain(content.routines.iter().map(|r| &r.meta))
+        .chain(content.pages.iter().map(|p| &p.meta))
+        .filter_map(|meta| {
+            let key = source_key(meta.path());
+            site.targets.get(&key).map(|t| (meta, t.path.clone()))
+        })
+        .collect()
+}
+
+/// `content/stretches/01-a.md` → `stretches/01-a.md`, the key of `Site::targets`.
+fn source_key(path: &Path) -> String {
+    path.strip_prefix("content")
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Follows every link and image of every Markdown body. Returns how many
+/// internal references were followed.
+fn check_references(site: &Site, outputs: &Outputs, problems: &mut Vec<Diagnostic>) -> usize {
+    let mut followed = 0;
+    let base_path = site.config.base_path();
+    for (meta, page) in pages(site) {
+        let (rendered, _) = markdown::render(
+            meta.body_text(),
+            meta.body.start,
+            site.config.raw_html,
+            &AsWritten,
+        );
+        let folder = Path::new(&source_key(meta.path()))
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        for link in &rendered.links {
+            let destination = link.destination.trim();
+            if destination.is_empty() || is_external(destination) {
+                continue;
+            }
+            followed += 1;
+            let problem = match markdown::content_link(destination) {
+                Some((path, fragment, from_root)) => {
+                    // A link that does not resolve is a build error, reported already.
+                    let Some(target) = content_target(site, &folder, path, from_root) else {
+                        continue;
+                    };
+                    fragment.and_then(|f| missing_anchor(outputs, &target, f, destination))
+                }
+                None => url_problem(outputs, &page, &base_path, destination, link.image),
+            };
+            if let Some((message, help)) = problem {
+                problems.push(meta.file.error(link.span.clone(), message).help(help));
+            }
+        }
+    }
+    followed
+}
+
+fn is_external(destination: &str) -> bool {
+    let lower = destination.to_ascii_lowercase();
+    destination.starts_with("//")
+        || lower.contains("://")
+        || ["mailto:", "tel:", "data:", "javascript:", "sms:"]
+            .iter()
+            .any(|s| lower.starts_with(s))
+}
+
+/// The site path of the page a content link names, if it resolves.
+fn content_target(site: &Site, folder: &Path, path: &str, from_root: bool) -> Option<String> {
+    let joined = if from_root {
+        PathBuf::from(path)
+    } else {
+        folder.join(path)
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for part in joined.iter() {
+        match part.to_string_lossy().as_ref() {
+            "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p.to_string()),
+        }
+    }
+    site.targets.get(&parts.join("/")).map(|t| t.path.clone())
+}
+
+/// A message and help when `#fragment` is not an anchor of the page at `target`.
+fn missing_anchor(
+    outputs: &Outputs,
+    target: &str,
+    fragment: &str,
+    destination: &str,
+) -> Option<(String, String)> {
+    if fragment.is_empty() {
+        return None;
+    }
+    let ids = outputs.get(target)?;
+    let wanted = crate::serve::http::percent_decode(fragment).unwrap_or_else(|| fragment.into());
+    if ids.contains(&wanted) {
+        return None;
+    }
+    let mut names: Vec<&str> = ids.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    let help = match closest(&wanted, &names) {
+        Some(near) => format!(
+            "did you mean `#{near}`? A heading's id is its text by the slug rule: `## Take care` → `#take-care`"
+        ),
+        None if names.is_empty() => "the page has no headings to link to".to_string(),
+        None => format!(
+            "the page's anchors: {}",
+            names
+                .iter()
+                .take(12)
+                .map(|n| format!("`#{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Some((
+        format!("link `{destination}`: there is no anchor `#{wanted}` on {target}"),
+        help,
+    ))
+}
+
+/// A message and help when a URL in a body (relative to the page at `page`,
+/// or absolute from the site's base path) does not name a file the build makes.
+fn url_problem(
+    outputs: &Outputs,
+    page: &str,
+    base_path: &str,
+    destination: &str,
+    image: bool,
+) -> Option<(String, String)> {
+    let (path, fragment) = match destination.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (destination, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    if path.is_empty() {
+        return fragment.and_then(|f| missing_anchor(outputs, page, f, destination));
+    }
+    let what = if image { "image" } else { "link" };
+    let decoded = crate::serve::http::percent_decode(path).unwrap_or_else(|| path.to_string());
+    let (start, rest): (Vec<&str>, &str) = match decoded.strip_prefix('/') {
+        Some(_) => match decoded.strip_prefix(base_path) {
+            Some(rest) => (Vec::new(), rest),
+            None => {
+                return Some((
+                    format!("{what} `{destination}` is outside the site's base path {base_path}"),
+                    "write links relative to the page, or start them with the base path of `base_url`"
+                        .to_string(),
+                ));
+            }
+        },
+        None => {
+            let mut folder: Vec<&str> = page.split('/').collect();
+            folder.pop();
+            (folder, decoded.as_str())
+        }
+    };
+    let mut parts = start;
+    for part in rest.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Some((
+                        format!("{what} `{destination}` leaves the site"),
+                        "a relative link goes up one folder per `../` from the page's own folder"
+                            .to_string(),
+                    ));
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    let candidates = if rest.is_empty() || rest.ends_with('/') {
+        vec![if joined.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{joined}/index.html")
+        }]
+    } else {
+        vec![joined.clone(), format!("{joined}/index.html")]
+    };
+    let Some(target) = candidates.into_iter().find(|c| outputs.contains_key(c)) else {
+        let help = if image {
+            format!(
+                "put the file under static/ and write its path from the page, e.g. `{}{}`",
+                crate::render::root_of(page),
+                rest.trim_start_matches('/')
+            )
+        } else {
+            "link to a content file by its path, e.g. `@/stretches/01-knee-to-chest.md`, so the link follows renames".to_string()
+        };
+        return Some((
+            format!("{what} `{destination}` points at {joined}, which the site does not have"),
+            help,
+        ));
+    };
+    fragment.and_then(|f| missing_anchor(outputs, &target, f, destination))
+}
+
+/// Warns when a routine leaves a position and comes back to it: every turn in
+/// bed is effort (SPEC §1).
+pub fn position_order(site: &Site) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for routine in &site.content.routines {
+        let steps: Vec<(Position, &Spanned<String>)> = routine
+            .stretches
+            .iter()
+            .filter_map(|slug| {
+                let i = *site.stretch_by_slug.get(&slug.value)?;
+                Some((site.content.stretches.get(i)?.position, slug))
+            })
+            .collect();
+        let mut left: Vec<Position> = Vec::new();
+        let mut current: Option<(Position, &str)> = None;
+        for (position, slug) in steps {
+            match current {
+                Some((now, _)) if now == position => continue,
+                Some((now, last)) => {
+                    if left.contains(&position) {
+                        warnings.push(
+                            routine
+                                .meta
+                                .file
+                                .warning(
+                                    slug.span.clone(),
+                                    format!(
+                                        "the routine comes back to `{}` with `{}`, after leaving it for `{}` (`{last}`)",
+                                        position.name(),
+                                        slug.value,
+                                        now.name()
+                                    ),
+                                )
+                                .help("put the stretches done in one position next to each other: every turn in bed is effort"),
+                        );
+                    }
+                    left.push(now);
+                }
+                None => {}
+            }
+            current = Some((position, &slug.value));
+        }
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_ids_and_names() {
+        let ids =
+            anchor_ids("<h2 id=\"steps\">S</h2><a name='top'></a><div class=\"x\" id=\"a&amp;b\">");
+        assert!(ids.contains("steps") && ids.contains("top") && ids.contains("a&b"));
+        assert!(!ids.contains("x"));
+    }
+
+    #[test]
+    fn external_links_are_not_followed() {
+        assert!(is_external("https://example.org/x"));
+        assert!(is_external("//cdn.example.org/x.js"));
+        assert!(is_external("mailto:a@b.c"));
+        assert!(!is_external("../x/index.html"));
+        assert!(!is_external("/x.png"));
+    }
+
+    #[test]
+    fn urls_resolve_against_the_page_and_the_base_path() {
+        let mut outputs = Outputs::new();
+        outputs.insert(
+            "stretches/a/index.html".into(),
+            ["steps".to_string()].into_iter().collect(),
+        );
+        outputs.insert("images/x.png".into(), HashSet::new());
+        let page = "stretches/b/index.html";
+        assert_eq!(
+            url_problem(&outputs, page, "/", "../a/index.html#steps", false),
+            None
+        );
+        assert_eq!(url_problem(&outputs, page, "/", "../a/", false), None);
+        assert_eq!(
+            url_problem(&outputs, page, "/", "/images/x.png", true),
+            None
+        );
+        assert_eq!(
+            url_problem(&outputs, page, "/back/", "/back/images/x.png", true),
+            None
+        );
+        assert!(url_problem(&outputs, page, "/back/", "/images/x.png", true).is_some());
+        assert!(url_problem(&outputs, page, "/", "../a/index.html#stepz", false).is_some());
+        assert!(url_problem(&outputs, page, "/", "../../../../x", false).is_some());
+        assert!(url_problem(&outputs, page, "/", "missing.png", true).is_some());
+        assert!(url_problem(&outputs, "stretches/a/index.html", "/", "#nope", false).is_some());
+        assert_eq!(
+            url_problem(&outputs, "stretches/a/index.html", "/", "#steps", false),
+            None
+        );
+    }
+}

@@ -1,0 +1,312 @@
+//! `gen serve`: the editors' preview. The site is built into memory
+//! ([`preview`]), never into `public/`; served over HTTP on loopback
+//! ([`Server`], [`http`]); rebuilt when an input changes ([`watch`]); and open
+//! pages reload through server-sent events ([`live`]). While the build has
+//! errors, pages show them, as the command line does.
+
+pub mod http;
+pub mod live;
+pub mod memory;
+pub mod preview;
+pub mod watch;
+
+use std::io::{self, Cursor, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
+use std::sync::{Arc, PoisonError, RwLock};
+
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use crate::diagnostics::Diagnostic;
+use http::Route;
+use live::Live;
+use memory::Files;
+
+/// HTTP worker threads (page loads fetch several files at once).
+const WORKERS: usize = 4;
+
+/// What the server serves: one finished build.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The built files.
+    pub files: Arc<Files>,
+    /// The page shown instead of HTML pages while the build has errors.
+    pub failure: Option<String>,
+    /// Where the site is mounted (`/`, or `base_url`'s path).
+    pub mount: String,
+    /// The build number, which open pages compare with the server's.
+    pub generation: u64,
+}
+
+impl Snapshot {
+    /// What to serve for the current state of `preview`, as build `generation`.
+    pub fn of(preview: &preview::Preview, generation: u64) -> Snapshot {
+        let failure = preview.has_errors().then(|| {
+            let diagnostics = preview.diagnostics();
+            let summary = format!("Build failed: {}.", crate::Error::Site(diagnostics.clone()));
+            http::error_page(&diagnostics, &summary, generation)
+        });
+        Snapshot {
+            files: preview.files(),
+            failure,
+            mount: preview.mount().to_string(),
+            generation,
+        }
+    }
+}
+
+struct Shared {
+    snapshot: RwLock<Arc<Snapshot>>,
+    live: Live,
+}
+
+/// A running preview server.
+pub struct Server {
+    shared: Arc<Shared>,
+    address: SocketAddr,
+}
+
+/// Opens the listening socket, so that a port in use is reported before
+/// anything is built. `interface` is an IP address or a host name.
+pub fn bind(interface: &str, port: u16) -> Result<TcpListener, Diagnostic> {
+    let addresses: Vec<SocketAddr> = match interface.parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => (interface, port)
+            .to_socket_addrs()
+            .map(Iterator::collect)
+            .map_err(|e| {
+                Diagnostic::error(format!("cannot serve on {interface}: {e}"))
+                    .help("give --interface an IP address, e.g. 127.0.0.1")
+            })?,
+    };
+    let shown = format!("{interface}:{port}");
+    let mut last = None;
+    for address in &addresses {
+        match TcpListener::bind(address) {
+            Ok(listener) => return Ok(listener),
+            Err(err) => last = Some(err),
+        }
+    }
+    let err = last.unwrap_or_else(|| io::Error::other("no address"));
+    Err(match err.kind() {
+        io::ErrorKind::AddrInUse => Diagnostic::error(format!(
+            "cannot serve on {shown}: the port is in use"
+        ))
+        .help(format!(
+            "stop the program that uses it, or choose another port, e.g. `--port {}` (`--port 0` picks a free one)",
+            port.wrapping_add(1).max(1024)
+        )),
+        io::ErrorKind::PermissionDenied => {
+            Diagnostic::error(format!("cannot serve on {shown}: permission denied"))
+                .help("ports below 1024 need special rights; choose a port such as 1111")
+        }
+        _ => Diagnostic::error(format!("cannot serve on {shown}: {err}"))
+            .help("check --interface (an address of this machine, e.g. 127.0.0.1) and --port"),
+    })
+}
+
+impl Server {
+    /// Starts serving `snapshot` on `listener` with worker threads.
+    pub fn start(listener: TcpListener, snapshot: Snapshot) -> Result<Server, Diagnostic> {
+        let address = listener
+            .local_addr()
+            .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+        let live = Live::new();
+        live.publish(snapshot.generation);
+        let http = tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+        let http = Arc::new(http);
+        let shared = Arc::new(Shared {
+            snapshot: RwLock::new(Arc::new(snapshot)),
+            live,
+        });
+        for n in 0..WORKERS {
+            let http = Arc::clone(&http);
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name(format!("gen-http-{n}"))
+                .spawn(move || {
+                    loop {
+                        match http.recv() {
+                            Ok(request) => handle(request, &shared),
+                            // A failed accept (e.g. too many open files):
+                            // keep serving once it passes.
+                            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                        }
+                    }
+                })
+                .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+        }
+        Ok(Server { shared, address })
+    }
+
+    /// The address listened on (with the port picked when asked for port 0).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The site's address for a browser.
+    pub fn url(&self) -> String {
+        let mut address = self.address;
+        if address.ip().is_unspecified() {
+            address.set_ip(match address.ip() {
+                IpAddr::V4(_) => IpAddr::from([127, 0, 0, 1]),
+                IpAddr::V6(_) => IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1]),
+            });
+        }
+        let mount = self.snapshot().mount.clone();
+        format!("http://{address}{mount}")
+    }
+
+    /// The build being served.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(
+            &self
+                .shared
+                .snapshot
+                .read()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+    }
+
+    /// The number the next build should carry.
+    pub fn next_generation(&self) -> u64 {
+        self.snapshot().generation + 1
+    }
+
+    /// Serves a new build and tells open pages to reload.
+    pub fn publish(&self, snapshot: Snapshot) {
+        let generation = snapshot.generation;
+        *self
+            .shared
+            .snapshot
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
+        self.shared.live.publish(generation);
+    }
+}
+
+fn handle(request: Request, shared: &Arc<Shared>) {
+    let target = request.url().to_string();
+    if target.split('?').next() == Some(http::EVENTS_PATH) {
+        let shared = Arc::clone(shared);
+        let _ = std::thread::Builder::new()
+            .name("gen-events".into())
+            .spawn(move || {
+                let mut out = request.into_writer();
+                let _ = shared.live.stream(&mut *out);
+                let _ = out.flush();
+            });
+        return;
+    }
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let response = with_header(
+            text(405, "Only GET and HEAD are served.\n"),
+            "Allow",
+            "GET, HEAD",
+        );
+        let _ = request.respond(response);
+        return;
+    }
+    let snapshot = Arc::clone(
+        &shared
+            .snapshot
+            .read()
+            .unwrap_or_else(PoisonError::into_inner),
+    );
+    let files = &snapshot.files;
+    let route = http::route(&target, &snapshot.mount, |p| files.contains_key(p));
+    let response = match route {
+        Route::File(path) if path.ends_with(".html") && snapshot.failure.is_some() => {
+            failure(&snapshot)
+        }
+        Route::File(path) => match files.get(&path) {
+            Some(bytes) => file(&path, bytes, snapshot.generation, 200),
+            None => not_found(&snapshot),
+        },
+        Route::Redirect(location) => with_header(
+            text(301, &format!("Moved to {location}\n")),
+            "Location",
+            &location,
+        ),
+        Route::NotFound if snapshot.failure.is_some() => failure(&snapshot),
+        Route::NotFound => not_found(&snapshot),
+        Route::Forbidden => text(
+            403,
+            "Refused: the path leaves the site (`..`, a backslash or a NUL).\n",
+        ),
+        Route::BadRequest => text(400, "Bad request: the path does not decode.\n"),
+    };
+    let _ = request.respond(response);
+}
+
+type Reply = Response<Cursor<Vec<u8>>>;
+
+/// Adds a header. Every name and value here is ASCII (a `Location` is
+/// percent-encoded), which always parses; one that did not would be left out.
+fn with_header(response: Reply, name: &str, value: &str) -> Reply {
+    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+        Ok(header) => response.with_header(header),
+        Err(()) => response,
+    }
+}
+
+fn reply(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
+    let response = Response::from_data(body).with_status_code(StatusCode(status));
+    let response = with_header(response, "Content-Type", content_type);
+    let response = with_header(response, "Cache-Control", "no-store");
+    with_header(response, "X-Content-Type-Options", "nosniff")
+}
+
+fn text(status: u16, body: &str) -> Reply {
+    reply(
+        status,
+        "text/plain; charset=utf-8",
+        body.as_bytes().to_vec(),
+    )
+}
+
+fn file(path: &str, bytes: &[u8], generation: u64, status: u16) -> Reply {
+    let content_type = http::content_type(path);
+    let body = if path.ends_with(".html") {
+        http::inject(bytes, generation)
+    } else {
+        bytes.to_vec()
+    };
+    reply(status, content_type, body)
+}
+
+fn not_found(snapshot: &Snapshot) -> Reply {
+    match snapshot.files.get("404.html") {
+        Some(page) => file("404.html", page, snapshot.generation, 404),
+        None => text(404, "Not found.\n"),
+    }
+}
+
+fn failure(snapshot: &Snapshot) -> Reply {
+    let page = snapshot.failure.clone().unwrap_or_default();
+    reply(500, "text/html; charset=utf-8", page.into_bytes())
+}
+
+/// Opens `url` in the default browser, without waiting for it.
+pub fn open_browser(url: &str) -> Result<(), Diagnostic> {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = command.spawn().map_err(|e| {
+        Diagnostic::warning(format!("cannot open a browser: {e}"))
+            .help(format!("open {url} yourself"))
+    })?;
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}
