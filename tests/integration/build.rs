@@ -1,0 +1,709 @@
+//! `gen build`: the output layout of SPEC §3, drafts, base URLs, aliases,
+//! pagination, templates and the handout.
+
+use super::support::{TestSite, attributes, root_of};
+
+/// Every file SPEC §3 lists for the `minimal` fixture (no gen.toml, no themes/).
+const MINIMAL_FILES: &[&str] = &[
+    "index.html",
+    "stretches/index.html",
+    "stretches/knee-hug/index.html",
+    "stretches/pelvic-tilt/index.html",
+    "routines/index.html",
+    "routines/morning/index.html",
+    "routines/morning/handout/index.html",
+    "handout/index.html",
+    "when-to-get-help/index.html",
+    "positions/index.html",
+    "positions/supine/index.html",
+    "targets/index.html",
+    "targets/lower-back/index.html",
+    "targets/core/index.html",
+    "404.html",
+    "highlight.css",
+    "css/style.css",
+    "css/handout.css",
+    "css/fonts.css",
+    "favicon.svg",
+    "illustrations/supine.svg",
+];
+
+/// Every file the `full` fixture must give.
+const FULL_FILES: &[&str] = &[
+    "index.html",
+    "stretches/index.html",
+    "stretches/page/2/index.html",
+    "stretches/page/3/index.html",
+    "stretches/knee-to-chest/index.html",
+    "stretches/knee-to-chest/01-knee-to-chest.svg",
+    "stretches/pelvic-tilt/index.html",
+    "stretches/cat-cow/index.html",
+    "stretches/seated-twist/index.html",
+    "stretches/prone-press-up/index.html",
+    "routines/index.html",
+    "routines/morning/index.html",
+    "routines/evening/index.html",
+    "routines/morning/handout/index.html",
+    "routines/evening/handout/index.html",
+    "handout/index.html",
+    "before-you-start/index.html",
+    "when-to-get-help/index.html",
+    "sleeping-positions/index.html",
+    "positions/index.html",
+    "positions/supine/index.html",
+    "positions/kneeling/index.html",
+    "positions/seated/index.html",
+    "positions/prone/index.html",
+    "targets/index.html",
+    "targets/lower-back/index.html",
+    "targets/lower-back/page/2/index.html",
+    "targets/glutes/index.html",
+    "targets/core/index.html",
+    "targets/spine/index.html",
+    "404.html",
+    "sitemap.xml",
+    "highlight.css",
+    "images/bed.svg",
+    "robots.txt",
+    "old/knee-hug/index.html",
+    "knee.html",
+    "old-morning/index.html",
+    "prep.html",
+];
+
+/// What drafts would give in the `full` fixture.
+const FULL_DRAFT_FILES: &[&str] = &[
+    "stretches/standing-reach/index.html",
+    "routines/draft-routine/index.html",
+    "routines/draft-routine/handout/index.html",
+    "draft-page/index.html",
+    "positions/standing/index.html",
+    "targets/shoulders/index.html",
+];
+
+/// Redirect pages (aliases) of the `full` fixture.
+const FULL_REDIRECTS: &[&str] = &[
+    "old/knee-hug/index.html",
+    "knee.html",
+    "old-morning/index.html",
+    "prep.html",
+];
+
+#[track_caller]
+fn assert_files(site: &TestSite, output: &str, expected: &[&str]) {
+    let missing: Vec<&&str> = expected
+        .iter()
+        .filter(|f| !site.exists(&format!("{output}/{f}")))
+        .collect();
+    assert!(missing.is_empty(), "missing from {output}/: {missing:?}");
+}
+
+#[test]
+fn a_site_without_gen_toml_or_themes_builds_with_the_built_in_theme() {
+    let site = TestSite::new("minimal");
+    assert!(!site.exists("themes") && !site.exists("gen.toml"));
+    let run = site.build(&[]).success();
+    assert_files(&site, "public", MINIMAL_FILES);
+    assert!(run.stderr.is_empty(), "no warnings: {run}");
+    // One summary line: what it wrote and how long it took.
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{run}");
+    assert!(
+        lines[0].starts_with("Built 15 pages (") && lines[0].contains(" ms"),
+        "{run}"
+    );
+    assert!(lines[0].contains(&site.path("public").display().to_string()));
+    // The built-in theme's stylesheet is the one in the repository.
+    let theme_css = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/static/css/style.css"),
+    )
+    .unwrap();
+    assert_eq!(
+        std::fs::read(site.path("public/css/style.css")).unwrap(),
+        theme_css
+    );
+}
+
+#[test]
+fn the_full_site_gives_every_file_of_the_layout() {
+    let site = TestSite::new("full");
+    let run = site.build(&[]).success();
+    assert!(run.stderr.is_empty(), "no warnings: {run}");
+    assert_files(&site, "public", FULL_FILES);
+    for draft in FULL_DRAFT_FILES {
+        assert!(
+            !site.exists(&format!("public/{draft}")),
+            "draft {draft} was written"
+        );
+    }
+    assert!(!site.exists("public/stretches/page/4/index.html"));
+    assert!(!site.exists("public/targets/lower-back/page/3/index.html"));
+    // Static files are copied verbatim.
+    assert_eq!(
+        site.read("public/robots.txt"),
+        site.read("static/robots.txt")
+    );
+    assert_eq!(
+        site.read("public/images/bed.svg"),
+        site.read("static/images/bed.svg")
+    );
+    assert_eq!(
+        site.read("public/stretches/knee-to-chest/01-knee-to-chest.svg"),
+        site.read("content/stretches/01-knee-to-chest.svg")
+    );
+    // Drafts are nowhere: not in lists, not in the sitemap.
+    let all = site.html("public");
+    for (path, html) in &all {
+        assert!(!html.contains("Standing reach"), "{path} lists a draft");
+        assert!(!html.contains("Draft page"), "{path} lists a draft");
+    }
+    assert!(!site.read("public/sitemap.xml").contains("standing-reach"));
+}
+
+#[test]
+fn drafts_flag_includes_drafts() {
+    let site = TestSite::new("full");
+    site.build(&["--drafts"]).success();
+    assert_files(&site, "public", FULL_DRAFT_FILES);
+    // Six stretches, two a page: the draft (06-…) is last, on page 3.
+    let last = site.read("public/stretches/page/3/index.html");
+    assert!(last.contains("Prone press-up") && last.contains("Standing reach"));
+    assert!(
+        site.read("public/routines/index.html")
+            .contains("Draft routine")
+    );
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("/stretches/standing-reach/")
+    );
+}
+
+#[test]
+fn sitemap_and_canonical_links_only_with_base_url() {
+    let site = TestSite::new("minimal");
+    site.build(&[]).success();
+    assert!(!site.exists("public/sitemap.xml"));
+    for (path, html) in site.html("public") {
+        assert!(
+            !html.contains("rel=\"canonical\""),
+            "{path} has a canonical link"
+        );
+        assert!(
+            !html.contains("aria-label=\"QR code"),
+            "{path} has a QR code"
+        );
+    }
+
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    let sitemap = site.read("public/sitemap.xml");
+    for url in [
+        "https://example.org/back/",
+        "https://example.org/back/stretches/knee-to-chest/",
+        "https://example.org/back/routines/evening/",
+        "https://example.org/back/when-to-get-help/",
+        "https://example.org/back/targets/lower-back/",
+    ] {
+        assert!(
+            sitemap.contains(&format!("<loc>{url}</loc>")),
+            "{url} not in\n{sitemap}"
+        );
+    }
+    assert!(!sitemap.contains("https://example.org/back//"), "{sitemap}");
+    for (path, html) in site.html("public") {
+        if path == "404.html" || FULL_REDIRECTS.contains(&path.as_str()) {
+            continue;
+        }
+        let expected = format!(
+            "<link rel=\"canonical\" href=\"https://example.org/back/{}\">",
+            path.strip_suffix("index.html").unwrap_or(&path)
+        );
+        assert!(html.contains(&expected), "{path} lacks {expected}");
+    }
+    assert!(!site.read("public/404.html").contains("rel=\"canonical\""));
+}
+
+#[test]
+fn redirect_pages_have_no_canonical_link_without_base_url() {
+    let site = TestSite::new("full");
+    site.replace("gen.toml", "base_url = \"https://example.org/back\"\n", "");
+    site.build(&[]).success();
+    for path in FULL_REDIRECTS {
+        let html = site.read(&format!("public/{path}"));
+        assert!(!html.contains("rel=\"canonical\""), "{path}:\n{html}");
+    }
+    assert!(!site.exists("public/sitemap.xml"));
+}
+
+#[test]
+fn base_url_flag_overrides_gen_toml() {
+    let site = TestSite::new("full");
+    site.build(&["--base-url", "https://cdn.example.com/site"])
+        .success();
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://cdn.example.com/site/routines/morning/</loc>"));
+    assert!(!sitemap.contains("example.org"), "{sitemap}");
+    assert!(
+        site.read("public/index.html")
+            .contains("<link rel=\"canonical\" href=\"https://cdn.example.com/site/\">")
+    );
+    let not_found = site.read("public/404.html");
+    assert!(
+        not_found.contains("href=\"/site/stretches/index.html\""),
+        "{not_found}"
+    );
+    // The QR code and the footer of the handout carry the new address.
+    let handout = site.read("public/routines/morning/handout/index.html");
+    assert!(handout.contains("https://cdn.example.com/site/routines/morning/"));
+
+    // And on a site without base_url, it turns sitemap and canonical links on.
+    let site = TestSite::new("minimal");
+    site.build(&["--base-url", "https://example.net/"])
+        .success();
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("<loc>https://example.net/stretches/knee-hug/</loc>")
+    );
+    assert!(
+        site.read("public/stretches/knee-hug/index.html")
+            .contains("<link rel=\"canonical\" href=\"https://example.net/stretches/knee-hug/\">")
+    );
+}
+
+#[test]
+fn a_bad_base_url_flag_is_an_error() {
+    let site = TestSite::new("minimal");
+    let run = site.build(&["--base-url", "example.org/back"]).failure();
+    run.stderr_has(&[
+        "error: --base-url \"example.org/back\" is not a web address",
+        "help: write the full address, e.g. `https://example.org/back/`",
+    ]);
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn not_found_page_links_are_rooted_at_the_base_path() {
+    let site = TestSite::new("minimal");
+    site.build(&[]).success();
+    let html = site.read("public/404.html");
+    let links: Vec<&str> = attributes(&html, "href")
+        .into_iter()
+        .filter(|h| !h.starts_with('#'))
+        .collect();
+    assert!(!links.is_empty());
+    for link in &links {
+        assert!(
+            link.starts_with('/') && !link.starts_with("//"),
+            "{link} in\n{html}"
+        );
+    }
+    assert!(links.contains(&"/when-to-get-help/index.html"), "{links:?}");
+    assert!(links.contains(&"/css/style.css"), "{links:?}");
+
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    let html = site.read("public/404.html");
+    for link in attributes(&html, "href")
+        .into_iter()
+        .chain(attributes(&html, "src"))
+    {
+        if !link.starts_with('#') {
+            assert!(link.starts_with("/back/"), "{link} in 404.html");
+        }
+    }
+}
+
+#[test]
+fn aliases_get_redirect_pages_to_the_new_address() {
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    let expect = [
+        (
+            "old/knee-hug/index.html",
+            "../../stretches/knee-to-chest/index.html",
+            "Knee-to-chest pull",
+        ),
+        (
+            "knee.html",
+            "stretches/knee-to-chest/index.html",
+            "Knee-to-chest pull",
+        ),
+        (
+            "old-morning/index.html",
+            "../routines/morning/index.html",
+            "Morning routine",
+        ),
+        (
+            "prep.html",
+            "before-you-start/index.html",
+            "Before you start",
+        ),
+    ];
+    for (alias, target, title) in expect {
+        let html = site.read(&format!("public/{alias}"));
+        assert!(
+            html.contains(&format!(
+                "<meta http-equiv=\"refresh\" content=\"0; url={target}\">"
+            )),
+            "{alias}:\n{html}"
+        );
+        assert!(
+            html.contains(&format!("<a href=\"{target}\">{title}</a>")),
+            "{alias}:\n{html}"
+        );
+        assert!(
+            site.exists(&format!("public/{}", resolve(alias, target))),
+            "{alias} → {target}"
+        );
+        assert!(
+            html.contains("<html lang=\"en-GB\">"),
+            "{alias} keeps the site's language:\n{html}"
+        );
+    }
+}
+
+/// The text of an HTML page: tags dropped, no-break spaces as plain ones.
+fn text_of(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            '\u{a0}' if !in_tag => text.push(' '),
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Resolves a relative link from an output file to an output path.
+fn resolve(from: &str, link: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in link.split('/') {
+        match part {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+#[test]
+fn a_site_template_overrides_the_theme_file_by_file() {
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    // templates/page.html wins for pages...
+    for page in ["when-to-get-help", "before-you-start", "sleeping-positions"] {
+        let html = site.read(&format!("public/{page}/index.html"));
+        assert!(html.contains("data-template=\"site-override\""), "{page}");
+    }
+    // ...and only for pages: the theme's other templates still serve.
+    for other in [
+        "index.html",
+        "stretches/knee-to-chest/index.html",
+        "routines/morning/index.html",
+    ] {
+        assert!(
+            !site
+                .read(&format!("public/{other}"))
+                .contains("site-override"),
+            "{other}"
+        );
+    }
+    // `extra` tables reach templates untouched.
+    let sleeping = site.read("public/sleeping-positions/index.html");
+    assert!(
+        sleeping.contains("<p class=\"author\">A. Physio</p>"),
+        "{sleeping}"
+    );
+    assert!(
+        sleeping.contains("<p class=\"clinic\">Riverside Physio</p>"),
+        "{sleeping}"
+    );
+
+    // Without the override, the same page comes from the theme.
+    site.remove("templates/page.html");
+    site.build(&[]).success();
+    assert!(
+        !site
+            .read("public/when-to-get-help/index.html")
+            .contains("site-override")
+    );
+}
+
+#[test]
+fn the_red_flags_page_is_linked_from_every_page() {
+    for (fixture, not_found_root) in [("minimal", "/"), ("full", "/back/")] {
+        let site = TestSite::new(fixture);
+        site.build(&[]).success();
+        for (path, html) in site.html("public") {
+            if FULL_REDIRECTS.contains(&path.as_str()) || path.ends_with("handout/index.html") {
+                continue;
+            }
+            let root = if path == "404.html" {
+                not_found_root.to_string()
+            } else {
+                root_of(&path)
+            };
+            let href = format!("href=\"{root}when-to-get-help/index.html\"");
+            assert!(html.contains(&href), "{fixture}: {path} lacks {href}");
+        }
+    }
+}
+
+#[test]
+fn the_handout_carries_the_routine_and_the_red_flag_points() {
+    let site = TestSite::new("minimal");
+    site.build(&[]).success();
+    let main = site.read("public/handout/index.html");
+    assert_eq!(
+        main,
+        site.read("public/routines/morning/handout/index.html")
+            .replace("../../../", "../"),
+        "the main handout is the only routine's"
+    );
+    // Compare the text: without tags, no-break spaces as plain ones.
+    let main = text_of(&main);
+    assert!(
+        main.contains("2 stretches · about 1–2 minutes of holding"),
+        "{main}"
+    );
+    assert!(main.contains("Lying on your back · hold 20–30 s · each side · once"));
+    assert!(main.contains("Lying on your back · hold 3–5 s · 10 times"));
+    assert!(main.contains("Pain that shoots down a leg: see a doctor."));
+    assert!(
+        main.contains("Stop if you feel sharp pain."),
+        "the main caution"
+    );
+    assert!(
+        !main.contains("Lower back"),
+        "targets are on the web pages only"
+    );
+
+    // handout.routine picks the main routine even when it is not the lightest.
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    let html = site.read("public/handout/index.html");
+    assert!(
+        html.contains("aria-label=\"QR code for https://example.org/back/routines/evening/\""),
+        "a QR code of the routine's page with base_url"
+    );
+    let main = text_of(&html);
+    assert!(main.contains("Handout: Evening routine"), "{main}");
+    assert!(main.contains("3 stretches · "), "{main}");
+    assert!(main.contains("Breathe slowly."), "preparation points");
+    assert!(
+        main.contains("Fever with back pain: get help urgently."),
+        "red-flag points"
+    );
+    assert!(
+        main.contains("https://example.org/back/routines/evening/"),
+        "the footer's address"
+    );
+    assert!(main.contains("2026-01-05"), "the updated date");
+    assert!(main.contains("General guidance, not a diagnosis"));
+    let morning = text_of(&site.read("public/routines/morning/handout/index.html"));
+    assert!(morning.contains("Handout: Morning routine"));
+    assert!(
+        morning.contains("2026-11-23"),
+        "a TOML date is printed as written"
+    );
+}
+
+#[test]
+fn the_main_routine_is_the_lightest_without_handout_routine() {
+    let site = TestSite::new("full");
+    site.replace("gen.toml", "routine = \"evening\"\n", "");
+    site.build(&[]).success();
+    assert!(
+        site.read("public/handout/index.html")
+            .contains("<h1>Morning routine</h1>")
+    );
+}
+
+#[test]
+fn lists_and_terms_are_paginated() {
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    let page = |n: usize| {
+        let path = if n == 1 {
+            "public/stretches/index.html".to_string()
+        } else {
+            format!("public/stretches/page/{n}/index.html")
+        };
+        site.read(&path)
+    };
+    // paginate_by = 2, five published stretches in file-name order.
+    let titles = [
+        (1, ["Knee-to-chest pull", "Pelvic tilt"].as_slice()),
+        (2, ["Cat–cow on all fours", "Seated twist"].as_slice()),
+        (3, ["Prone press-up"].as_slice()),
+    ];
+    for (n, expected) in titles {
+        let html = page(n);
+        for title in expected {
+            assert!(html.contains(title), "page {n} lacks {title}");
+        }
+        for (m, others) in titles {
+            if m != n {
+                for title in others {
+                    assert!(
+                        !html.contains(&format!(">{title}<")),
+                        "page {n} holds {title}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(page(1).contains("href=\"../stretches/page/2/index.html\" rel=\"next\""));
+    assert!(!page(1).contains("rel=\"prev\""));
+    assert!(page(2).contains("href=\"../../../stretches/index.html\" rel=\"prev\""));
+    assert!(page(2).contains("href=\"../../../stretches/page/3/index.html\" rel=\"next\""));
+    assert!(page(3).contains("href=\"../../../stretches/page/2/index.html\" rel=\"prev\""));
+    assert!(!page(3).contains("rel=\"next\""));
+
+    // A term: `Lower back` and `lower back` are one term of three stretches.
+    let first = site.read("public/targets/lower-back/index.html");
+    let second = site.read("public/targets/lower-back/page/2/index.html");
+    assert!(first.contains("Knee-to-chest pull") && first.contains("Pelvic tilt"));
+    assert!(second.contains("Cat–cow on all fours"));
+    assert!(second.contains("href=\"../../../../targets/lower-back/index.html\" rel=\"prev\""));
+    let targets = site.read("public/targets/index.html");
+    assert_eq!(
+        targets.matches("lower-back/index.html\"").count(),
+        1,
+        "{targets}"
+    );
+    assert!(!targets.contains("lower-back-1"), "{targets}");
+}
+
+#[test]
+fn front_matter_values_are_html_escaped() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &super::support::stretch(&[
+            ("title", Some("\"<script>alert(1)</script>\"")),
+            ("cue", Some("\"Knees & \\\"hips\\\" <b>up</b>\"")),
+        ]),
+    );
+    site.build(&[]).success();
+    for (path, html) in site.html("public") {
+        assert!(!html.contains("<script>alert"), "{path} holds a raw title");
+        assert!(!html.contains("<b>up</b>"), "{path} holds a raw cue");
+    }
+    let page = site.read("public/stretches/knee-hug/index.html");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(
+        site.read("public/handout/index.html")
+            .contains("Knees &amp; &quot;hips&quot; &lt;b&gt;up&lt;/b&gt;")
+    );
+    // The site title of the full fixture has an ampersand.
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    assert!(
+        site.read("public/index.html")
+            .contains("Full &amp; Test Site")
+    );
+}
+
+#[test]
+fn code_blocks_are_highlighted_with_classes_and_headings_get_ids() {
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    let html = site.read("public/stretches/knee-to-chest/index.html");
+    assert!(
+        html.contains("<code class=\"language-toml\"><span class=\"hl-"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("style=\"color"),
+        "classes, not inline styles"
+    );
+    assert!(html.contains("<h2 id=\"steps\">Steps</h2>"));
+    assert!(html.contains("<h2 id=\"steps-1\">Steps</h2>"));
+    let css = site.read("public/highlight.css");
+    assert!(css.contains(".hl-"), "{css}");
+    assert!(css.contains("prefers-color-scheme: dark"), "{css}");
+}
+
+#[test]
+fn with_no_routine_the_build_warns_and_writes_no_handout() {
+    let site = TestSite::new("minimal");
+    site.remove("content/routines/morning.md");
+    let run = site.build(&[]).success();
+    run.stderr_has(&[
+        "warning: the site has no routine, so no handout is written",
+        "help: add a routine to content/routines/",
+    ]);
+    assert_eq!(run.errors(), 0, "{run}");
+    assert!(run.stdout.trim_end().ends_with(", 1 warning"), "{run}");
+    assert!(!site.exists("public/handout"));
+    assert!(site.exists("public/index.html"));
+    assert!(site.exists("public/stretches/knee-hug/index.html"));
+    for (path, _) in site.files("public") {
+        assert!(!path.contains("handout/"), "{path}");
+    }
+}
+
+#[test]
+fn pdf_without_a_browser_is_a_clear_error() {
+    let site = TestSite::new("minimal");
+    let empty = tempfile::tempdir().unwrap();
+    let run = site
+        .gen_with_env(
+            &["build", "--pdf"],
+            &[("PATH", &empty.path().display().to_string())],
+        )
+        .failure();
+    let text = run.stderr.to_lowercase();
+    assert!(text.contains("chrom"), "{run}");
+    assert!(text.contains("install"), "says what to install: {run}");
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn the_root_flag_builds_a_site_elsewhere() {
+    let site = TestSite::new("minimal");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let run = super::support::gen_in(
+        elsewhere.path(),
+        &["build", "--root", &site.root.display().to_string()],
+        &[],
+    )
+    .success();
+    assert!(site.exists("public/index.html"), "{run}");
+    assert!(
+        std::fs::read_dir(elsewhere.path())
+            .unwrap()
+            .next()
+            .is_none()
+    );
+}
+
+#[test]
+fn quiet_prints_only_errors() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\n<b>raw</b>\n",
+    );
+    let run = site.build(&["--quiet"]).success();
+    assert!(run.stdout.is_empty() && run.stderr.is_empty(), "{run}");
+    let run = site.build(&[]).success();
+    assert_eq!(run.warnings(), 1, "{run}");
+    site.write("content/about.md", "+++\ntitle = 3\n+++\n");
+    let run = site.build(&["-q"]).failure();
+    assert_eq!(run.errors(), 1, "{run}");
+}

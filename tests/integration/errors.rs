@@ -1,0 +1,479 @@
+//! Problems that span files (slugs, references, roles), configuration and
+//! template errors, every problem in one run, and exit statuses.
+
+use super::support::{TestSite, page, routine, stretch};
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("hold", Some("\"forever\""))]),
+    );
+    site.write("content/stretches/02-pelvic-tilt.md", "++++\n");
+    site.write("content/about.md", &page(&[("weigth", Some("2"))]));
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        " --> content/stretches/01-knee-hug.md:4:8",
+        " --> content/stretches/02-pelvic-tilt.md:1:1",
+        " --> content/about.md:3:1",
+        "did you mean `weight`?",
+    ]);
+    assert_eq!(
+        run.errors(),
+        3,
+        "three files, three errors, no cascade:\n{run}"
+    );
+    assert!(
+        run.stderr.trim_end().ends_with("Build failed: 3 errors."),
+        "{run}"
+    );
+    assert!(run.stdout.is_empty(), "{run}");
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn an_invalid_explicit_slug_suggests_a_valid_one() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("slug", Some("\"Knee Hug!\""))]),
+    );
+    site.write("content/about.md", &page(&[("slug", Some("\"--\""))]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("slug \"Knee Hug!\" is not valid");
+    assert!(d.contains(" --> content/stretches/01-knee-hug.md:8:8\n  |\n8 | slug = \"Knee Hug!\"\n  |        ^^^^^^^^^^^\n"), "{d}");
+    assert!(
+        d.contains(
+            "help: a slug is lower-case letters and digits joined by single dashes: try `knee-hug`"
+        ),
+        "{d}"
+    );
+    let d = run.diagnostic("slug \"--\" is not valid");
+    assert!(d.contains("e.g. `knee-to-chest`"), "{d}");
+    // The stretch is known under the slug it would get: no cascade into the routine.
+    assert!(!run.stderr.contains("which is not a stretch"), "{run}");
+}
+
+#[test]
+fn an_empty_slug_is_an_error_naming_the_file() {
+    let site = TestSite::new("minimal");
+    site.write("content/stretches/07.md", &stretch(&[]));
+    site.write("content/__.md", &page(&[]));
+    site.write("content/404.md", &page(&[]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("content/stretches/07.md gives an empty slug");
+    assert!(d.contains(" --> content/stretches/07.md"), "{d}");
+    assert!(d.contains("help: rename the file"), "{d}");
+    run.diagnostic("content/__.md gives an empty slug");
+    run.diagnostic("content/404.md gives an empty slug");
+    assert_eq!(run.errors(), 3, "{run}");
+}
+
+#[test]
+fn duplicate_slugs_name_both_files() {
+    let site = TestSite::new("minimal");
+    site.write("content/stretches/05-knee-hug.md", &stretch(&[]));
+    site.write(
+        "content/stretches/06-other.md",
+        &stretch(&[("slug", Some("\"pelvic-tilt\""))]),
+    );
+    site.write("content/a.md", &page(&[("slug", Some("\"about\""))]));
+    site.write("content/guides/about.md", &page(&[]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("two stretches have the slug `knee-hug`");
+    assert!(
+        d.contains("content/stretches/01-knee-hug.md and content/stretches/05-knee-hug.md"),
+        "{d}"
+    );
+    let d = run.diagnostic("two stretches have the slug `pelvic-tilt`");
+    assert!(
+        d.contains(" --> content/stretches/06-other.md:8:8\n"),
+        "at the explicit slug: {d}"
+    );
+    assert!(d.contains("content/stretches/02-pelvic-tilt.md"), "{d}");
+    let d = run.diagnostic("two pages have the slug `about`");
+    assert!(
+        d.contains("content/a.md") && d.contains("content/guides/about.md"),
+        "{d}"
+    );
+    assert!(
+        d.contains("help: rename one file or set a different `slug`"),
+        "{d}"
+    );
+}
+
+#[test]
+fn a_page_slug_may_not_take_a_generated_path() {
+    let site = TestSite::new("minimal");
+    for (file, slug) in [
+        ("stretches.md", None),
+        ("e.md", Some("\"404\"")),
+        ("handout.md", None),
+        ("b.md", Some("\"positions\"")),
+        ("c.md", Some("\"targets\"")),
+        ("d.md", Some("\"routines\"")),
+    ] {
+        site.write(&format!("content/{file}"), &page(&[("slug", slug)]));
+    }
+    let run = site.build(&[]).failure();
+    for slug in [
+        "stretches",
+        "404",
+        "handout",
+        "positions",
+        "targets",
+        "routines",
+    ] {
+        let d = run.diagnostic(&format!("page slug `{slug}` of content/"));
+        assert!(d.contains("collides with a path the site generates"), "{d}");
+        assert!(
+            d.contains("help: reserved: stretches, routines, positions, targets, handout, 404"),
+            "{d}"
+        );
+    }
+    let d = run.diagnostic("page slug `positions` of content/b.md");
+    assert!(d.contains(" --> content/b.md:3:8\n"), "at the slug: {d}");
+    assert_eq!(run.errors(), 6, "{run}");
+}
+
+#[test]
+fn static_files_and_aliases_may_not_take_a_page_path() {
+    let site = TestSite::new("minimal");
+    site.write("static/when-to-get-help/index.html", "<p>old</p>\n");
+    site.write("static/404.html", "<p>mine</p>\n");
+    site.write("static/index.html", "<p>my home</p>\n");
+    site.write("static/positions/supine/index.html", "<p>mine</p>\n");
+    site.write(
+        "content/about.md",
+        &page(&[(
+            "aliases",
+            Some("[\"/stretches/knee-hug/\", \"../up\", \"/old/\"]"),
+        )]),
+    );
+    site.write(
+        "content/more.md",
+        &page(&[(
+            "aliases",
+            Some("[\"/targets/lower-back/\", \"routines/morning/handout\", \"/handout/\"]"),
+        )]),
+    );
+    site.write("content/other.md", &page(&[("aliases", Some("[\"old\"]"))]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic(
+        "static file static/when-to-get-help/index.html collides with when-to-get-help/index.html",
+    );
+    assert!(
+        d.contains("content/when-to-get-help.md"),
+        "names the page: {d}"
+    );
+    run.diagnostic("static file static/404.html collides with 404.html, the not-found page");
+    run.diagnostic("static file static/index.html collides with index.html, the home page");
+    run.diagnostic("static file static/positions/supine/index.html collides with positions/supine/index.html, the page of the position `supine`");
+    run.diagnostic("alias \"/targets/lower-back/\" collides with targets/lower-back/index.html, the page of the target `lower-back`");
+    run.diagnostic("alias \"routines/morning/handout\" collides with routines/morning/handout/index.html, the handout of content/routines/morning.md");
+    run.diagnostic(
+        "alias \"/handout/\" collides with handout/index.html, the main routine's handout",
+    );
+    let d = run
+        .diagnostic("alias \"/stretches/knee-hug/\" collides with stretches/knee-hug/index.html");
+    assert!(d.contains("content/stretches/01-knee-hug.md"), "{d}");
+    assert!(d.contains(" --> content/about.md:3:12\n"), "{d}");
+    run.diagnostic("alias \"../up\" is not a path inside the site");
+    let d = run.diagnostic("alias \"old\" is also an alias of content/about.md");
+    assert!(d.contains(" --> content/other.md:3:"), "{d}");
+}
+
+#[test]
+fn a_routine_naming_an_unknown_stretch_suggests_the_closest() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/routines/morning.md",
+        &routine(&[(
+            "stretches",
+            Some("[\"knee-hug\", \"pelvic-tlit\", \"zzz\"]"),
+        )]),
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("routine lists `pelvic-tlit`, which is not a stretch");
+    assert!(d.contains(" --> content/routines/morning.md:3:26\n"), "{d}");
+    assert!(
+        d.contains("  |                          ^^^^^^^^^^^^^\n"),
+        "{d}"
+    );
+    assert!(d.contains("help: did you mean `pelvic-tilt`?"), "{d}");
+    let d = run.diagnostic("routine lists `zzz`, which is not a stretch");
+    assert!(!d.contains("did you mean"), "{d}");
+}
+
+#[test]
+fn a_routine_naming_a_draft_stretch_is_an_error_unless_drafts_are_built() {
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/stretches/02-pelvic-tilt.md",
+        "reps = 10\n",
+        "reps = 10\ndraft = true\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("routine lists `pelvic-tilt`, which is a draft");
+    assert!(
+        d.contains("note: content/stretches/02-pelvic-tilt.md has `draft = true`"),
+        "{d}"
+    );
+    assert!(d.contains("help: publish the stretch"), "{d}");
+    site.build(&["--drafts"]).success();
+    // A draft routine may hold a draft stretch.
+    site.replace(
+        "content/routines/morning.md",
+        "+++\n\n",
+        "draft = true\n+++\n\n",
+    );
+    let run = site.build(&[]).success();
+    run.stderr_has(&["warning: the site has no routine"]);
+}
+
+#[test]
+fn a_file_with_errors_is_not_reported_again_where_it_is_named() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("hold", Some("\"long\""))]),
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("`hold` is \"long\", which is not a hold time");
+    assert_eq!(run.errors(), 1, "no second error about the routine:\n{run}");
+
+    // Nor a routine with errors `handout.routine` (nor a "no routine" warning).
+    let site = TestSite::new("minimal");
+    site.write("gen.toml", "[handout]\nroutine = \"morning\"\n");
+    site.replace(
+        "content/routines/morning.md",
+        "title = \"Morning routine\"",
+        "title = 5",
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("`title` must be text in quotes, found an integer");
+    assert_eq!((run.errors(), run.warnings()), (1, 0), "{run}");
+}
+
+#[test]
+fn the_red_flags_page_is_required_and_unique() {
+    let site = TestSite::new("minimal");
+    site.remove("content/when-to-get-help.md");
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        "error: the site has no red-flags page",
+        "help: add a page with `role = \"red-flags\"` and its `handout_points`",
+    ]);
+    assert_eq!(run.errors(), 1, "{run}");
+
+    // A draft red-flags page does not count.
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/when-to-get-help.md",
+        "+++\n\n",
+        "draft = true\n+++\n\n",
+    );
+    site.build(&[])
+        .failure()
+        .stderr_has(&["the site has no red-flags page"]);
+
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/emergency.md",
+        &page(&[
+            ("role", Some("\"red-flags\"")),
+            ("handout_points", Some("[\"Call for help.\"]")),
+        ]),
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("more than one `red-flags` page");
+    assert!(
+        d.contains("content/emergency.md") && d.contains("content/when-to-get-help.md"),
+        "{d}"
+    );
+}
+
+#[test]
+fn handout_routine_must_name_a_published_routine() {
+    let site = TestSite::new("minimal");
+    site.write("gen.toml", "[handout]\nroutine = \"mornin\"\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`handout.routine` names `mornin`, which is not a published routine");
+    assert!(
+        d.contains(" --> gen.toml:2:11\n  |\n2 | routine = \"mornin\"\n  |           ^^^^^^^^\n"),
+        "{d}"
+    );
+    assert!(d.contains("help: routines: `morning`"), "{d}");
+
+    site.replace(
+        "content/routines/morning.md",
+        "+++\n\n",
+        "draft = true\n+++\n\n",
+    );
+    site.write("gen.toml", "[handout]\nroutine = \"morning\"\n");
+    let run = site.build(&[]).failure();
+    run.diagnostic("`handout.routine` names `morning`, which is not a published routine");
+}
+
+#[test]
+fn raw_html_is_left_out_with_a_warning_unless_allowed() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nHello <b>there</b>.\n\n<div class=\"box\">Boxed</div>\n",
+    );
+    let run = site.build(&[]).success();
+    let d = run.diagnostic("raw HTML is left out");
+    assert!(d.starts_with("warning: "), "{d}");
+    assert!(
+        d.contains(" --> content/about.md:5:7\n  |\n5 | Hello <b>there</b>.\n"),
+        "{d}"
+    );
+    assert!(
+        d.contains(
+            "help: write it in Markdown, or set `raw_html = true` under [markdown] in gen.toml"
+        ),
+        "{d}"
+    );
+    assert!(run.stderr.contains(" --> content/about.md:7:1"), "{run}");
+    assert_eq!(run.warnings(), 2, "one warning per line or block: {run}");
+    assert!(run.stdout.contains(" warnings"), "{run}");
+    let html = site.read("public/about/index.html");
+    assert!(
+        !html.contains("<b>there</b>") && !html.contains("<div class=\"box\">"),
+        "{html}"
+    );
+    assert!(html.contains("Hello there."), "{html}");
+
+    site.write("gen.toml", "[markdown]\nraw_html = true\n");
+    let run = site.build(&[]).success();
+    assert!(run.stderr.is_empty(), "{run}");
+    let html = site.read("public/about/index.html");
+    assert!(
+        html.contains("<b>there</b>") && html.contains("<div class=\"box\">Boxed</div>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn gen_toml_problems_are_errors_with_suggestions() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "gen.toml",
+        "titel = \"My site\"\npaginate_by = 0\n\n[handout]\npaper = \"a5\"\n\n[markdown]\nraw-html = true\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("unknown key `titel` in gen.toml");
+    assert!(
+        d.contains(" --> gen.toml:1:1\n  |\n1 | titel = \"My site\"\n  | ^^^^^\n"),
+        "{d}"
+    );
+    assert!(d.contains("help: did you mean `title`?"), "{d}");
+    run.diagnostic("`paginate_by` is 0; it must be from 1 to 100000");
+    let d = run.diagnostic("`paper` is `a5`, which is not accepted");
+    assert!(d.contains("accepted: `a4`, `letter`"), "{d}");
+    let d = run.diagnostic("unknown key `raw-html` in [markdown] of gen.toml");
+    assert!(d.contains("did you mean `raw_html`?"), "{d}");
+    assert!(!site.exists("public"));
+
+    site.write("gen.toml", "title = \"My site\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("invalid TOML");
+    assert!(d.contains(" --> gen.toml:1:"), "{d}");
+
+    site.write("gen.toml", "theme = \"fancy\"\n");
+    let run = site.build(&[]).failure();
+    run.stderr_has(&["theme `fancy` is not found: there is no folder themes/fancy/"]);
+
+    site.write("gen.toml", "[markdown]\nhighlight_theme = \"Nope\"\n");
+    let run = site.build(&[]).failure();
+    run.stderr_has(&["highlight theme `Nope` is not known", "InspiredGitHub"]);
+}
+
+#[test]
+fn a_template_parse_error_has_its_position() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title }</h1>\n{% endblock content %}\n",
+    );
+    site.write("templates/stretch.html", "{% if %}\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template does not parse");
+    assert!(d.contains(" --> templates/page.html:3:"), "{d}");
+    assert!(d.contains("3 | <h1>{{ page.title }</h1>\n"), "{d}");
+    assert!(d.contains("^"), "{d}");
+    assert!(
+        d.contains("help: see https://keats.github.io/tera/docs/"),
+        "{d}"
+    );
+    run.stderr_has(&[" --> templates/stretch.html:1:"]);
+    assert_eq!(run.errors(), 2, "both templates: {run}");
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn a_template_render_error_names_template_page_and_expression() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title }}</h1>\n<p>{{ page.subtitle.text }}</p>\n{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d =
+        run.diagnostic("template `page.html` failed while rendering content/when-to-get-help.md");
+    assert!(
+        d.contains("page.subtitle.text"),
+        "names the expression: {d}"
+    );
+    assert!(
+        d.contains("templates/page.html"),
+        "names the template file: {d}"
+    );
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn a_command_line_syntax_error_exits_with_status_2() {
+    let site = TestSite::new("minimal");
+    let run = site.build(&["--no-such-flag"]).status(2);
+    assert!(
+        run.stderr.contains("unexpected argument '--no-such-flag'"),
+        "{run}"
+    );
+    site.build(&["--browser", "chromium"]).status(2);
+    site.run(&["frobnicate"]).status(2);
+    site.run(&["build", "--color", "sometimes"]).status(2);
+    assert!(!site.exists("public"));
+    // Help and version are not errors.
+    let run = site.run(&["build", "--help"]).success();
+    assert!(run.stdout.contains("--output-dir"), "{run}");
+    site.run(&["--version"]).success();
+}
+
+#[test]
+fn no_content_folder_is_an_error() {
+    let site = TestSite::empty();
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        "error: no content/ folder in",
+        "help: run `gen build` in a site folder, or pass `--root DIR`",
+    ]);
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn content_files_too_deep_or_misplaced_indexes_are_reported() {
+    let site = TestSite::new("minimal");
+    site.write("content/stretches/more/03-deep.md", &stretch(&[]));
+    site.write("content/guides/_index.md", &page(&[]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("content/stretches/more/03-deep.md is too deep");
+    assert!(
+        d.contains("content files go in content/, content/stretches/, content/routines/"),
+        "{d}"
+    );
+    let d = run.diagnostic("content/guides/_index.md is ignored");
+    assert!(d.starts_with("warning: "), "{d}");
+}

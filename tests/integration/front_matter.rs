@@ -1,0 +1,331 @@
+//! Front matter: TOML and YAML, byte-order marks and CRLF, fences, missing
+//! and unknown keys — each error at `path:line:column` with the source line,
+//! a caret and what is accepted.
+
+use super::support::{TestSite, stretch};
+
+const KNEE: &str = "content/stretches/01-knee-hug.md";
+
+#[test]
+fn yaml_crlf_and_bom_files_build_like_toml() {
+    let site = TestSite::new("full");
+    let crlf = std::fs::read(site.path("content/stretches/02-pelvic-tilt.md")).unwrap();
+    assert!(
+        crlf.windows(2).any(|w| w == b"\r\n"),
+        "the fixture has CRLF line ends"
+    );
+    let bom = std::fs::read(site.path("content/stretches/03-cat-stretch.md")).unwrap();
+    assert!(
+        bom.starts_with(b"\xEF\xBB\xBF+++"),
+        "the fixture starts with a BOM"
+    );
+    site.build(&[]).success();
+
+    // YAML with CRLF: every value read, no stray `\r`.
+    let tilt = site.read("public/stretches/pelvic-tilt/index.html");
+    assert!(tilt.contains("<h1"), "{tilt}");
+    assert!(tilt.contains("Pelvic tilt"));
+    assert!(tilt.contains("A small rocking of the pelvis."));
+    assert!(tilt.contains("<dt>Hold</dt><dd>3–5 s</dd>"), "{tilt}");
+    assert!(tilt.contains("<dd>10 times</dd>"));
+    assert!(!tilt.contains('\r'), "no carriage return reaches the page");
+    assert!(
+        tilt.contains("../../images/bed.svg"),
+        "the image under static/"
+    );
+    // TOML with a BOM: the explicit slug and the first key are read.
+    let cat = site.read("public/stretches/cat-cow/index.html");
+    assert!(cat.contains("Cat–cow on all fours"));
+    assert!(!cat.contains('\u{feff}'));
+    assert!(
+        cat.contains("<dt>Hold</dt><dd>About 30 s, both sides</dd>"),
+        "{cat}"
+    );
+    // YAML flow lists and bare `brief`.
+    let press = site.read("public/stretches/prone-press-up/index.html");
+    assert!(press.contains("<dt>Hold</dt><dd>Brief</dd>"), "{press}");
+    assert!(press.contains("Lying on your front"), "{press}");
+}
+
+#[test]
+fn errors_in_a_crlf_file_point_at_the_right_line_without_the_carriage_return() {
+    let site = TestSite::new("minimal");
+    let text = "---\r\ntitle: Knee hug\r\nposition: supine\r\nhold: 20 to 30 minutes\r\ntargets: [Lower back]\r\ncautions: [Stop if it hurts.]\r\ncue: Hug one knee.\r\n---\r\nBody\r\n";
+    site.write(KNEE, text);
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`hold` is \"20 to 30 minutes\", which is not a hold time");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:4:7\n"),
+        "{d}"
+    );
+    assert!(d.contains("4 | hold: 20 to 30 minutes\n"), "{d}");
+    assert!(d.contains("  |       ^^^^^^^^^^^^^^^^\n"), "{d}");
+    assert!(!d.contains('\r'));
+    assert!(
+        d.contains("help: accepted forms: \"30 s\", \"about 30 s\", \"20-30 s\", \"20–30 seconds\", \"up to 30 s\", \"3 to 5 s\", \"brief\""),
+        "{d}"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_does_not_shift_columns() {
+    let site = TestSite::new("minimal");
+    let text = format!("\u{feff}{}", stretch(&[("holds", Some("\"30 s\""))]));
+    site.write(KNEE, &text);
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("unknown key `holds` in front matter");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:8:1\n"),
+        "{d}"
+    );
+    assert!(d.contains("8 | holds = \"30 s\"\n  | ^^^^^\n"), "{d}");
+    assert!(
+        d.contains("help: did you mean `hold`? Known keys: `title`"),
+        "{d}"
+    );
+}
+
+#[test]
+fn unknown_keys_name_the_key_and_suggest_the_closest() {
+    let site = TestSite::new("minimal");
+    site.write(
+        KNEE,
+        &stretch(&[
+            ("positon", Some("\"supine\"")),
+            ("position", None),
+            ("colour", Some("\"red\"")),
+        ]),
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("unknown key `positon`");
+    assert!(d.contains("did you mean `position`?"), "{d}");
+    assert!(d.contains("free-form data goes under `extra`"), "{d}");
+    let d = run.diagnostic("unknown key `colour`");
+    assert!(
+        !d.contains("did you mean"),
+        "no far-fetched suggestion: {d}"
+    );
+    assert!(d.contains("known keys: `title`, `slug`, `position`"), "{d}");
+    // The missing `position` is reported too.
+    run.diagnostic("missing required key `position` in front matter");
+}
+
+#[test]
+fn a_missing_required_key_points_at_the_closing_fence() {
+    let site = TestSite::new("minimal");
+    site.write(KNEE, &stretch(&[("cue", None)]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("missing required key `cue` in front matter");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:7:1\n"),
+        "{d}"
+    );
+    assert!(d.contains("7 | +++\n  | ^^^\n"), "{d}");
+    assert!(d.contains("help: add a line such as `cue = "), "{d}");
+    assert_eq!(run.errors(), 1, "one error, no cascade: {run}");
+
+    // In YAML, at the closing `---`.
+    site.write(KNEE, "---\ntitle: Knee hug\nposition: supine\nhold: 30 s\ntargets: [Back]\ncautions: [Careful.]\n---\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("missing required key `cue`");
+    assert!(d.contains(":7:1\n") && d.contains("7 | ---\n"), "{d}");
+}
+
+#[test]
+fn malformed_fences_are_errors() {
+    let site = TestSite::new("minimal");
+    site.write(KNEE, "++++\ntitle = \"Knee hug\"\n++++\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("malformed front-matter fence `++++`");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:1:1\n  |\n1 | ++++\n  | ^^^^\n"),
+        "{d}"
+    );
+    assert!(
+        d.contains(
+            "help: open the front matter with a line of exactly `+++` (TOML) or `---` (YAML)"
+        ),
+        "{d}"
+    );
+
+    site.write(KNEE, &stretch(&[]).replacen("\n+++\n", "\n++++\n", 1));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("malformed front-matter fence `++++`");
+    assert!(d.contains(":8:1\n"), "{d}");
+    assert!(
+        d.contains("help: close the front matter with a line of exactly `+++`"),
+        "{d}"
+    );
+}
+
+#[test]
+fn an_unclosed_fence_is_an_error_at_the_opening_fence() {
+    let site = TestSite::new("minimal");
+    site.write(
+        KNEE,
+        "+++\ntitle = \"Knee hug\"\nposition = \"supine\"\n\nThe body.\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("front matter is never closed");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:1:1\n  |\n1 | +++\n  | ^^^\n"),
+        "{d}"
+    );
+    assert!(
+        d.contains("help: add a line of exactly `+++` after the last key"),
+        "{d}"
+    );
+
+    site.write(KNEE, "---\ntitle: Knee hug\n");
+    let run = site.build(&[]).failure();
+    run.diagnostic("front matter is never closed");
+    run.stderr_has(&["exactly `---`"]);
+}
+
+#[test]
+fn a_file_without_front_matter_is_an_error_except_the_home_page() {
+    let site = TestSite::new("minimal");
+    site.write(KNEE, "# Knee hug\n\nJust a body.\n");
+    site.write("content/about.md", "About us.\n");
+    site.write("content/_index.md", "Welcome to the **site**.\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("content/stretches/01-knee-hug.md has no front matter");
+    assert!(d.contains("a stretch needs at least a `title`"), "{d}");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:1:1\n"),
+        "{d}"
+    );
+    assert!(d.contains("help: start the file with a `+++` line"), "{d}");
+    run.diagnostic("content/about.md has no front matter; a page needs at least a `title`");
+    assert!(!run.stderr.contains("_index.md"), "{run}");
+    assert!(
+        !run.stderr.contains("knee-hug`, which is not a stretch"),
+        "no cascade: {run}"
+    );
+    assert_eq!(run.errors(), 2, "{run}");
+
+    // The home page alone without front matter builds.
+    site.write(KNEE, &stretch(&[("title", Some("\"Knee hug\""))]));
+    site.remove("content/about.md");
+    site.build(&[]).success();
+    assert!(
+        site.read("public/index.html")
+            .contains("Welcome to the <strong>site</strong>.")
+    );
+}
+
+#[test]
+fn an_empty_file_or_empty_front_matter_is_an_error_not_a_crash() {
+    let site = TestSite::new("minimal");
+    site.write(KNEE, "");
+    site.write("content/stretches/02-pelvic-tilt.md", "+++\n+++\n");
+    site.write("content/_index.md", "");
+    let run = site.build(&[]).failure();
+    run.diagnostic("content/stretches/01-knee-hug.md has no front matter");
+    // Empty front matter: each missing key at the closing fence (line 2).
+    for key in ["title", "position", "hold", "targets", "cautions", "cue"] {
+        let d = run.diagnostic(&format!("missing required key `{key}` in front matter"));
+        assert!(
+            d.contains(" --> content/stretches/02-pelvic-tilt.md:2:1\n"),
+            "{d}"
+        );
+    }
+}
+
+#[test]
+fn invalid_toml_and_yaml_are_errors_with_positions() {
+    let site = TestSite::new("minimal");
+    site.write(
+        KNEE,
+        "+++\ntitle = \"Knee hug\nposition = \"supine\"\n+++\n",
+    );
+    site.write(
+        "content/stretches/02-pelvic-tilt.md",
+        "---\ntitle: Tilt\ntargets: [a, b\n---\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("invalid TOML");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:2:"),
+        "{d}"
+    );
+    assert!(d.contains("help: see https://toml.io"), "{d}");
+    let d = run.diagnostic("invalid YAML");
+    assert!(
+        d.contains(" --> content/stretches/02-pelvic-tilt.md:"),
+        "{d}"
+    );
+}
+
+#[test]
+fn wrong_types_name_the_key_and_what_was_found() {
+    let site = TestSite::new("minimal");
+    site.write(
+        KNEE,
+        &stretch(&[
+            ("reps", Some("\"ten\"")),
+            ("targets", Some("\"Lower back\"")),
+            ("draft", Some("\"no\"")),
+        ]),
+    );
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        "error: `reps` must be a whole number, found a string",
+        "error: `targets` must be a list of text, like `[\"a\", \"b\"]`, found a string",
+        "error: `draft` must be `true` or `false`, found a string",
+    ]);
+}
+
+#[test]
+fn bad_hold_and_position_show_what_is_accepted() {
+    let site = TestSite::new("minimal");
+    site.write(
+        KNEE,
+        &stretch(&[
+            ("hold", Some("\"30 to 20 s\"")),
+            ("position", Some("\"Side lying\"")),
+        ]),
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`hold` is \"30 to 20 s\", which is not a hold time");
+    assert!(
+        d.contains(":4:8\n  |\n4 | hold = \"30 to 20 s\"\n  |        ^^^^^^^^^^^^\n"),
+        "{d}"
+    );
+    assert!(d.contains("\"about 30 s\""), "{d}");
+    let d = run.diagnostic("`position` is `Side lying`, which is not accepted");
+    assert!(d.contains(":3:12\n"), "{d}");
+    assert!(
+        d.contains("help: did you mean `side-lying`? accepted: `supine`, `prone`, `side-lying`, `seated`, `kneeling`, `standing`"),
+        "{d}"
+    );
+}
+
+#[test]
+fn every_accepted_hold_form_builds() {
+    let site = TestSite::new("minimal");
+    let forms = [
+        ("30 s", "30 s"),
+        ("about 30 s", "About 30 s"),
+        ("20-30 s", "20–30 s"),
+        ("20–30 seconds", "20–30 s"),
+        ("up to 30 s", "Up to 30 s"),
+        ("3 to 5 s", "3–5 s"),
+        ("brief", "Brief"),
+    ];
+    for (i, (form, _)) in forms.iter().enumerate() {
+        site.write(
+            &format!("content/stretches/1{i}-hold-{i}.md"),
+            &stretch(&[
+                ("title", Some(&format!("\"Hold {i}\""))),
+                ("hold", Some(&format!("\"{form}\""))),
+            ]),
+        );
+    }
+    site.build(&[]).success();
+    for (i, (form, shown)) in forms.iter().enumerate() {
+        let html = site.read(&format!("public/stretches/hold-{i}/index.html"));
+        let dose = format!("<dt>Hold</dt><dd>{shown}</dd>");
+        assert!(html.contains(&dose), "{form}: lacks {dose}");
+    }
+}

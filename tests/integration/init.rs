@@ -1,0 +1,55 @@
+//! `gen init`: a new site from the starter built into the binary.
+
+use super::editor_support::{EditorSite, gen_in};
+
+#[test]
+fn a_new_site_builds_with_the_built_in_theme() {
+    let dir = EditorSite::empty();
+    let run = gen_in(&dir.root, &["init", "my-site"]).expect(0);
+    assert!(run.stdout.contains("Next steps"), "{}", run.stdout);
+    assert!(run.stdout.contains("cd my-site"), "{}", run.stdout);
+    assert!(run.stdout.contains("gen serve"), "{}", run.stdout);
+    let last = run.stdout.lines().last().unwrap_or_default();
+    assert!(last.starts_with("Created a new site in my-site"), "{last}");
+    let site = dir.path("my-site");
+    assert!(site.join("gen.toml").is_file());
+    assert!(site.join("content/_index.md").is_file());
+    assert!(!site.join("themes").exists());
+    gen_in(&site, &["build"]).expect(0);
+    assert!(site.join("public/index.html").is_file());
+    assert!(site.join("public/handout/index.html").is_file());
+    gen_in(&site, &["check"]).expect(0);
+}
+
+#[test]
+fn init_in_the_current_folder() {
+    let dir = EditorSite::empty();
+    std::fs::create_dir(dir.path(".git")).expect("a folder");
+    let run = gen_in(&dir.root, &["init"]).expect(0);
+    assert!(!run.stdout.contains("  cd "), "{}", run.stdout);
+    assert!(dir.path("gen.toml").is_file());
+}
+
+#[test]
+fn a_folder_that_is_not_empty_is_refused() {
+    let dir = EditorSite::empty();
+    dir.write("notes.txt", "mine");
+    let run = gen_in(&dir.root, &["init", "."]).expect(1);
+    assert!(
+        run.stderr.contains("the folder is not empty"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Init failed: 1 error."),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path("gen.toml").exists());
+    assert!(!dir.path("content").exists());
+    assert_eq!(dir.read("notes.txt"), "mine");
+
+    // Twice into the same folder: the second run is refused.
+    gen_in(&dir.root, &["init", "site"]).expect(0);
+    gen_in(&dir.root, &["init", "site"]).expect(1);
+}

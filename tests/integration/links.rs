@@ -1,0 +1,249 @@
+//! Links: every internal link and asset reference is relative, points at a
+//! file (`…/index.html`, never `…/`) that exists, with an anchor that exists;
+//! links to content files by source path are rewritten or are errors.
+
+use std::collections::BTreeMap;
+
+use super::support::{TestSite, attributes};
+
+/// Whether a link leaves the site (or stays on the page).
+fn is_external(link: &str) -> bool {
+    link.starts_with("http://")
+        || link.starts_with("https://")
+        || link.starts_with("mailto:")
+        || link.starts_with("tel:")
+        || link.starts_with("data:")
+}
+
+/// Resolves `link` (relative to the output file `from`) to an output path.
+fn resolve(from: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in link.split('/') {
+        match part {
+            ".." => {
+                parts.pop()?;
+            }
+            "." | "" => {}
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The `id`s of an HTML text.
+fn ids(html: &str) -> Vec<&str> {
+    attributes(html, "id")
+}
+
+/// Checks every `href` and `src` of every page of an output folder.
+fn check_links(site: &TestSite, output: &str, redirects: &[&str]) -> usize {
+    let html: BTreeMap<String, String> = site.html(output);
+    let files = site.files(output);
+    let mut checked = 0;
+    for (path, text) in &html {
+        if path == "404.html" {
+            continue; // rooted at the base path: checked in build.rs
+        }
+        let links = attributes(text, "href")
+            .into_iter()
+            .chain(attributes(text, "src"))
+            .chain(
+                // The refresh target of a redirect page.
+                text.split("content=\"0; url=")
+                    .skip(1)
+                    .filter_map(|rest| rest.split('"').next()),
+            );
+        for link in links {
+            if is_external(link) {
+                continue;
+            }
+            assert!(!link.starts_with('/'), "{path}: {link} is not relative");
+            let (file, fragment) = match link.split_once('#') {
+                Some((file, fragment)) => (file, Some(fragment)),
+                None => (link, None),
+            };
+            let target = if file.is_empty() {
+                path.clone()
+            } else {
+                assert!(
+                    !file.ends_with('/')
+                        && file.rsplit('/').next().is_some_and(|n| n.contains('.')),
+                    "{path}: {link} does not point at a file"
+                );
+                let target = resolve(path, file)
+                    .unwrap_or_else(|| panic!("{path}: {link} leaves the output"));
+                assert!(
+                    files.contains_key(&target),
+                    "{path}: {link} → {target} is not written"
+                );
+                target
+            };
+            if let (Some(fragment), Some(target_html)) = (fragment, html.get(&target)) {
+                assert!(
+                    ids(target_html).contains(&fragment),
+                    "{path}: {link}: no id {fragment:?} in {target}"
+                );
+            }
+            checked += 1;
+        }
+        if !redirects.contains(&path.as_str()) {
+            assert!(text.contains("</html>"), "{path} is a whole page");
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_internal_link_is_relative_and_points_at_a_written_file() {
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    let checked = check_links(
+        &site,
+        "public",
+        &[
+            "old/knee-hug/index.html",
+            "knee.html",
+            "old-morning/index.html",
+            "prep.html",
+        ],
+    );
+    assert!(checked > 300, "only {checked} links checked");
+
+    let site = TestSite::new("minimal");
+    site.build(&["--drafts"]).success();
+    assert!(check_links(&site, "public", &[]) > 100);
+}
+
+#[test]
+fn links_work_from_an_output_folder_outside_the_site() {
+    let site = TestSite::new("full");
+    let out = site.parent().join("elsewhere/www");
+    site.build(&["--output-dir", &out.display().to_string()])
+        .success();
+    assert!(!site.exists("public"));
+    let moved = TestSite::empty();
+    super::support::copy_tree(&out, &moved.path("public"));
+    assert!(
+        check_links(
+            &moved,
+            "public",
+            &[
+                "old/knee-hug/index.html",
+                "knee.html",
+                "old-morning/index.html",
+                "prep.html"
+            ]
+        ) > 300
+    );
+}
+
+#[test]
+fn links_by_source_path_become_relative_urls() {
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    let expect = [
+        // From content/routines/: `../stretches/01-knee-to-chest.md#steps` and `@/when-to-get-help.md`.
+        (
+            "routines/morning/index.html",
+            [
+                "href=\"../../stretches/knee-to-chest/index.html#steps\"",
+                "href=\"../../when-to-get-help/index.html\"",
+            ],
+        ),
+        // From content/stretches/: a sibling by file name, with an anchor.
+        (
+            "stretches/seated-twist/index.html",
+            [
+                "href=\"../../stretches/knee-to-chest/index.html#steps\"",
+                "href=\"../../when-to-get-help/index.html\"",
+            ],
+        ),
+        // From content/guides/, a page one folder down published at the top.
+        (
+            "sleeping-positions/index.html",
+            [
+                "href=\"../stretches/seated-twist/index.html\"",
+                "href=\"../routines/morning/index.html\"",
+            ],
+        ),
+        // From the home page.
+        (
+            "index.html",
+            [
+                "href=\"routines/morning/index.html\"",
+                "href=\"when-to-get-help/index.html\"",
+            ],
+        ),
+    ];
+    for (page, links) in expect {
+        let html = site.read(&format!("public/{page}"));
+        for link in links {
+            assert!(html.contains(link), "{page} lacks {link}");
+        }
+        assert!(!html.contains(".md\""), "{page} keeps a link to a .md file");
+    }
+}
+
+#[test]
+fn a_link_that_does_not_resolve_is_an_error_at_its_place() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/routines/morning.md",
+        "+++\ntitle = \"Morning routine\"\nstretches = [\"knee-hug\"]\n+++\n\nFirst [the tilt](../stretches/09-tilt.md#steps).\nThen [help](@/help.md).\n",
+    );
+    let run = site.build(&[]).failure();
+    let first = run.diagnostic("`../stretches/09-tilt.md#steps`");
+    for fragment in [
+        "error: link `../stretches/09-tilt.md#steps` does not resolve: there is no published content/stretches/09-tilt.md",
+        " --> content/routines/morning.md:6:7",
+        "6 | First [the tilt](../stretches/09-tilt.md#steps).",
+        "  |       ^^^^^^^^^^",
+        "help: link to a content file by its path",
+    ] {
+        assert!(first.contains(fragment), "lacks {fragment:?}:\n{first}");
+    }
+    let second = run.diagnostic("`@/help.md`");
+    assert!(
+        second.contains("there is no published content/help.md"),
+        "{second}"
+    );
+    assert!(
+        second.contains(" --> content/routines/morning.md:7:6"),
+        "{second}"
+    );
+    assert_eq!(run.errors(), 2, "{run}");
+    assert!(run.stderr.contains("Build failed: 2 errors."), "{run}");
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn a_link_to_a_draft_or_out_of_content_is_an_error() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/03-later.md",
+        &super::support::stretch(&[("title", Some("\"Later\"")), ("draft", Some("true"))]),
+    );
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nSee [later](stretches/03-later.md) and [out](../README.md).\n",
+    );
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        "error: link `stretches/03-later.md` does not resolve: there is no published content/stretches/03-later.md",
+        " --> content/about.md:5:5",
+        "error: link `../README.md` leaves content/",
+        " --> content/about.md:5:40",
+    ]);
+    // With --drafts, the draft resolves.
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nSee [later](stretches/03-later.md).\n",
+    );
+    site.build(&[]).failure();
+    site.build(&["--drafts"]).success();
+    assert!(
+        site.read("public/about/index.html")
+            .contains("href=\"../stretches/later/index.html\"")
+    );
+}

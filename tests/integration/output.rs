@@ -1,0 +1,260 @@
+//! Safety of data (SPEC §7): the build is swapped in only when it all
+//! succeeded; refused output folders; `--force`; dot-entries carried over;
+//! stale files gone; nothing left behind.
+
+use super::support::{TestSite, entries_starting_with, files, stretch};
+
+/// Asserts that no staging or old tree is left beside `output` in `dir`.
+#[track_caller]
+fn nothing_left_behind(dir: &std::path::Path) {
+    let left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".gen-"))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "left behind in {}: {left:?}",
+        dir.display()
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
+    let site = TestSite::new("minimal");
+    site.build(&[]).success();
+    std::fs::create_dir(site.path("public/.git")).unwrap();
+    std::fs::write(site.path("public/.git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    let before = site.files("public");
+    assert!(before.contains_key(".bedside-build"));
+
+    // A content error, then a template error found only while rendering.
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("reps", Some("99"))]),
+    );
+    site.build(&[]).failure();
+    assert_eq!(site.files("public"), before, "the old output changed");
+    nothing_left_behind(&site.root);
+
+    site.write("content/stretches/01-knee-hug.md", &stretch(&[]));
+    site.write(
+        "templates/stretch.html",
+        "{{ stretch.no_such_thing.at_all }}\n",
+    );
+    site.build(&[])
+        .failure()
+        .stderr_has(&["template `stretch.html` failed"]);
+    assert_eq!(site.files("public"), before, "the old output changed");
+    nothing_left_behind(&site.root);
+    assert!(entries_starting_with(&site.root, ".public").is_empty());
+}
+
+#[test]
+fn a_successful_build_replaces_stale_files_and_keeps_dot_entries() {
+    let site = TestSite::new("minimal");
+    site.build(&[]).success();
+    std::fs::create_dir_all(site.path("public/.git/objects")).unwrap();
+    std::fs::write(site.path("public/.git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    std::fs::write(site.path("public/.git/objects/ab"), [0u8, 1, 2]).unwrap();
+    std::fs::write(site.path("public/.nojekyll"), "").unwrap();
+    std::fs::write(site.path("public/stale.html"), "old").unwrap();
+    std::fs::create_dir_all(site.path("public/stretches/gone")).unwrap();
+    std::fs::write(site.path("public/stretches/gone/index.html"), "old").unwrap();
+    // A stretch renamed: its old page must go.
+    std::fs::rename(
+        site.path("content/stretches/02-pelvic-tilt.md"),
+        site.path("content/stretches/02-tilt.md"),
+    )
+    .unwrap();
+    site.replace("content/routines/morning.md", "\"pelvic-tilt\"", "\"tilt\"");
+    site.build(&[]).success();
+
+    assert_eq!(site.read("public/.git/HEAD"), "ref: refs/heads/gh-pages\n");
+    assert_eq!(
+        std::fs::read(site.path("public/.git/objects/ab")).unwrap(),
+        [0u8, 1, 2]
+    );
+    assert!(site.exists("public/.nojekyll"));
+    assert!(!site.exists("public/stale.html"));
+    assert!(!site.exists("public/stretches/gone"));
+    assert!(!site.exists("public/stretches/pelvic-tilt"));
+    assert!(site.exists("public/stretches/tilt/index.html"));
+    nothing_left_behind(&site.root);
+}
+
+#[test]
+fn output_folders_that_hold_or_are_the_site_are_refused() {
+    let site = TestSite::new("minimal");
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    std::fs::create_dir_all(site.path("templates")).unwrap();
+    std::fs::create_dir_all(site.path("themes/mine")).unwrap();
+    let other = site.parent().join("other-site");
+    std::fs::create_dir_all(other.join("content")).unwrap();
+    let configured = site.parent().join("configured");
+    std::fs::create_dir_all(&configured).unwrap();
+    std::fs::write(configured.join("gen.toml"), "").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&site.root, site.parent().join("link")).unwrap();
+    let before = files(&site.parent());
+    let cases: Vec<(String, &str)> = vec![
+        (".".into(), "it is the site folder itself"),
+        (
+            site.root.display().to_string(),
+            "it is the site folder itself",
+        ),
+        ("./content/..".into(), "it is the site folder itself"),
+        ("..".into(), "it contains the site folder"),
+        #[cfg(unix)]
+        ("../link".into(), "it is the site folder itself"),
+        ("/".into(), "it contains the site folder"),
+        (
+            other.display().to_string(),
+            "it holds a site (content/ or gen.toml), not a build",
+        ),
+        (
+            configured.display().to_string(),
+            "it holds a site (content/ or gen.toml), not a build",
+        ),
+        ("content".into(), "it is inside the site's content/ folder"),
+        (
+            "content/out".into(),
+            "it is inside the site's content/ folder",
+        ),
+        (
+            "static/out".into(),
+            "it is inside the site's static/ folder",
+        ),
+        (
+            "templates".into(),
+            "it is inside the site's templates/ folder",
+        ),
+        (
+            "themes/mine/out".into(),
+            "it is inside the site's themes/ folder",
+        ),
+    ];
+    for (dir, why) in &cases {
+        let run = site.build(&["--output-dir", dir]).failure();
+        run.stderr_has(&["refusing to use ", " as the output folder: ", why]);
+        run.stderr_has(&["help: choose another folder with --output-dir"]);
+        assert!(run.stdout.is_empty(), "{run}");
+    }
+    // --force does not override a refusal.
+    for dir in [
+        ".".to_string(),
+        "content/out".into(),
+        other.display().to_string(),
+    ] {
+        site.build(&["--output-dir", &dir, "--force"])
+            .failure()
+            .stderr_has(&["refusing to use "]);
+    }
+    assert_eq!(
+        files(&site.parent()),
+        before,
+        "a refused build changed files"
+    );
+    nothing_left_behind(&site.root);
+    nothing_left_behind(&site.parent());
+}
+
+#[test]
+fn a_refused_output_folder_is_reported_with_the_content_errors() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("reps", Some("0"))]),
+    );
+    let run = site.build(&["--output-dir", "content"]).failure();
+    run.stderr_has(&["refusing to use", "`reps` is 0"]);
+    assert_eq!(run.errors(), 2, "{run}");
+}
+
+#[test]
+fn a_folder_without_a_previous_build_is_replaced_only_with_force() {
+    let site = TestSite::new("minimal");
+    std::fs::create_dir(site.path("public")).unwrap();
+    std::fs::write(site.path("public/notes.txt"), "mine").unwrap();
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("is not empty and holds no previous Bedside build");
+    assert!(
+        d.contains(&site.path("public").display().to_string()),
+        "{d}"
+    );
+    assert!(d.contains("help: pass --force to replace it"), "{d}");
+    assert_eq!(site.read("public/notes.txt"), "mine");
+    assert_eq!(site.files("public").len(), 1);
+    nothing_left_behind(&site.root);
+
+    site.build(&["--force"]).success();
+    assert!(!site.exists("public/notes.txt"));
+    assert!(site.exists("public/index.html"));
+    // Now it holds a Bedside build: no --force needed any more.
+    site.build(&[]).success();
+    nothing_left_behind(&site.root);
+}
+
+#[test]
+fn an_empty_folder_or_a_new_one_needs_no_force() {
+    let site = TestSite::new("minimal");
+    std::fs::create_dir(site.path("public")).unwrap();
+    site.build(&[]).success();
+    assert!(site.exists("public/index.html"));
+
+    let out = site.parent().join("a/b/c/www");
+    site.build(&["--output-dir", &out.display().to_string()])
+        .success();
+    assert!(out.join("index.html").exists());
+    assert!(out.join(".bedside-build").exists());
+    nothing_left_behind(out.parent().unwrap());
+
+    // A file in the way is refused.
+    std::fs::write(site.parent().join("file"), "x").unwrap();
+    site.build(&["--output-dir", "../file"])
+        .failure()
+        .stderr_has(&["it is a file"]);
+    assert_eq!(
+        std::fs::read_to_string(site.parent().join("file")).unwrap(),
+        "x"
+    );
+}
+
+#[test]
+fn the_output_folder_holds_only_the_build() {
+    let site = TestSite::new("full");
+    site.write("content/notes.md~", "editor backup");
+    site.write("content/.hidden.md", "hidden");
+    site.write("content/#draft.md#", "autosave");
+    site.write("content/stretches/.01-knee-to-chest.md.swp", "swap");
+    site.write("static/.DS_Store", "mac");
+    site.write("static/notes.txt~", "backup");
+    site.build(&[]).success();
+    for (path, _) in site.files("public") {
+        assert!(
+            !path.ends_with('~') && !path.ends_with(".swp") && !path.contains(".DS_Store"),
+            "{path}"
+        );
+        assert!(!path.ends_with(".md"), "{path}");
+    }
+}
+
+#[test]
+fn a_dot_entry_that_cannot_be_carried_over_fails_the_build_and_keeps_it() {
+    let site = TestSite::new("minimal");
+    site.build(&[]).success();
+    std::fs::create_dir(site.path("public/.well-known")).unwrap();
+    std::fs::write(site.path("public/.well-known/security.txt"), "Contact: x\n").unwrap();
+    let before = site.files("public");
+    // An alias writes into `.well-known/` of the new build: the old folder
+    // cannot be moved there, and must not be lost.
+    site.write(
+        "content/about.md",
+        &super::support::page(&[("aliases", Some("[\"/.well-known/old/\"]"))]),
+    );
+    let run = site.build(&[]).failure();
+    run.stderr_has(&["cannot carry .well-known over to the new build"]);
+    assert_eq!(site.files("public"), before, "the old output changed");
+    nothing_left_behind(&site.root);
+}

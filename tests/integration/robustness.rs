@@ -1,0 +1,219 @@
+//! Never a panic, whatever the input: non-UTF-8 and binary files, huge files,
+//! symbolic-link loops and links out of the site, odd front matter. Every
+//! run here is checked by `gen_in` for "panicked" and for a signal.
+
+use super::support::{TestSite, stretch};
+
+#[test]
+fn a_file_that_is_not_utf8_is_an_error_at_the_bad_byte() {
+    let site = TestSite::new("minimal");
+    let mut bytes = stretch(&[]).into_bytes();
+    let at = bytes.len() - 5;
+    bytes.insert(at, 0xFF);
+    site.write_bytes("content/stretches/01-knee-hug.md", &bytes);
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("file is not valid UTF-8 text");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:10:"),
+        "{d}"
+    );
+    assert!(d.contains("help: save the file as UTF-8"), "{d}");
+}
+
+#[test]
+fn binary_files_named_md_are_errors_not_crashes() {
+    let site = TestSite::new("minimal");
+    let all_bytes: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    site.write_bytes("content/stretches/03-binary.md", &all_bytes);
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend(std::iter::repeat_n(0u8, 100));
+    site.write_bytes("content/picture.md", &png);
+    site.write_bytes("content/nul.md", b"+++\ntitle = \"a\0b\"\n+++\n\0\0\0");
+    site.write_bytes("templates/index.html", &all_bytes);
+    site.write_bytes("gen.toml", b"title = \"\xC3\x28\"\n");
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        "content/stretches/03-binary.md",
+        "content/picture.md",
+        "gen.toml",
+        "templates/index.html",
+    ]);
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn a_file_over_4_mib_is_an_error() {
+    let site = TestSite::new("minimal");
+    let mut text = stretch(&[]);
+    while text.len() <= 4 * 1024 * 1024 + 1 {
+        text.push_str("Breathe out slowly and let your back relax into the bed.\n");
+    }
+    site.write("content/stretches/01-knee-hug.md", &text);
+    let run = site.build(&[]).failure();
+    let d = run
+        .diagnostic("content/stretches/01-knee-hug.md is 4.0 MiB; content files are at most 4 MiB");
+    assert!(d.contains("help: split the file"), "{d}");
+
+    // Exactly 4 MiB is accepted.
+    text.truncate(4 * 1024 * 1024);
+    site.write("content/stretches/01-knee-hug.md", &text);
+    site.build(&[]).success();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_in_content_is_an_error() {
+    use std::os::unix::fs::symlink;
+    let site = TestSite::new("minimal");
+    symlink(site.path("content"), site.path("content/stretches/loop")).unwrap();
+    symlink("self.md", site.path("content/self.md")).unwrap();
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        "content/stretches/loop",
+        "symbolic link loop",
+        "content/self.md",
+    ]);
+    assert!(!site.exists("public"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_site_is_an_error_naming_it() {
+    use std::os::unix::fs::symlink;
+    let site = TestSite::new("minimal");
+    let outside = site.parent().join("secret.md");
+    std::fs::write(&outside, stretch(&[])).unwrap();
+    symlink(&outside, site.path("content/stretches/03-secret.md")).unwrap();
+    std::fs::create_dir(site.parent().join("elsewhere")).unwrap();
+    std::fs::write(site.parent().join("elsewhere/passwd"), "secret").unwrap();
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    symlink(site.parent().join("elsewhere"), site.path("static/etc")).unwrap();
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("symbolic link content/stretches/03-secret.md points outside the site");
+    assert!(d.contains("secret.md"), "{d}");
+    assert!(
+        d.contains("help: copy the file into the site instead of linking to it"),
+        "{d}"
+    );
+    run.diagnostic("symbolic link static/etc points outside the site");
+    assert!(!site.exists("public"));
+
+    // A symlink that stays inside the site is fine.
+    let site = TestSite::new("minimal");
+    std::fs::create_dir(site.path("shared")).unwrap();
+    std::fs::write(
+        site.path("shared/extra.md"),
+        stretch(&[("title", Some("\"Shared\""))]),
+    )
+    .unwrap();
+    symlink(
+        site.path("shared/extra.md"),
+        site.path("content/stretches/03-shared.md"),
+    )
+    .unwrap();
+    site.build(&[]).success();
+    assert!(site.exists("public/stretches/shared/index.html"));
+}
+
+#[test]
+fn odd_inputs_are_errors_or_pages_never_crashes() {
+    let site = TestSite::new("minimal");
+    let odd: &[(&str, &str)] = &[
+        ("a01.md", "+++"),
+        ("a02.md", "---"),
+        ("a03.md", "+++\r\n"),
+        ("a04.md", "\u{feff}"),
+        ("a05.md", "---\n- a\n- b\n---\n"),
+        ("a06.md", "---\na: &x 1\nb: *x\n---\n"),
+        ("a07.md", "---\n--- \n"),
+        (
+            "a08.md",
+            "+++\ntitle = \"A\"\nweight = 99999999999999999999999\n+++\n",
+        ),
+        ("a09.md", "---\ntitle: [\n---\n"),
+        ("a10.md", "+++\ntitle = \"A\"\n[extra]\n[extra]\n+++\n"),
+        ("a11.md", "---\ntitle: A\n...\n---\n"),
+        ("a12.md", "---\n? [a, b]\n: c\n---\n"),
+        ("a13.md", "+++\r+++\rtitle = \"A\"\r"),
+        ("a14.md", "---\ntitle: A\ntitle: B\n---\n"),
+        ("a15.md", "---\r\n---\r\n"),
+        ("a16.md", "+++\ntitle = \"A\"\nextra = 3\n+++\n"),
+        ("a17.md", "---\ntitle: !!binary aGVsbG8=\n---\n"),
+        ("a18.md", "---\n\"\\xZZ\": 1\n---\n"),
+        (
+            "a19.md",
+            "+++\ntitle = \"é\u{301}\u{200d}🏳️‍🌈\"\nrole = \"red-flag\"\n+++\n",
+        ),
+        (
+            "a20.md",
+            "---\ntitle: A\nhandout_points: [1, 2]\nrole: preparation\n---\n",
+        ),
+    ];
+    for (name, text) in odd {
+        site.write(&format!("content/odd/{name}"), text);
+    }
+    let run = site.build(&[]).failure();
+    for (name, _) in odd {
+        // a11 (a YAML document end `...`) and a17 (a `!!binary` tag) are valid pages.
+        let mentioned = run.stderr.contains(&format!("content/odd/{name}"));
+        let valid = ["a11.md", "a17.md"].contains(name);
+        assert_eq!(mentioned, !valid, "{name}:\n{run}");
+    }
+    run.stderr_has(&[
+        "error: `weight` is 99999999999999999999999, which is out of range",
+        "error: YAML aliases (`*name`) are not supported in front matter",
+        "error: key `title` is given twice",
+        "error: front matter must be a table of keys, found a list",
+    ]);
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn odd_bodies_render() {
+    let site = TestSite::new("minimal");
+    let mut body = String::from("+++\ntitle = \"Odd\"\n+++\n");
+    body.push_str("```\nunclosed code\n");
+    body.push_str(&"> ".repeat(200));
+    body.push_str("deep quote\n\n");
+    body.push_str(&"- ".repeat(200));
+    body.push_str(
+        "deep list\n\n# !!!\n\n# !!!\n\n[empty]()\n\n![](<>)\n\n```unknown-language\nx\n```\n",
+    );
+    site.write("content/odd.md", &body);
+    site.write("content/_index.md", "+++\n+++\n# Home\n\n[x](@/)\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("link `@/` does not resolve");
+    assert!(d.contains(" --> content/_index.md:5:1\n"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+
+    site.write("content/_index.md", "+++\n+++\n# Home\n");
+    site.build(&[]).success();
+    let html = site.read("public/odd/index.html");
+    assert!(html.contains("unclosed code"), "{html}");
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_do_not_crash() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = TestSite::new("minimal");
+    let name = std::ffi::OsStr::from_bytes(b"\xff\xfe.md");
+    std::fs::write(site.path("content").join(name), "+++\ntitle = \"X\"\n+++\n").unwrap();
+    let run = site.build(&[]).failure();
+    run.stderr_has(&["content/\u{fffd}\u{fffd}.md gives an empty slug"]);
+    assert_eq!(run.errors(), 1, "{run}");
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_in_content_are_skipped_not_read() {
+    let site = TestSite::new("minimal");
+    // A named pipe would block a reader forever.
+    let fifo = site.path("content/pipe.md");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return; // no mkfifo on this system
+    }
+    site.build(&[]).success();
+    assert!(!site.exists("public/pipe/index.html"));
+}

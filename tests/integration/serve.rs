@@ -1,0 +1,189 @@
+//! `gen serve`: serves what it built and nothing else, rebuilds on an edit,
+//! shows a build error in the page, recovers when it is fixed, and never
+//! writes into the site.
+
+use std::net::TcpListener;
+
+use super::editor_support::{EditorSite, Serve, position_of};
+
+const STRETCH: &str = "content/stretches/02-pelvic-tilt.md";
+
+#[test]
+fn serves_reloads_shows_errors_and_recovers() {
+    let site = EditorSite::fixture("editor");
+    let server = Serve::start(&site, &[]);
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+
+    // Pages, with the reload script; folders without their slash redirect.
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(home.body.contains("Editor fixture"), "{}", home.body);
+    assert!(home.body.contains("/__gen/events"), "no reload script");
+    let page = server.get("/stretches/pelvic-tilt/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("A small rocking movement."));
+    let bare = server.get("/stretches/pelvic-tilt");
+    assert_eq!(bare.status, 301);
+    assert_eq!(bare.header("location"), Some("/stretches/pelvic-tilt/"));
+    let css = server.get("/css/style.css");
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    assert!(
+        !css.body.contains("/__gen/events"),
+        "script injected into CSS"
+    );
+    let svg = server.get("/images/bed.svg");
+    assert_eq!(svg.header("content-type"), Some("image/svg+xml"));
+
+    // Anything else gets the site's 404 page.
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    let not_found = server.get("/404.html");
+    assert!(missing.body.len() > 200 && missing.body == not_found.body);
+
+    // Only what the build made: no way out of it.
+    for target in [
+        "/../gen.toml",
+        "/%2e%2e/gen.toml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fgen.toml",
+        "/stretches/..%2F..%2Fgen.toml",
+        "/.%2e/gen.toml",
+        "/..%5cgen.toml",
+    ] {
+        let response = server.get(target);
+        assert_eq!(response.status, 403, "{target}: {}", response.body);
+        assert!(!response.body.contains("Editor fixture"), "{target}");
+    }
+    for target in ["/gen.toml", "/content/_index.md", "/static/images/bed.svg"] {
+        assert_eq!(server.get(target).status, 404, "{target}");
+    }
+
+    // An edit (in place) rebuilds the page and tells open pages to reload.
+    let mut events = server.events();
+    let first = events.next_build();
+    let text = site
+        .read(STRETCH)
+        .replace("A small rocking", "A small, slow rocking");
+    site.write_in_place(STRETCH, &text);
+    let second = events.until(|| {
+        let page = server.get("/stretches/pelvic-tilt/");
+        page.status == 200 && page.body.contains("A small, slow rocking movement.")
+    });
+    assert_ne!(first, second);
+    server.wait_line("Rebuilt ");
+
+    // A front-matter edit rebuilds the pages that show the stretch.
+    site.replace(
+        STRETCH,
+        "title = \"Pelvic tilt\"",
+        "title = \"Pelvic rock\"",
+    );
+    let third = events.next_build();
+    assert_ne!(second, third);
+    let neighbour = server.get("/stretches/knee-to-chest/");
+    assert!(
+        neighbour.body.contains("Pelvic rock"),
+        "next link not updated"
+    );
+
+    // A bad edit: every page shows the error, as the command line does.
+    site.replace(STRETCH, "hold = \"3 to 5 s\"", "hold = \"forever\"");
+    let fourth = events.next_build();
+    assert_ne!(third, fourth);
+    server.wait_line("Build failed: ");
+    let broken = server.get("/stretches/pelvic-tilt/");
+    assert_eq!(broken.status, 500);
+    let place = position_of(&site, STRETCH, "\"forever\"");
+    assert!(
+        broken.body.contains(&place),
+        "no {place} in {}",
+        broken.body
+    );
+    assert!(
+        broken.body.contains("/__gen/events"),
+        "the error page must reload"
+    );
+    assert_eq!(server.get("/").status, 500);
+    server.wait_stderr(&place);
+    assert_eq!(server.get("/css/style.css").status, 200);
+
+    // Fixing the file brings the site back.
+    site.replace(STRETCH, "hold = \"forever\"", "hold = \"3 to 5 s\"");
+    let fifth = events.next_build();
+    assert_ne!(fourth, fifth);
+    let fixed = server.get("/stretches/pelvic-tilt/");
+    assert_eq!(fixed.status, 200);
+    assert!(fixed.body.contains("A small, slow rocking movement."));
+
+    // A new stretch appears.
+    site.write(
+        "content/stretches/04-cat-cow.md",
+        "+++\ntitle = \"Cat cow\"\nposition = \"kneeling\"\nhold = \"brief\"\ntargets = [\"Back\"]\ncautions = [\"Go slowly.\"]\ncue = \"Round and arch your back.\"\n+++\n\nRound, then arch.\n",
+    );
+    events.next_build();
+    assert_eq!(server.get("/stretches/cat-cow/").status, 200);
+
+    drop(server);
+    assert!(!site.path("public").exists(), "gen serve wrote public/");
+}
+
+#[test]
+fn starts_on_a_broken_site_and_serves_under_the_base_path() {
+    let site = EditorSite::fixture("editor");
+    site.replace(
+        "gen.toml",
+        "title = \"Editor fixture\"",
+        "title = \"Editor fixture\"\nbase_url = \"https://example.org/back/\"",
+    );
+    site.replace(STRETCH, "hold = \"3 to 5 s\"", "hold = \"forever\"");
+    let server = Serve::start(&site, &[]);
+    assert!(server.url.ends_with("/back/"), "{}", server.url);
+    let broken = server.get("/back/");
+    assert_eq!(broken.status, 500);
+    assert!(
+        broken
+            .body
+            .contains(&position_of(&site, STRETCH, "\"forever\""))
+    );
+
+    let mut events = server.events();
+    let before = events.next_build();
+    site.replace(STRETCH, "hold = \"forever\"", "hold = \"3 to 5 s\"");
+    assert_ne!(events.next_build(), before);
+    assert_eq!(server.get("/back/").status, 200);
+    assert_eq!(server.get("/back/stretches/pelvic-tilt/").status, 200);
+    let root = server.get("/");
+    assert_eq!(root.status, 301);
+    assert_eq!(root.header("location"), Some("/back/"));
+    assert_eq!(server.get("/stretches/pelvic-tilt/").status, 404);
+}
+
+#[test]
+fn a_port_in_use_is_an_error() {
+    let taken = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = taken.local_addr().expect("an address").port().to_string();
+    let site = EditorSite::fixture("editor");
+    let run = site.run(&["serve", "--port", &port]).expect(1);
+    assert!(run.stderr.contains("the port is in use"), "{}", run.stderr);
+    assert!(run.stderr.contains("--port"), "{}", run.stderr);
+}
+
+#[test]
+fn a_folder_that_is_not_a_site_is_an_error() {
+    let site = EditorSite::empty();
+    let run = site.run(&["serve", "--port", "0"]).expect(1);
+    assert!(
+        run.stderr.contains("is not a Bedside site"),
+        "{}",
+        run.stderr
+    );
+}
