@@ -132,7 +132,7 @@ pub enum NewKind {
 /// `gen init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The folder for the new site (created if missing; must be empty).
+    /// The folder for the new site (created if missing; must be empty, hidden entries such as .git aside).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
 }

@@ -30,6 +30,35 @@ fn init_in_the_current_folder() {
     assert!(dir.path("gen.toml").is_file());
 }
 
+/// A folder holding only hidden entries counts as empty, as in Zola's
+/// `init`: `git init` (or a `.gitignore`, an `.editorconfig`) may come first.
+/// They are left as they were.
+#[test]
+fn a_folder_holding_only_hidden_entries_is_accepted() {
+    let dir = EditorSite::empty();
+    dir.write("site/.git/HEAD", "ref: refs/heads/main\n");
+    dir.write("site/.gitignore", "public/\n");
+    let run = gen_in(&dir.root, &["init", "site"]).expect(0);
+    assert!(run.stdout.contains("cd site"), "{}", run.stdout);
+    assert_eq!(dir.read("site/.git/HEAD"), "ref: refs/heads/main\n");
+    assert_eq!(dir.read("site/.gitignore"), "public/\n");
+    assert!(dir.path("site/gen.toml").is_file());
+    gen_in(&dir.path("site"), &["build"]).expect(0);
+
+    // A visible entry beside hidden ones is refused; the note names only it.
+    let dir = EditorSite::empty();
+    dir.write("site/.git/HEAD", "ref: refs/heads/main\n");
+    dir.write("site/README.md", "mine");
+    let run = gen_in(&dir.root, &["init", "site"]).expect(1);
+    assert!(
+        run.stderr.contains("note: it holds README.md\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path("site/gen.toml").exists());
+    assert!(!dir.path("site/content").exists());
+}
+
 #[test]
 fn a_folder_that_is_not_empty_is_refused() {
     let dir = EditorSite::empty();
