@@ -45,7 +45,7 @@ pub fn find_browser(given: Option<&Path>) -> Result<PathBuf, Diagnostic> {
         .ok_or_else(|| {
             Diagnostic::error("`--pdf` needs Chromium or Chrome, and none was found on PATH")
                 .note(format!("looked for: {}", BROWSERS.join(", ")))
-                .help("install one (Debian/Ubuntu: `sudo apt-get install chromium`; macOS: install Google Chrome) or pass --browser PATH")
+                .help("install Chromium (Debian: `sudo apt-get install chromium`; Ubuntu: `sudo snap install chromium`) or Google Chrome, or pass --browser PATH (macOS: --browser \"/Applications/Google Chrome.app/Contents/MacOS/Google Chrome\")")
         })
 }
 
