@@ -230,17 +230,42 @@ impl Output {
     }
 }
 
-/// Removes a tree, its top-level folders in parallel.
+/// Removes a tree as fast as the file system allows. Removing a file or a
+/// folder can wait on the disk (ext4 mounted with `discard` trims every freed
+/// block before `unlink` returns), and removals in one folder take turns on
+/// its lock, so the folders two levels down (`stretches/<slug>`, thousands
+/// under one parent) are first spread over a few bucket folders by cheap
+/// renames and the buckets are then removed side by side, more of them than
+/// there are cores since the threads mostly wait.
 fn remove_tree(path: &Path) -> io::Result<()> {
-    use rayon::prelude::*;
-    let entries: Vec<PathBuf> = fs::read_dir(path)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
+    const BUCKETS: usize = 8;
+    let buckets: Vec<PathBuf> = (0..BUCKETS)
+        .map(|k| path.join(format!(".gen-remove-{k}")))
         .collect();
-    entries.par_iter().for_each(|entry| {
-        if entry.is_dir() && !entry.is_symlink() {
-            let _ = fs::remove_dir_all(entry);
+    let mut spread = false;
+    if buckets.iter().all(|b| fs::create_dir(b).is_ok()) {
+        spread = true;
+        let mut n = 0usize;
+        for top in fs::read_dir(path)?.flatten() {
+            let top = top.path();
+            if buckets.contains(&top) || top.is_symlink() || !top.is_dir() {
+                continue;
+            }
+            for entry in fs::read_dir(&top)?.flatten() {
+                let bucket = &buckets[n % BUCKETS];
+                // A failed rename only leaves the entry where it is.
+                let _ = fs::rename(entry.path(), bucket.join(n.to_string()));
+                n += 1;
+            }
         }
-    });
+    }
+    if spread {
+        std::thread::scope(|scope| {
+            for bucket in &buckets {
+                scope.spawn(move || fs::remove_dir_all(bucket));
+            }
+        });
+    }
     fs::remove_dir_all(path)
 }
 

@@ -42,6 +42,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Wall time.
     pub elapsed: Duration,
+    /// Wall time of each stage, in order (`--verbose` prints them).
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Loads and checks a site, with its templates. Errors carry every problem.
@@ -91,8 +93,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     } else {
         None
     };
+    let mut stages = Vec::new();
+    let mut stage_start = Instant::now();
+    let mut stage = |name: &'static str| {
+        let now = Instant::now();
+        stages.push((name, now - stage_start));
+        stage_start = now;
+    };
     let output = Output::begin(root, &target, options.force);
     let loaded = load(root, options.drafts, options.base_url.as_deref());
+    stage("load and check content and templates");
     let (output, (site, templates, mut diagnostics)) = match (output, loaded) {
         (Ok(output), Ok(loaded)) => (output, loaded),
         (output, loaded) => {
@@ -107,6 +117,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         }
     };
     let (stats, problems) = render::render_site(&site, &templates, &output);
+    stage("render and write into the staging folder");
     diagnostics.extend(problems);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Site(diagnostics));
@@ -114,15 +125,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let mut files = stats.files;
     if let Some(browser) = &browser {
         files += print_handouts(&site, &output, browser)?;
+        stage("print the handouts to PDF");
     }
     let written = output.target().to_path_buf();
     output.commit()?;
+    stage("swap the build in and remove the old one");
     Ok(BuildReport {
         pages: stats.pages,
         files,
         output: written,
         warnings: diagnostics,
         elapsed: start.elapsed(),
+        stages,
     })
 }
 
@@ -174,6 +188,9 @@ pub fn run(args: crate::cli::BuildArgs, ui: &super::Ui) -> Result<(), Error> {
     };
     let built = build(&options)?;
     ui.report(&built.warnings);
+    for (stage, took) in &built.stages {
+        ui.detail(&format!("{:>6} ms  {stage}", took.as_millis()));
+    }
     ui.summary(&format!(
         "Built {} pages ({} files) into {} in {} ms{}",
         built.pages,

@@ -73,6 +73,9 @@ pub struct StretchContext<'a> {
     pub reps: u32,
     pub reps_text: String,
     pub dose: String,
+    /// `dose` as HTML for display: the time ("20–30 s") kept on one line
+    /// and each "·" kept at the end of a line, never at the start of the next.
+    pub dose_html: String,
     pub image: Option<ImageContext>,
     pub targets: Vec<TermContext>,
     pub extra: &'a serde_json::Value,
@@ -137,6 +140,23 @@ pub struct PaginatorContext {
 pub struct PageNumberContext {
     pub number: usize,
     pub path: String,
+    /// Whether page numbers were left out just before this one.
+    pub gap_before: bool,
+}
+
+/// The page numbers a pager shows: the first, the last, and two on each
+/// side of the current one; a long list never grows with the site.
+pub fn pager_numbers(current: usize, total: usize) -> Vec<(usize, bool)> {
+    let mut numbers = Vec::new();
+    let mut last = 0;
+    for n in 1..=total {
+        let near = n + 2 >= current && n <= current + 2;
+        if n == 1 || n == total || near {
+            numbers.push((n, last + 1 != n && last != 0));
+            last = n;
+        }
+    }
+    numbers
 }
 
 /// A taxonomy (`positions` or `targets`).
@@ -163,6 +183,20 @@ pub fn reps_text(reps: u32) -> String {
     } else {
         format!("{reps} times")
     }
+}
+
+/// The dose line as HTML: escaped, the hold's time (its last two words,
+/// "20–30 s") in a `nowrap` span, a no-break space before each "·".
+pub fn dose_html(dose: &str, hold: &str) -> String {
+    let escaped = crate::templates::escape_html(dose);
+    let words: Vec<&str> = hold.split(' ').collect();
+    let marked = if words.len() >= 2 {
+        let time = crate::templates::escape_html(&words[words.len() - 2..].join(" "));
+        escaped.replacen(&time, &format!("<span class=\"nowrap\">{time}</span>"), 1)
+    } else {
+        escaped
+    };
+    marked.replace(" · ", "\u{a0}· ")
 }
 
 /// Builds the context of stretch `index`.
@@ -205,6 +239,8 @@ pub fn stretch<'a>(site: &'a Site, index: usize) -> StretchContext<'a> {
         dose.push(sides_text(s.sides).to_string());
     }
     dose.push(reps_text(s.reps));
+    let dose = dose.join(" · ");
+    let dose_html = dose_html(&dose, &s.hold.to_string());
     StretchContext {
         title: &s.meta.title,
         slug: &s.meta.slug,
@@ -223,7 +259,8 @@ pub fn stretch<'a>(site: &'a Site, index: usize) -> StretchContext<'a> {
         sides_text: sides_text(s.sides),
         reps: s.reps,
         reps_text: reps_text(s.reps),
-        dose: dose.join(" · "),
+        dose,
+        dose_html,
         image: site.images[index].as_ref().map(|image| ImageContext {
             path: image.path.clone(),
             alt: format!(
@@ -315,5 +352,47 @@ mod tests {
         assert_eq!(t(0, 10), "less than a minute of holding");
         assert_eq!(t(0, 120), "up to about 2 minutes of holding");
         assert_eq!(t(170, 185), "about 3 minutes of holding");
+    }
+
+    #[test]
+    fn pager_shows_the_ends_and_a_window_around_the_current_page() {
+        let shown = |c, t| {
+            pager_numbers(c, t)
+                .iter()
+                .map(|&(n, gap)| {
+                    if gap {
+                        format!("…{n}")
+                    } else {
+                        n.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(shown(1, 1), "1");
+        assert_eq!(shown(2, 4), "1 2 3 4");
+        assert_eq!(shown(1, 200), "1 2 3 …200");
+        assert_eq!(shown(50, 200), "1 …48 49 50 51 52 …200");
+        assert_eq!(shown(4, 7), "1 2 3 4 5 6 7");
+        assert_eq!(shown(200, 200), "1 …198 199 200");
+    }
+
+    #[test]
+    fn dose_html_keeps_the_time_together_and_dots_at_line_ends() {
+        assert_eq!(
+            dose_html(
+                "Lying on your back · hold 20–30 s · each side · once",
+                "20–30 s"
+            ),
+            "Lying on your back\u{a0}· hold <span class=\"nowrap\">20–30 s</span>\u{a0}· each side\u{a0}· once"
+        );
+        assert_eq!(
+            dose_html("Lying on your front · hold briefly · once", "brief"),
+            "Lying on your front\u{a0}· hold briefly\u{a0}· once"
+        );
+        assert_eq!(
+            dose_html("A <b> · hold 5 s", "5 s"),
+            "A &lt;b&gt;\u{a0}· hold <span class=\"nowrap\">5 s</span>"
+        );
     }
 }

@@ -108,13 +108,42 @@ fn list_path(base: &str, n: usize) -> String {
     }
 }
 
+/// A template context being filled: the values of its keys, converted to
+/// JSON once. Values shared by many pages (a stretch, the site, the
+/// navigation) are converted once per render and cloned in, not converted
+/// again per page.
+struct Data(serde_json::Map<String, serde_json::Value>);
+
+/// A view struct as JSON. Our view structs have string keys only, so the
+/// conversion cannot fail.
+fn to_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+impl Data {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        self.0.insert(key.to_string(), to_json(value));
+    }
+
+    fn insert_value(&mut self, key: &str, value: serde_json::Value) {
+        self.0.insert(key.to_string(), value);
+    }
+
+    fn into_context(self) -> Context {
+        Context::from_value(serde_json::Value::Object(self.0)).unwrap_or_default()
+    }
+}
+
 /// Everything shared by the jobs of one render.
 struct Renderer<'a> {
     site: &'a Site,
     templates: &'a Templates,
     stretches: Vec<StretchContext<'a>>,
+    /// `stretches`, converted to JSON once.
+    stretch_values: Vec<serde_json::Value>,
     site_context: SiteContext<'a>,
-    nav: Vec<LinkContext>,
+    site_value: serde_json::Value,
+    nav_value: serde_json::Value,
     highlight_css: Option<String>,
     cache: Option<&'a cache::PageCache>,
 }
@@ -256,23 +285,26 @@ pub fn render_parts<'a>(
     });
     nav.extend(preparation.clone());
     nav.extend(red_flags.clone());
+    let site_context = SiteContext {
+        title: &site.config.title,
+        description: &site.config.description,
+        language: &site.config.language,
+        base_url: site.config.base_url.as_deref(),
+        extra: &site.config.extra,
+        red_flags,
+        preparation,
+        handout,
+        main_routine,
+        highlight_css: "highlight.css",
+    };
     let renderer = Renderer {
         site,
         templates,
-        site_context: SiteContext {
-            title: &site.config.title,
-            description: &site.config.description,
-            language: &site.config.language,
-            base_url: site.config.base_url.as_deref(),
-            extra: &site.config.extra,
-            red_flags,
-            preparation,
-            handout,
-            main_routine,
-            highlight_css: "highlight.css",
-        },
+        stretch_values: stretches.par_iter().map(to_json).collect(),
+        site_value: to_json(&site_context),
+        nav_value: to_json(&nav),
+        site_context,
         stretches,
-        nav,
         highlight_css,
         cache,
     };
@@ -464,10 +496,10 @@ impl<'a> Renderer<'a> {
     }
 
     /// A template context with the keys every template gets.
-    fn base(&self, path: &str) -> Context {
-        let mut context = Context::new();
-        context.insert("site", &self.site_context);
-        context.insert("nav", &self.nav);
+    fn base(&self, path: &str) -> Data {
+        let mut context = Data(serde_json::Map::new());
+        context.insert_value("site", self.site_value.clone());
+        context.insert_value("nav", self.nav_value.clone());
         context.insert("root", &root_of(path));
         context.insert("page_path", path);
         let canonical = self
@@ -482,11 +514,12 @@ impl<'a> Renderer<'a> {
         &self,
         template: &str,
         path: &str,
-        context: &Context,
+        context: Data,
         source: &Path,
         sink: &dyn Sink,
         stats: &mut Stats,
     ) -> Result<(), Diagnostic> {
+        let context = &context.into_context();
         let cached = self.cache.and_then(|c| c.get(template, path, context));
         let html: std::sync::Arc<str> = match cached {
             Some(html) => html,
@@ -615,7 +648,7 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 context.insert("pages", &pages);
-                self.page("index.html", path, &context, &source, sink, stats)
+                self.page("index.html", path, context, &source, sink, stats)
             }
             Job::Stretch(i) => {
                 let s = &content.stretches[i];
@@ -626,7 +659,7 @@ impl<'a> Renderer<'a> {
                     "page",
                     &self.page_context(&s.meta, rendered, s.summary.as_deref()),
                 );
-                context.insert("stretch", &self.stretches[i]);
+                context.insert_value("stretch", self.stretch_values[i].clone());
                 let (mut previous, mut next, mut sequence) = (None, None, None);
                 if let Some(r) = site.sequence_of[i] {
                     let routine = &content.routines[r];
@@ -659,7 +692,7 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 context.insert("routines", &routines);
-                self.page("stretch.html", &path, &context, s.meta.path(), sink, stats)
+                self.page("stretch.html", &path, context, s.meta.path(), sink, stats)
             }
             Job::StretchList(n) => {
                 let all: Vec<usize> = (0..content.stretches.len()).collect();
@@ -675,7 +708,7 @@ impl<'a> Renderer<'a> {
                     &self.page_context(&r.meta, rendered, r.summary.as_deref()),
                 );
                 context.insert("routine", &context::routine(site, i, &self.stretches));
-                self.page("routine.html", &path, &context, r.meta.path(), sink, stats)
+                self.page("routine.html", &path, context, r.meta.path(), sink, stats)
             }
             Job::RoutineList => {
                 let path = "routines/index.html";
@@ -687,7 +720,7 @@ impl<'a> Renderer<'a> {
                 self.page(
                     "routines.html",
                     path,
-                    &context,
+                    context,
                     Path::new("content/routines"),
                     sink,
                     stats,
@@ -702,7 +735,7 @@ impl<'a> Renderer<'a> {
                 page.role = p.role.map(Role::name);
                 page.handout_points = &p.handout_points;
                 context.insert("page", &page);
-                self.page("page.html", &path, &context, p.meta.path(), sink, stats)
+                self.page("page.html", &path, context, p.meta.path(), sink, stats)
             }
             Job::TaxonomyList(taxonomy) => {
                 let path = format!("{}/index.html", taxonomy.name());
@@ -717,7 +750,7 @@ impl<'a> Renderer<'a> {
                 self.page(
                     "taxonomy_list.html",
                     &path,
-                    &context,
+                    context,
                     Path::new("content/stretches"),
                     sink,
                     stats,
@@ -763,7 +796,7 @@ impl<'a> Renderer<'a> {
                 };
                 context.insert("qr_svg", &qr_svg);
                 context.insert("routine_url", &url);
-                self.page("handout.html", &path, &context, r.meta.path(), sink, stats)
+                self.page("handout.html", &path, context, r.meta.path(), sink, stats)
             }
             Job::NotFound => {
                 let mut context = self.base("404.html");
@@ -772,7 +805,7 @@ impl<'a> Renderer<'a> {
                 self.page(
                     "404.html",
                     "404.html",
-                    &context,
+                    context,
                     Path::new("404.html"),
                     sink,
                     stats,
@@ -943,9 +976,11 @@ impl<'a> Renderer<'a> {
         let mut context = self.base(&path);
         let range: Range<usize> =
             ((n - 1) * per_page).min(items.len())..(n * per_page).min(items.len());
-        let stretches: Vec<&StretchContext<'_>> =
-            items[range].iter().map(|&i| &self.stretches[i]).collect();
-        context.insert("stretches", &stretches);
+        let stretches = items[range]
+            .iter()
+            .map(|&i| self.stretch_values[i].clone())
+            .collect();
+        context.insert_value("stretches", serde_json::Value::Array(stretches));
         context.insert(
             "paginator",
             &PaginatorContext {
@@ -954,10 +989,12 @@ impl<'a> Renderer<'a> {
                 total_items: items.len(),
                 previous: (n > 1).then(|| list_path(base, n - 1)),
                 next: (n < total_pages).then(|| list_path(base, n + 1)),
-                pages: (1..=total_pages)
-                    .map(|number| PageNumberContext {
+                pages: pager_numbers(n, total_pages)
+                    .into_iter()
+                    .map(|(number, gap_before)| PageNumberContext {
                         number,
                         path: list_path(base, number),
+                        gap_before,
                     })
                     .collect(),
             },
@@ -969,7 +1006,7 @@ impl<'a> Renderer<'a> {
         self.page(
             template,
             &path,
-            &context,
+            context,
             Path::new("content/stretches"),
             sink,
             stats,
