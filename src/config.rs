@@ -62,8 +62,8 @@ impl Default for Config {
             extra: serde_json::Value::Object(Default::default()),
             paper: Paper::A4,
             main_routine: None,
-            highlight_theme: "InspiredGitHub".to_string(),
-            highlight_theme_dark: "base16-ocean.dark".to_string(),
+            highlight_theme: crate::markdown::highlight::DEFAULT_THEME.to_string(),
+            highlight_theme_dark: crate::markdown::highlight::DEFAULT_THEME_DARK.to_string(),
             raw_html: false,
             file: None,
         }

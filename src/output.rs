@@ -16,6 +16,9 @@ pub const MARKER: &str = ".bedside-build";
 pub struct Output {
     target: PathBuf,
     staging: PathBuf,
+    /// The previous build, when `target` holds one: files whose bytes did
+    /// not change are hard-linked from it instead of written again.
+    previous: Option<PathBuf>,
     committed: bool,
 }
 
@@ -123,9 +126,11 @@ impl Output {
             let _ = fs::remove_dir_all(&staging);
         }
         fs::create_dir(&staging).map_err(|e| io_error(e, &staging))?;
+        let previous = target.join(MARKER).is_file().then(|| target.clone());
         Ok(Output {
             target,
             staging,
+            previous,
             committed: false,
         })
     }
@@ -277,15 +282,54 @@ impl Drop for Output {
     }
 }
 
+impl Output {
+    /// Hard-links `path` from the previous build when the file there holds
+    /// exactly `bytes` (or what `read` gives, read only when the sizes
+    /// match). An unchanged file then costs no new inode, no data written
+    /// and, when the old build is removed, no blocks freed. Returns whether
+    /// it linked; on any doubt it does not, and the caller writes.
+    fn link_unchanged(
+        &self,
+        path: &str,
+        full: &Path,
+        len: u64,
+        same: impl FnOnce(&[u8]) -> bool,
+    ) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let old = previous.join(path);
+        let Ok(meta) = fs::symlink_metadata(&old) else {
+            return false;
+        };
+        if !meta.is_file() || meta.len() != len {
+            return false;
+        }
+        match fs::read(&old) {
+            Ok(old_bytes) if same(&old_bytes) => fs::hard_link(&old, full).is_ok(),
+            _ => false,
+        }
+    }
+}
+
 impl Sink for Output {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let full = self.full(path)?;
+        if self.link_unchanged(path, &full, bytes.len() as u64, |old| old == bytes) {
+            return Ok(());
+        }
         fs::write(&full, bytes)
             .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", full.display())))
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
         let full = self.full(path)?;
+        if let Ok(meta) = fs::metadata(from) {
+            let same = |old: &[u8]| fs::read(from).is_ok_and(|new| new == old);
+            if self.link_unchanged(path, &full, meta.len(), same) {
+                return Ok(());
+            }
+        }
         fs::copy(from, &full).map(|_| ()).map_err(|e| {
             Diagnostic::error(format!(
                 "cannot copy {} to {}: {e}",

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::error::Error as _;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use tera::Tera;
 
 use crate::content::load::{read_source, walk};
@@ -49,15 +50,6 @@ impl Templates {
         if !errors.is_empty() {
             return Err(errors);
         }
-        // Parse each template alone first, so that every broken file is reported.
-        for (name, file) in &layers {
-            if let Err(err) = tera::Template::new(name, None, &file.text) {
-                errors.push(template_error(file, &err));
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
@@ -65,10 +57,29 @@ impl Templates {
             .iter()
             .map(|(n, f)| (n.clone(), f.path.clone()))
             .collect();
-        let all = layers
-            .iter()
-            .map(|(name, file)| (name.clone(), file.text.to_string()));
-        if let Err(err) = tera.add_raw_templates(all) {
+        // Parse every file once, side by side (parsing is most of a small
+        // site's build), keeping every broken file's error.
+        let parsed: Vec<(&String, Result<tera::Template, tera::Error>)> = layers
+            .par_iter()
+            .map(|(name, file)| (name, tera::Template::new(name, None, &file.text)))
+            .collect();
+        for (name, result) in parsed {
+            match result {
+                // `templates` is Tera's own map of parsed templates, what
+                // `add_raw_templates` fills one file at a time.
+                Ok(template) => {
+                    tera.templates.insert(name.clone(), template);
+                }
+                Err(err) => errors.push(template_error(&layers[name], &err)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if let Err(err) = tera
+            .build_inheritance_chains()
+            .and_then(|()| tera.check_macro_files())
+        {
             return Err(vec![Diagnostic::error(format!("templates do not fit together: {}", chain(&err)))
                 .help("check `{% extends %}`, `{% include %}` and `{% import %}` names against the files in templates/")]);
         }

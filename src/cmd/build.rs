@@ -52,25 +52,22 @@ pub fn load(
     drafts: bool,
     base_url: Option<&str>,
 ) -> Result<(Site, Templates, Vec<Diagnostic>), Error> {
-    let (site, mut diagnostics) = Site::load(root, drafts, base_url);
-    let templates = match &site {
-        Some(site) => match Templates::load(root, &site.theme) {
-            Ok(templates) => Some(templates),
-            Err(errors) => {
-                diagnostics.extend(errors);
-                None
-            }
-        },
-        None => {
-            // Report broken templates with the content's problems: every
-            // problem in one run (the default theme when gen.toml is broken).
-            let config = crate::config::Config::load(root).unwrap_or_default();
-            let theme = crate::site::theme_source(root, &config.theme).ok();
-            if let Some(Err(errors)) = theme.map(|theme| Templates::load(root, &theme)) {
-                diagnostics.extend(errors);
-            }
+    // Templates are parsed while the content loads: parsing them is most of
+    // a small site's build. With gen.toml broken, the default theme's are
+    // checked, so that every problem is reported in one run.
+    let config = crate::config::Config::load(root).unwrap_or_default();
+    let theme = crate::site::theme_source(root, &config.theme).ok();
+    let ((site, mut diagnostics), templates) = rayon::join(
+        || Site::load(root, drafts, base_url),
+        || theme.map(|theme| Templates::load(root, &theme)),
+    );
+    let templates = match templates {
+        Some(Ok(templates)) => Some(templates),
+        Some(Err(errors)) => {
+            diagnostics.extend(errors);
             None
         }
+        None => None,
     };
     match (site, templates) {
         (Some(site), Some(templates)) if !diagnostics.iter().any(Diagnostic::is_error) => {

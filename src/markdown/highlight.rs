@@ -89,15 +89,38 @@ pub fn theme_names() -> Vec<String> {
     names
 }
 
-fn load_theme(name: &str) -> Option<Theme> {
-    ThemeSet::load_defaults().themes.remove(name)
-}
+/// The highlight theme for light pages when `gen.toml` names none.
+pub const DEFAULT_THEME: &str = "InspiredGitHub";
+/// The highlight theme for dark pages when `gen.toml` names none.
+pub const DEFAULT_THEME_DARK: &str = "base16-ocean.dark";
+
+/// The stylesheet of the default themes, made ahead of time: unpacking
+/// syntect's themes costs more than the rest of a six-page build's
+/// highlighting. The test `the_default_stylesheet_is_current` checks it
+/// against [`generate`] (run it with `BEDSIDE_BLESS=1` to rewrite it).
+const DEFAULT_STYLESHEET: &str = include_str!("default_highlight.css");
 
 /// The stylesheet for a light theme and a dark one (under
 /// `prefers-color-scheme: dark`). `Err` names the unknown theme.
 pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
-    let light_theme = load_theme(light).ok_or_else(|| light.to_string())?;
-    let dark_theme = load_theme(dark).ok_or_else(|| dark.to_string())?;
+    if light == DEFAULT_THEME && dark == DEFAULT_THEME_DARK {
+        return Ok(DEFAULT_STYLESHEET.to_string());
+    }
+    generate(light, dark)
+}
+
+/// Makes the stylesheet from syntect's themes.
+fn generate(light: &str, dark: &str) -> Result<String, String> {
+    let mut themes = ThemeSet::load_defaults().themes;
+    let mut take = |name: &str| -> Result<Theme, String> {
+        themes.remove(name).ok_or_else(|| name.to_string())
+    };
+    let light_theme = take(light)?;
+    let dark_theme = if dark == light {
+        light_theme.clone()
+    } else {
+        take(dark)?
+    };
     let light_css =
         css_for_theme_with_class_style(&light_theme, CLASS_STYLE).map_err(|_| light.to_string())?;
     let dark_css =
@@ -126,6 +149,28 @@ mod tests {
     fn unknown_language_is_escaped_plain_text() {
         let html = code_block("<b>\n", "nosuchlang");
         assert!(html.contains("&lt;b&gt;"), "{html}");
+    }
+
+    #[test]
+    fn the_default_stylesheet_is_current() {
+        let css = generate(DEFAULT_THEME, DEFAULT_THEME_DARK).unwrap();
+        if std::env::var_os("BEDSIDE_BLESS").is_some() {
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/src/markdown/default_highlight.css"
+            );
+            std::fs::write(path, &css).unwrap();
+        }
+        assert!(
+            css == DEFAULT_STYLESHEET,
+            "src/markdown/default_highlight.css is out of date: run `BEDSIDE_BLESS=1 cargo test --lib default_stylesheet`"
+        );
+    }
+
+    #[test]
+    fn the_same_theme_light_and_dark() {
+        let css = stylesheet("InspiredGitHub", "InspiredGitHub").unwrap();
+        assert!(css.contains("prefers-color-scheme: dark"));
     }
 
     #[test]

@@ -258,3 +258,44 @@ fn a_dot_entry_that_cannot_be_carried_over_fails_the_build_and_keeps_it() {
     assert_eq!(site.files("public"), before, "the old output changed");
     nothing_left_behind(&site.root);
 }
+
+/// A rebuild links the files whose bytes did not change from the previous
+/// build (same inode) and writes the changed ones anew; a file edited by
+/// hand in the old output is written again, never kept.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_reuses_unchanged_files_and_writes_changed_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let site = TestSite::new("minimal");
+    site.build(&[]).success();
+    let inode = |relative: &str| std::fs::metadata(site.path(relative)).unwrap().ino();
+    let before_css = inode("public/css/style.css");
+    let before_tilt = inode("public/stretches/pelvic-tilt/index.html");
+    let before_hug = inode("public/stretches/knee-hug/index.html");
+    std::fs::write(site.path("public/favicon.svg"), "edited by hand").unwrap();
+    let body = site.read("content/stretches/01-knee-hug.md");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &format!("{body}\nA sentence added on the second build.\n"),
+    );
+    site.build(&[]).success();
+
+    assert_eq!(inode("public/css/style.css"), before_css);
+    assert_eq!(
+        inode("public/stretches/pelvic-tilt/index.html"),
+        before_tilt
+    );
+    assert_ne!(inode("public/stretches/knee-hug/index.html"), before_hug);
+    assert!(
+        site.read("public/stretches/knee-hug/index.html")
+            .contains("A sentence added on the second build.")
+    );
+    assert_ne!(site.read("public/favicon.svg"), "edited by hand");
+    for file in files(&site.path("public")).keys() {
+        let links = std::fs::metadata(site.path("public").join(file))
+            .unwrap()
+            .nlink();
+        assert_eq!(links, 1, "{file} is still shared with the old build");
+    }
+    nothing_left_behind(&site.root);
+}
