@@ -137,17 +137,24 @@ fn read_layer(
 /// HTML escaping for autoescaped values: `&`, `<`, `>`, `"` and `'` (Tera's
 /// default also escapes `/`, which only makes paths harder to read).
 pub fn escape_html(input: &str) -> String {
+    let bytes = input.as_bytes();
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut copied = 0;
+    // Only ASCII bytes are replaced, so every cut is at a char boundary.
+    for (i, &byte) in bytes.iter().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&input[copied..]);
     out
 }
 
@@ -205,4 +212,20 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
         None => diagnostic.in_file(&file.path).note(message),
     }
     .help("see https://keats.github.io/tera/docs/ for the template syntax")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    #[test]
+    fn escapes_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("plain / text"), "plain / text");
+        assert_eq!(
+            escape_html("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("20–30 s · «ü» &"), "20–30 s · «ü» &amp;");
+    }
 }

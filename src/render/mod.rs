@@ -146,6 +146,9 @@ struct Renderer<'a> {
     nav_value: serde_json::Value,
     highlight_css: Option<String>,
     cache: Option<&'a cache::PageCache>,
+    /// Each routine's QR code, made once: the main routine's handout is
+    /// written twice.
+    qr_codes: Vec<std::sync::OnceLock<Option<String>>>,
 }
 
 /// Renders the whole site into `sink`. Returns what was written and every
@@ -307,6 +310,12 @@ pub fn render_parts<'a>(
         stretches,
         highlight_css,
         cache,
+        qr_codes: site
+            .content
+            .routines
+            .iter()
+            .map(|_| std::sync::OnceLock::new())
+            .collect(),
     };
 
     if let Some(cache) = cache {
@@ -791,7 +800,9 @@ impl<'a> Renderer<'a> {
                     .absolute_url(&format!("routines/{}/", r.meta.slug));
                 let qr_svg = match (&url, self.cache) {
                     (Some(url), Some(cache)) => cache.qr_code(url, handout::qr_svg),
-                    (Some(url), None) => handout::qr_svg(url),
+                    (Some(url), None) => self.qr_codes[i]
+                        .get_or_init(|| handout::qr_svg(url))
+                        .clone(),
                     (None, _) => None,
                 };
                 context.insert("qr_svg", &qr_svg);
