@@ -86,21 +86,37 @@ impl Sink for Index {
     }
 }
 
-/// The values of `id="…"` and `name="…"` attributes in an HTML page.
+/// The fragment targets of an HTML page: every `id="…"`, and `name="…"`
+/// on `<a>` elements (on `<meta>` or `<input>` a name is no anchor).
 pub fn anchor_ids(html: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
     for attribute in [" id=\"", " name=\"", " id='", " name='"] {
         let quote = if attribute.ends_with('"') { '"' } else { '\'' };
-        let mut rest = html;
-        while let Some(at) = rest.find(attribute) {
-            rest = &rest[at + attribute.len()..];
-            if let Some(end) = rest.find(quote) {
-                ids.insert(rest[..end].replace("&amp;", "&"));
-                rest = &rest[end..];
+        let by_name = attribute.starts_with(" name");
+        let mut offset = 0;
+        while let Some(at) = html[offset..].find(attribute) {
+            let start = offset + at + attribute.len();
+            let Some(end) = html[start..].find(quote) else {
+                break;
+            };
+            if !by_name || in_anchor_element(&html[..offset + at]) {
+                ids.insert(html[start..start + end].replace("&amp;", "&"));
             }
+            offset = start + end;
         }
     }
     ids
+}
+
+/// Whether the tag open at the end of `before` is an `<a>`.
+fn in_anchor_element(before: &str) -> bool {
+    before.rfind('<').is_some_and(|open| {
+        let tag = &before[open + 1..];
+        let name_end = tag
+            .find(|c: char| c.is_ascii_whitespace())
+            .unwrap_or(tag.len());
+        tag[..name_end].eq_ignore_ascii_case("a")
+    })
 }
 
 /// Keeps every destination as written: the render already reported links to
@@ -381,6 +397,14 @@ mod tests {
             anchor_ids("<h2 id=\"steps\">S</h2><a name='top'></a><div class=\"x\" id=\"a&amp;b\">");
         assert!(ids.contains("steps") && ids.contains("top") && ids.contains("a&b"));
         assert!(!ids.contains("x"));
+        let ids = anchor_ids(
+            "<meta name=\"viewport\" content=\"x\"><meta name=\"description\"><A name=\"up\">",
+        );
+        assert!(
+            !ids.contains("viewport") && !ids.contains("description"),
+            "{ids:?}"
+        );
+        assert!(ids.contains("up"), "{ids:?}");
     }
 
     #[test]

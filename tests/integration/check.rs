@@ -26,6 +26,7 @@ fn broken_references_are_errors_at_their_place() {
         ![A missing picture](missing.svg)\n\n\
         Read [nothing](../nowhere/index.html).\n\n\
         Back to [the top](#nope).\n\n\
+        Not an anchor: [the viewport](#viewport).\n\n\
         Fine: [steps](#steps), [the bed](../../images/bed.svg), [help](@/when-to-get-help.md).\n";
     let text = site.read(KNEE) + body;
     site.write(KNEE, &text);
@@ -35,6 +36,7 @@ fn broken_references_are_errors_at_their_place() {
         ("![A missing picture]", "image `missing.svg`"),
         ("[nothing]", "link `../nowhere/index.html`"),
         ("[the top]", "no anchor `#nope`"),
+        ("[the viewport]", "no anchor `#viewport`"),
     ] {
         let place = position_of(&site, KNEE, needle);
         assert!(run.stderr.contains(&place), "no {place} in\n{}", run.stderr);
@@ -50,7 +52,7 @@ fn broken_references_are_errors_at_their_place() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("Check failed: 4 errors."),
+        run.stderr.contains("Check failed: 5 errors."),
         "{}",
         run.stderr
     );
