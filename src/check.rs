@@ -131,14 +131,8 @@ impl LinkResolver for AsWritten {
 
 /// Every content file with the site path of its page.
 fn pages(site: &Site) -> Vec<(&Meta, String)> {
-    let content = &site.content;
-    content
-        .home
-        .iter()
-        .map(|h| &h.meta)
-        .chain(content.stretches.iter().map(|s| &s.meta))
-        .chain(content.routines.iter().map(|r| &r.meta))
-        .chain(content.pages.iter().map(|p| &p.meta))
+    site.content
+        .metas()
         .filter_map(|meta| {
             let key = source_key(meta.path());
             site.targets.get(&key).map(|t| (meta, t.path.clone()))

@@ -37,6 +37,29 @@ pub struct Content {
     pub broken_routines: BTreeSet<String>,
 }
 
+impl Content {
+    /// Every content file's common fields: the home page, stretches,
+    /// routines, then pages.
+    pub fn metas(&self) -> impl Iterator<Item = &Meta> {
+        self.home
+            .iter()
+            .map(|h| &h.meta)
+            .chain(self.stretches.iter().map(|s| &s.meta))
+            .chain(self.routines.iter().map(|r| &r.meta))
+            .chain(self.pages.iter().map(|p| &p.meta))
+    }
+
+    /// [`Content::metas`], to change them.
+    pub fn metas_mut(&mut self) -> impl Iterator<Item = &mut Meta> {
+        self.home
+            .iter_mut()
+            .map(|h| &mut h.meta)
+            .chain(self.stretches.iter_mut().map(|s| &mut s.meta))
+            .chain(self.routines.iter_mut().map(|r| &mut r.meta))
+            .chain(self.pages.iter_mut().map(|p| &mut p.meta))
+    }
+}
+
 /// What one file turned out to be.
 enum Loaded {
     Home(Home),

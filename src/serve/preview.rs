@@ -332,7 +332,7 @@ impl Preview {
             if !markdown || !path.is_file() {
                 return None;
             }
-            let meta = metas(site).find(|m| m.path() == relative)?;
+            let meta = site.content.metas().find(|m| m.path() == relative)?;
             let file = read_source(&self.root, path).ok()?;
             let split = front_matter::split(&file).ok()?;
             let start = meta.body.start;
@@ -434,28 +434,8 @@ fn count(parts: &[render::Part]) -> (usize, usize) {
     })
 }
 
-/// Every content file of a site.
-fn metas(site: &Site) -> impl Iterator<Item = &Meta> {
-    let content = &site.content;
-    content
-        .home
-        .iter()
-        .map(|h| &h.meta)
-        .chain(content.stretches.iter().map(|s| &s.meta))
-        .chain(content.routines.iter().map(|r| &r.meta))
-        .chain(content.pages.iter().map(|p| &p.meta))
-}
-
 fn meta_mut<'a>(site: &'a mut Site, path: &Path) -> Option<&'a mut Meta> {
-    let content = &mut site.content;
-    content
-        .home
-        .iter_mut()
-        .map(|h| &mut h.meta)
-        .chain(content.stretches.iter_mut().map(|s| &mut s.meta))
-        .chain(content.routines.iter_mut().map(|r| &mut r.meta))
-        .chain(content.pages.iter_mut().map(|p| &mut p.meta))
-        .find(|m| m.path() == path)
+    site.content.metas_mut().find(|m| m.path() == path)
 }
 
 /// Whether a change can change the templates: anything under `templates/`
