@@ -6,7 +6,6 @@
 //! routine) `{{stretch}}` are filled in.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
@@ -105,27 +104,18 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
     let name = format!("{}-{slug}.md", next_prefix(&names));
     let relative = Path::new(kind.folder()).join(&name);
     let path = folder.join(&name);
-    fs::create_dir_all(&folder).map_err(|e| {
-        Diagnostic::error(format!("cannot create {}: {e}", folder.display()))
-            .help("check the folder's permissions")
+    crate::files::write_new(&path, text.as_bytes()).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Diagnostic::error(format!(
+                "refusing to overwrite {}: the file exists",
+                relative.display()
+            ))
+            .help("choose another title, or edit the existing file")
+        } else {
+            Diagnostic::error(format!("cannot write {}: {e}", relative.display()))
+                .help("check the folder's permissions")
+        }
     })?;
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                Diagnostic::error(format!(
-                    "refusing to overwrite {}: the file exists",
-                    relative.display()
-                ))
-                .help("choose another title, or edit the existing file")
-            } else {
-                Diagnostic::error(format!("cannot write {}: {e}", relative.display()))
-            }
-        })?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", relative.display())))?;
     // The new file must pass the checks; a theme's own archetype might not.
     let (_, diagnostics) = content::load(root, true);
     let problems = diagnostics

@@ -18,6 +18,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod embedded;
+pub mod files;
 pub mod markdown;
 pub mod output;
 pub mod pdf;

@@ -4,7 +4,6 @@
 //! theme wherever `gen` is installed.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
@@ -52,19 +51,10 @@ pub fn init(dir: &Path) -> Result<Initialized, Diagnostic> {
     let mut files = 0;
     for (relative, bytes) in embedded::STARTER {
         let path = dir.join(relative);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| {
-                Diagnostic::error(format!("cannot create {}: {e}", parent.display()))
-                    .help("check the folder's permissions")
-            })?;
-        }
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", path.display())))?;
-        file.write_all(bytes)
-            .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", path.display())))?;
+        crate::files::write_new(&path, bytes).map_err(|e| {
+            Diagnostic::error(format!("cannot write {}: {e}", path.display()))
+                .help("check the folder's permissions")
+        })?;
         files += 1;
     }
     Ok(Initialized {

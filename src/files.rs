@@ -1,0 +1,19 @@
+//! Writing new source files (`gen new`, `gen init`): never over an
+//! existing one.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Writes `bytes` to a new file at `path`, making its folder first. An
+/// existing file is left alone and reported as `ErrorKind::AlreadyExists`.
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(bytes)
+}
