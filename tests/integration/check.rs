@@ -8,7 +8,7 @@ const KNEE: &str = "content/stretches/01-knee-to-chest.md";
 #[test]
 fn a_good_site_passes_and_nothing_is_written() {
     let site = EditorSite::fixture("editor");
-    let run = site.run(&["check"]).expect(0);
+    let run = site.run(&["check"]).status(0);
     assert!(run.stdout.contains("nothing is broken"), "{}", run.stdout);
     assert!(
         run.stdout.lines().count() == 1,
@@ -30,7 +30,7 @@ fn broken_references_are_errors_at_their_place() {
         Fine: [steps](#steps), [the bed](../../images/bed.svg), [help](@/when-to-get-help.md).\n";
     let text = site.read(KNEE) + body;
     site.write(KNEE, &text);
-    let run = site.run(&["check"]).expect(1);
+    let run = site.run(&["check"]).status(1);
     for (needle, message) in [
         ("[the tilt]", "no anchor `#stepz`"),
         ("![A missing picture]", "image `missing.svg`"),
@@ -67,7 +67,7 @@ fn a_routine_that_comes_back_to_a_position_is_warned_about() {
         "[\"knee-to-chest\", \"pelvic-tilt\", \"press-up\"]",
         "[\"knee-to-chest\", \"press-up\", \"pelvic-tilt\"]",
     );
-    let run = site.run(&["check"]).expect(0);
+    let run = site.run(&["check"]).status(0);
     let place = position_of(&site, "content/routines/morning.md", "\"pelvic-tilt\"");
     assert!(
         run.stderr
@@ -87,7 +87,7 @@ fn build_errors_are_check_errors() {
         "hold = \"3 to 5 s\"",
         "hold = \"forever\"",
     );
-    let run = site.run(&["check"]).expect(1);
+    let run = site.run(&["check"]).status(1);
     let place = position_of(&site, "content/stretches/02-pelvic-tilt.md", "\"forever\"");
     assert!(run.stderr.contains(&place), "no {place} in\n{}", run.stderr);
     assert!(
@@ -104,8 +104,8 @@ fn drafts_are_checked_with_drafts() {
         "content/about.md",
         "+++\ntitle = \"About\"\ndraft = true\n+++\n\nSee [this](#missing).\n",
     );
-    site.run(&["check"]).expect(0);
-    let run = site.run(&["check", "--drafts"]).expect(1);
+    site.run(&["check"]).status(0);
+    let run = site.run(&["check", "--drafts"]).status(1);
     assert!(
         run.stderr.contains("content/about.md:6:5"),
         "{}",

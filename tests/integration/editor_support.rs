@@ -9,6 +9,9 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
+
+pub use super::support::Run;
+use super::support::copy_tree;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
@@ -29,39 +32,11 @@ pub struct EditorSite {
     pub root: PathBuf,
 }
 
-/// What a finished `gen` run printed.
-#[derive(Debug)]
-pub struct Run {
-    /// Exit code.
-    pub code: Option<i32>,
-    /// Standard output.
-    pub stdout: String,
-    /// Standard error.
-    pub stderr: String,
-}
-
-impl Run {
-    /// Panics with both outputs unless the exit code is `code`.
-    pub fn expect(self, code: i32) -> Run {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-}
-
 impl EditorSite {
     /// A copy of `tests/fixtures/<name>/`.
     pub fn fixture(name: &str) -> EditorSite {
         let site = EditorSite::empty();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
-        copy_tree(&from, &site.root);
+        copy_tree(&super::support::fixtures().join(name), &site.root);
         site
     }
 
@@ -117,32 +92,10 @@ impl EditorSite {
 
 /// Runs `gen` with `args` in `dir`, with a cleared environment.
 pub fn gen_in(dir: &Path, args: &[&str]) -> Run {
-    let mut child = command(dir, args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("gen starts");
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let deadline = Instant::now() + DEADLINE;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("gen runs") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("gen {args:?} did not finish in {DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    Run {
-        code: status.code(),
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    }
+    super::support::gen_in(dir, args, &[])
 }
 
+/// `gen` with `args` in `dir`, its environment cleared, colour off.
 fn command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(gen_binary());
     command
@@ -153,29 +106,6 @@ fn command(dir: &Path, args: &[&str]) -> Command {
         .env_clear()
         .stdin(Stdio::null());
     command
-}
-
-fn drain<R: Read + Send + 'static>(stream: Option<R>) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut stream) = stream {
-            let _ = stream.read_to_string(&mut text);
-        }
-        text
-    })
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("a folder");
-    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
-        let entry = entry.expect("an entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("a file type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("a copy");
-        }
-    }
 }
 
 /// A running `gen serve`, stopped (killed) when dropped.

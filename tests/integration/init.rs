@@ -5,7 +5,7 @@ use super::editor_support::{EditorSite, gen_in};
 #[test]
 fn a_new_site_builds_with_the_built_in_theme() {
     let dir = EditorSite::empty();
-    let run = gen_in(&dir.root, &["init", "my-site"]).expect(0);
+    let run = gen_in(&dir.root, &["init", "my-site"]).status(0);
     assert!(run.stdout.contains("Next steps"), "{}", run.stdout);
     assert!(run.stdout.contains("cd my-site"), "{}", run.stdout);
     assert!(run.stdout.contains("gen serve"), "{}", run.stdout);
@@ -15,17 +15,17 @@ fn a_new_site_builds_with_the_built_in_theme() {
     assert!(site.join("gen.toml").is_file());
     assert!(site.join("content/_index.md").is_file());
     assert!(!site.join("themes").exists());
-    gen_in(&site, &["build"]).expect(0);
+    gen_in(&site, &["build"]).status(0);
     assert!(site.join("public/index.html").is_file());
     assert!(site.join("public/handout/index.html").is_file());
-    gen_in(&site, &["check"]).expect(0);
+    gen_in(&site, &["check"]).status(0);
 }
 
 #[test]
 fn init_in_the_current_folder() {
     let dir = EditorSite::empty();
     std::fs::create_dir(dir.path(".git")).expect("a folder");
-    let run = gen_in(&dir.root, &["init"]).expect(0);
+    let run = gen_in(&dir.root, &["init"]).status(0);
     assert!(!run.stdout.contains("  cd "), "{}", run.stdout);
     assert!(dir.path("gen.toml").is_file());
 }
@@ -38,18 +38,18 @@ fn a_folder_holding_only_hidden_entries_is_accepted() {
     let dir = EditorSite::empty();
     dir.write("site/.git/HEAD", "ref: refs/heads/main\n");
     dir.write("site/.gitignore", "public/\n");
-    let run = gen_in(&dir.root, &["init", "site"]).expect(0);
+    let run = gen_in(&dir.root, &["init", "site"]).status(0);
     assert!(run.stdout.contains("cd site"), "{}", run.stdout);
     assert_eq!(dir.read("site/.git/HEAD"), "ref: refs/heads/main\n");
     assert_eq!(dir.read("site/.gitignore"), "public/\n");
     assert!(dir.path("site/gen.toml").is_file());
-    gen_in(&dir.path("site"), &["build"]).expect(0);
+    gen_in(&dir.path("site"), &["build"]).status(0);
 
     // A visible entry beside hidden ones is refused; the note names only it.
     let dir = EditorSite::empty();
     dir.write("site/.git/HEAD", "ref: refs/heads/main\n");
     dir.write("site/README.md", "mine");
-    let run = gen_in(&dir.root, &["init", "site"]).expect(1);
+    let run = gen_in(&dir.root, &["init", "site"]).status(1);
     assert!(
         run.stderr.contains("note: it holds README.md\n"),
         "{}",
@@ -63,7 +63,7 @@ fn a_folder_holding_only_hidden_entries_is_accepted() {
 fn a_folder_that_is_not_empty_is_refused() {
     let dir = EditorSite::empty();
     dir.write("notes.txt", "mine");
-    let run = gen_in(&dir.root, &["init", "."]).expect(1);
+    let run = gen_in(&dir.root, &["init", "."]).status(1);
     assert!(
         run.stderr.contains("the folder is not empty"),
         "{}",
@@ -79,6 +79,6 @@ fn a_folder_that_is_not_empty_is_refused() {
     assert_eq!(dir.read("notes.txt"), "mine");
 
     // Twice into the same folder: the second run is refused.
-    gen_in(&dir.root, &["init", "site"]).expect(0);
-    gen_in(&dir.root, &["init", "site"]).expect(1);
+    gen_in(&dir.root, &["init", "site"]).status(0);
+    gen_in(&dir.root, &["init", "site"]).status(1);
 }

@@ -7,7 +7,7 @@ use super::editor_support::EditorSite;
 #[test]
 fn new_files_are_drafts_that_keep_the_site_building() {
     let site = EditorSite::fixture("editor");
-    let run = site.run(&["new", "stretch", "Cat Cow"]).expect(0);
+    let run = site.run(&["new", "stretch", "Cat Cow"]).status(0);
     assert!(
         run.stdout.contains("content/stretches/04-cat-cow.md"),
         "{}",
@@ -18,7 +18,7 @@ fn new_files_are_drafts_that_keep_the_site_building() {
     assert!(stretch.contains("draft = true"), "{stretch}");
     assert!(!stretch.contains("{{"), "a placeholder is left: {stretch}");
 
-    let run = site.run(&["new", "routine", "Evening"]).expect(0);
+    let run = site.run(&["new", "routine", "Evening"]).status(0);
     assert!(
         run.stdout.contains("content/routines/01-evening.md"),
         "{}",
@@ -31,7 +31,7 @@ fn new_files_are_drafts_that_keep_the_site_building() {
     );
     assert!(routine.contains("draft = true"), "{routine}");
 
-    let run = site.run(&["new", "page", "About us"]).expect(0);
+    let run = site.run(&["new", "page", "About us"]).status(0);
     assert!(
         run.stdout.contains("content/01-about-us.md"),
         "{}",
@@ -43,10 +43,10 @@ fn new_files_are_drafts_that_keep_the_site_building() {
     );
 
     // Drafts are left out of a build, and are valid when built.
-    site.run(&["build"]).expect(0);
+    site.run(&["build"]).status(0);
     assert!(!site.path("public/stretches/cat-cow").exists());
     site.run(&["build", "--drafts", "--output-dir", "drafts"])
-        .expect(0);
+        .status(0);
     assert!(site.path("drafts/stretches/cat-cow/index.html").is_file());
     assert!(site.path("drafts/routines/evening/index.html").is_file());
     assert!(site.path("drafts/about-us/index.html").is_file());
@@ -60,7 +60,7 @@ fn numbers_follow_the_highest_prefix() {
         site.path("content/stretches/09-press-up.md"),
     )
     .expect("a rename");
-    site.run(&["new", "stretch", "Child's pose"]).expect(0);
+    site.run(&["new", "stretch", "Child's pose"]).status(0);
     assert!(site.path("content/stretches/10-child-s-pose.md").is_file());
 }
 
@@ -68,7 +68,7 @@ fn numbers_follow_the_highest_prefix() {
 fn refuses_a_title_that_is_taken_or_too_long() {
     let site = EditorSite::fixture("editor");
     let before = site.read("content/stretches/02-pelvic-tilt.md");
-    let run = site.run(&["new", "stretch", "Pelvic tilt"]).expect(1);
+    let run = site.run(&["new", "stretch", "Pelvic tilt"]).status(1);
     assert!(
         run.stderr
             .contains("already a stretch with the slug `pelvic-tilt`"),
@@ -78,14 +78,14 @@ fn refuses_a_title_that_is_taken_or_too_long() {
     assert_eq!(site.read("content/stretches/02-pelvic-tilt.md"), before);
     assert!(!site.path("content/stretches/04-pelvic-tilt.md").exists());
 
-    let run = site.run(&["new", "page", "Stretches"]).expect(1);
+    let run = site.run(&["new", "page", "Stretches"]).status(1);
     assert!(
         run.stderr.contains("the site makes that path itself"),
         "{}",
         run.stderr
     );
     let long = "A title much longer than the forty-eight characters";
-    let run = site.run(&["new", "stretch", long]).expect(1);
+    let run = site.run(&["new", "stretch", long]).status(1);
     assert!(run.stderr.contains("at most 48"), "{}", run.stderr);
 }
 
@@ -101,11 +101,11 @@ fn the_site_theme_archetype_is_used() {
         "themes/mine/archetypes/page.md",
         "+++\ntitle = \"{{title}}\"\ndescription = \"From my theme.\"\ndraft = true\n+++\n\nMine.\n",
     );
-    site.run(&["new", "page", "Say \"hi\""]).expect(0);
+    site.run(&["new", "page", "Say \"hi\""]).status(0);
     let page = site.read("content/01-say-hi.md");
     assert!(page.contains("title = \"Say \\\"hi\\\"\""), "{page}");
     assert!(page.contains("From my theme."), "{page}");
-    site.run(&["build", "--drafts"]).expect(0);
+    site.run(&["build", "--drafts"]).status(0);
 }
 
 #[test]
@@ -120,7 +120,7 @@ fn a_broken_archetype_is_reported() {
         "themes/mine/archetypes/routine.md",
         "+++\ntitle = \"{{title}}\"\ndraft = true\n+++\n",
     );
-    let run = site.run(&["new", "routine", "Evening"]).expect(1);
+    let run = site.run(&["new", "routine", "Evening"]).status(1);
     assert!(
         run.stderr.contains("content/routines/01-evening.md"),
         "{}",

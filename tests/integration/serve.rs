@@ -172,7 +172,7 @@ fn a_port_in_use_is_an_error() {
     let taken = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let port = taken.local_addr().expect("an address").port().to_string();
     let site = EditorSite::fixture("editor");
-    let run = site.run(&["serve", "--port", &port]).expect(1);
+    let run = site.run(&["serve", "--port", &port]).status(1);
     assert!(run.stderr.contains("the port is in use"), "{}", run.stderr);
     assert!(run.stderr.contains("--port"), "{}", run.stderr);
 }
@@ -180,7 +180,7 @@ fn a_port_in_use_is_an_error() {
 #[test]
 fn a_folder_that_is_not_a_site_is_an_error() {
     let site = EditorSite::empty();
-    let run = site.run(&["serve", "--port", "0"]).expect(1);
+    let run = site.run(&["serve", "--port", "0"]).status(1);
     assert!(
         run.stderr.contains("is not a Bedside site"),
         "{}",
