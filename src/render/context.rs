@@ -16,6 +16,19 @@ pub struct LinkContext {
     pub path: String,
 }
 
+/// An entry of the site's navigation (`nav`).
+#[derive(Debug, Clone, Serialize)]
+pub struct NavContext {
+    pub title: String,
+    pub path: String,
+    /// What the menu shows: "The routine" for the main routine, else `title`.
+    pub label: String,
+    /// Whether this is the red-flags page (marked out in the menu).
+    pub alert: bool,
+    /// Whether this entry is the page being rendered.
+    pub current: bool,
+}
+
 /// `site` in every template.
 #[derive(Debug, Serialize)]
 pub struct SiteContext<'a> {

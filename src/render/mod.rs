@@ -277,17 +277,35 @@ pub fn render_parts<'a>(
         title: format!("Handout: {}", r.meta.title),
         path: "handout/index.html".to_string(),
     });
-    let mut nav = vec![LinkContext {
+    let mut links = vec![LinkContext {
         title: "Home".to_string(),
         path: "index.html".to_string(),
     }];
-    nav.extend(main_routine.clone());
-    nav.push(LinkContext {
+    links.extend(main_routine.clone());
+    links.push(LinkContext {
         title: "Stretches".to_string(),
         path: "stretches/index.html".to_string(),
     });
-    nav.extend(preparation.clone());
-    nav.extend(red_flags.clone());
+    links.extend(preparation.clone());
+    links.extend(red_flags.clone());
+    let nav: Vec<NavContext> = links
+        .into_iter()
+        .map(|link| {
+            let is =
+                |other: &Option<LinkContext>| other.as_ref().is_some_and(|o| o.path == link.path);
+            NavContext {
+                label: if is(&main_routine) {
+                    "The routine".to_string()
+                } else {
+                    link.title.clone()
+                },
+                alert: is(&red_flags),
+                current: false,
+                title: link.title,
+                path: link.path,
+            }
+        })
+        .collect();
     let site_context = SiteContext {
         title: &site.config.title,
         description: &site.config.description,
@@ -508,7 +526,15 @@ impl<'a> Renderer<'a> {
     fn base(&self, path: &str) -> Data {
         let mut context = Data(serde_json::Map::new());
         context.insert_value("site", self.site_value.clone());
-        context.insert_value("nav", self.nav_value.clone());
+        let mut nav = self.nav_value.clone();
+        if let Some(items) = nav.as_array_mut() {
+            for item in items {
+                if item.get("path").and_then(serde_json::Value::as_str) == Some(path) {
+                    item["current"] = serde_json::Value::Bool(true);
+                }
+            }
+        }
+        context.insert_value("nav", nav);
         context.insert("root", &root_of(path));
         context.insert("page_path", path);
         let canonical = self
