@@ -217,3 +217,20 @@ fn special_files_in_content_are_skipped_not_read() {
     site.build(&[]).success();
     assert!(!site.exists("public/pipe/index.html"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_linked_folder_out_of_the_site_is_not_read() {
+    use std::os::unix::fs::symlink;
+    let site = TestSite::new("minimal");
+    let outside = site.parent().join("elsewhere");
+    std::fs::create_dir_all(outside.join("deeper")).unwrap();
+    std::fs::write(outside.join("notes.md"), "+++\nbogus = 1\n+++\n").unwrap();
+    symlink("/etc/hostname", outside.join("deeper/link.md")).unwrap();
+    symlink(&outside, site.path("content/elsewhere")).unwrap();
+    let run = site.build(&[]).failure();
+    run.diagnostic("symbolic link content/elsewhere points outside the site");
+    run.stderr_lacks(&["notes.md", "bogus", "link.md"]);
+    assert_eq!(run.errors(), 1, "{run}");
+    assert!(!site.exists("public"));
+}
