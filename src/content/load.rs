@@ -69,6 +69,9 @@ enum Loaded {
     /// A stretch or routine with errors, known by its slug so that what
     /// names it does not fail a second time.
     Broken(Kind, String),
+    /// A page with errors; `true` when it has a `role` (it may be the
+    /// red-flags page, so its absence is not reported as well).
+    BrokenPage(bool),
 }
 
 /// Where a Markdown file sits decides its kind.
@@ -213,7 +216,11 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
     }
     let mut content = Content::default();
     let mut markdown = Vec::new();
-    for relative in walk(root, &dir, &mut problems) {
+    let files = walk(root, &dir, &mut problems);
+    // A file that could not be walked (a broken or outward link) may be the
+    // red-flags page: its absence is then not reported as well.
+    let walk_failed = problems.iter().any(Diagnostic::is_error);
+    for relative in files {
         let is_md = relative.extension().is_some_and(|e| e == "md");
         if !is_md {
             content.assets.insert(relative);
@@ -262,6 +269,8 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
         .map(|(path, kind)| load_file(root, path, *kind))
         .collect();
     let mut broken = BTreeSet::new();
+    // Whether a page that failed to load may be the red-flags page.
+    let mut red_flags_unknown = walk_failed;
     for ((path, kind), (loaded, diagnostics)) in markdown.iter().zip(results) {
         problems.extend(diagnostics);
         match loaded {
@@ -275,6 +284,7 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
             Some(Loaded::Broken(_, slug)) => {
                 broken.insert(slug);
             }
+            Some(Loaded::BrokenPage(has_role)) => red_flags_unknown |= has_role,
             None if matches!(kind, Kind::Stretch | Kind::Routine) => {
                 let stem = path.file_stem().unwrap_or_default().to_string_lossy();
                 let slug = slug::from_stem(&stem);
@@ -284,10 +294,16 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
                     broken.insert(slug);
                 }
             }
-            None => {}
+            None => red_flags_unknown |= *kind == Kind::Page,
         }
     }
-    check_across_files(&mut content, drafts, &broken, &mut problems);
+    check_across_files(
+        &mut content,
+        drafts,
+        &broken,
+        red_flags_unknown,
+        &mut problems,
+    );
     (content, problems)
 }
 
@@ -390,6 +406,7 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         fields.errors.push(diagnostic);
     }
     let slug = meta.slug.clone();
+    let has_role = fields.has("role");
     let loaded = match kind {
         Kind::Home => {
             let description = fields.string("description", 0).map(|d| d.value);
@@ -401,8 +418,11 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
     };
     let errors = fields.finish(keys);
     if errors.iter().any(Diagnostic::is_error) {
-        let broken =
-            matches!(kind, Kind::Stretch | Kind::Routine).then_some(Loaded::Broken(kind, slug));
+        let broken = match kind {
+            Kind::Stretch | Kind::Routine => Some(Loaded::Broken(kind, slug)),
+            Kind::Page => Some(Loaded::BrokenPage(has_role)),
+            Kind::Home => None,
+        };
         (broken, errors)
     } else {
         (loaded, errors)
@@ -421,10 +441,12 @@ pub const RESERVED: &[&str] = &[
 
 /// Checks what spans files. `broken` holds the slugs of stretches that have
 /// errors of their own: routines listing them are not reported again.
+/// `red_flags_unknown`: a page that failed to load may be the red-flags page.
 fn check_across_files(
     content: &mut Content,
     drafts: bool,
     broken: &BTreeSet<String>,
+    red_flags_unknown: bool,
     problems: &mut Vec<Diagnostic>,
 ) {
     content
@@ -522,9 +544,7 @@ fn check_across_files(
         content.routines.retain(|r| !r.meta.draft);
         content.pages.retain(|p| !p.meta.draft);
     }
-    if !problems.iter().any(Diagnostic::is_error)
-        && !content.pages.iter().any(|p| p.role == Some(Role::RedFlags))
-    {
+    if !red_flags_unknown && !content.pages.iter().any(|p| p.role == Some(Role::RedFlags)) {
         problems.push(
             Diagnostic::error("the site has no red-flags page")
                 .help("add a page with `role = \"red-flags\"` and its `handout_points`, e.g. content/when-to-get-help.md"),

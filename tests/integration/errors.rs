@@ -295,6 +295,40 @@ fn the_red_flags_page_is_required_and_unique() {
 }
 
 #[test]
+fn a_missing_red_flags_page_is_reported_with_the_other_errors() {
+    // Every problem in one run (SPEC §7): other errors do not hide it.
+    let site = TestSite::new("minimal");
+    site.remove("content/when-to-get-help.md");
+    site.replace(
+        "content/stretches/02-pelvic-tilt.md",
+        "reps = 10",
+        "reps = 100",
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("`reps` is 100");
+    run.diagnostic("the site has no red-flags page");
+    assert_eq!(run.errors(), 2, "{run}");
+
+    // A page with a `role` and errors of its own may be the red-flags page:
+    // its errors are reported, not a missing red-flags page.
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/when-to-get-help.md",
+        "role = \"red-flags\"",
+        "role = \"red-flags\"\nbogus = 1",
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("unknown key `bogus`");
+    run.stderr_lacks(&["no red-flags page"]);
+    assert_eq!(run.errors(), 1, "{run}");
+
+    // So may a page whose front matter does not parse.
+    site.write("content/when-to-get-help.md", "+++\nrole = \n+++\n");
+    let run = site.build(&[]).failure();
+    run.stderr_lacks(&["no red-flags page"]);
+}
+
+#[test]
 fn handout_routine_must_name_a_published_routine() {
     let site = TestSite::new("minimal");
     site.write("gen.toml", "[handout]\nroutine = \"mornin\"\n");
