@@ -206,6 +206,12 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
     {
         return Err("write the full address, e.g. `https://example.org/back/`".into());
     }
+    if url.contains(['?', '#']) {
+        // Page paths are joined after it: a query or fragment would swallow them.
+        return Err(
+            "write the address without `?` or `#`, e.g. `https://example.org/back/`".into(),
+        );
+    }
     Ok(Some(format!("{}/", url.trim_end_matches('/'))))
 }
 

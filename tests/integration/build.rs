@@ -280,6 +280,18 @@ fn a_bad_base_url_flag_is_an_error() {
         "help: write the full address, e.g. `https://example.org/back/`",
     ]);
     assert!(!site.exists("public"));
+
+    // Page paths are joined after the base URL: a query or fragment would
+    // swallow them (`https://e.org/back/?q=1#f/stretches/…`).
+    for url in ["https://example.org/back/?q=1", "https://example.org/#top"] {
+        let run = site.build(&["--base-url", url]).failure();
+        run.stderr_has(&["is not a web address", "without `?` or `#`"]);
+    }
+    site.write("gen.toml", "base_url = \"https://example.org/?x\"\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`base_url` \"https://example.org/?x\" is not a web address");
+    assert!(d.contains(" --> gen.toml:1:12"), "{d}");
+    assert!(!site.exists("public"));
 }
 
 #[test]
