@@ -151,9 +151,14 @@ pub fn render(
                     span,
                     image: false,
                 });
+                let dest_url = if !raw_html && is_dangerous_url(&dest_url, false) {
+                    CowStr::Borrowed("")
+                } else {
+                    destination.map_or(dest_url, CowStr::from)
+                };
                 events.push(Event::Start(Tag::Link {
                     link_type,
-                    dest_url: destination.map_or(dest_url, CowStr::from),
+                    dest_url,
                     title,
                     id,
                 }));
@@ -169,6 +174,11 @@ pub fn render(
                     span,
                     image: true,
                 });
+                let dest_url = if !raw_html && is_dangerous_url(&dest_url, true) {
+                    CowStr::Borrowed("")
+                } else {
+                    dest_url
+                };
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -183,6 +193,31 @@ pub fn render(
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     rendered.html = html;
     (rendered, errors)
+}
+
+/// Whether a link or image URL runs script or reaches outside the web
+/// (`javascript:`, `vbscript:`, `file:`, `data:` other than a picture): left
+/// out like raw HTML unless `raw_html` is on, as Hugo (goldmark) does.
+fn is_dangerous_url(url: &str, image: bool) -> bool {
+    // Browsers ignore leading spaces and control characters and drop tabs
+    // and line breaks anywhere in a URL (`java&#9;script:` runs).
+    let url: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(32)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if image
+        && ["png", "gif", "jpeg", "webp", "svg+xml"]
+            .iter()
+            .any(|kind| url.starts_with(&format!("data:image/{kind}")))
+    {
+        return false;
+    }
+    ["javascript:", "vbscript:", "file:", "data:"]
+        .iter()
+        .any(|scheme| url.starts_with(scheme))
 }
 
 fn resolve(
@@ -293,6 +328,36 @@ mod tests {
         assert!(r.html.contains("href=\"https://x.org\""));
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].0.start, 5 + 14);
+    }
+
+    #[test]
+    fn script_urls_are_left_out_unless_raw_html_is_on() {
+        let body = "[a](javascript:alert(1)) [b](JavaScript&#9;:x) <vbscript:x> [c](data:text/html,x) [d](file:///etc/passwd) ![e](data:image/png;base64,AA) [f](https://x.org/javascript:)\n";
+        let (r, _) = render(body, 0, false, &Keep);
+        for bad in ["javascript", "JavaScript", "vbscript", "data:text", "file:"] {
+            assert!(
+                !r.html.contains(&format!("href=\"{bad}")),
+                "{bad}: {}",
+                r.html
+            );
+        }
+        assert_eq!(r.html.matches("href=\"\"").count(), 5, "{}", r.html);
+        assert!(
+            r.html.contains("src=\"data:image/png;base64,AA\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"https://x.org/javascript:\""),
+            "{}",
+            r.html
+        );
+        let (r, _) = render(body, 0, true, &Keep);
+        assert!(
+            r.html.contains("href=\"javascript:alert(1)\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -247,3 +247,27 @@ fn a_link_to_a_draft_or_out_of_content_is_an_error() {
             .contains("href=\"../stretches/later/index.html\"")
     );
 }
+
+#[test]
+fn script_urls_in_markdown_follow_raw_html() {
+    // SPEC §7: raw HTML follows `markdown.raw_html`; like Hugo, a link that
+    // would run script (`javascript:`, `vbscript:`, `data:` other than a
+    // picture) is left out unless raw HTML is allowed.
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/when-to-get-help.md",
+        "Some signs",
+        "[a](javascript:alert(1)) <vbscript:x> [b](data:text/html,x) ![c](data:image/png;base64,AA)\n\nSome signs",
+    );
+    site.build(&[]).success();
+    let html = site.read("public/when-to-get-help/index.html");
+    for bad in ["javascript:", "vbscript:", "data:text"] {
+        assert!(!html.contains(&format!("=\"{bad}")), "{bad} in\n{html}");
+    }
+    assert!(html.contains("src=\"data:image/png;base64,AA\""), "{html}");
+
+    site.write("gen.toml", "[markdown]\nraw_html = true\n");
+    site.build(&[]).success();
+    let html = site.read("public/when-to-get-help/index.html");
+    assert!(html.contains("href=\"javascript:alert(1)\""), "{html}");
+}
