@@ -29,6 +29,8 @@ pub struct Config {
     pub language: String,
     /// Theme name (folder under `themes/`, or the built-in `default`).
     pub theme: String,
+    /// Where `theme` is written in `gen.toml`, for errors about it.
+    pub theme_span: Option<SourceSpan>,
     /// Items per list or term page.
     pub paginate_by: usize,
     /// Free-form data for templates.
@@ -58,6 +60,7 @@ impl Default for Config {
             base_url: None,
             language: "en".to_string(),
             theme: "default".to_string(),
+            theme_span: None,
             paginate_by: 50,
             extra: serde_json::Value::Object(Default::default()),
             paper: Paper::A4,
@@ -125,6 +128,7 @@ impl Config {
         }
         if let Some(theme) = fields.string("theme", 0) {
             config.theme = theme.value;
+            config.theme_span = Some(theme.span);
         }
         if let Some(n) = fields.integer("paginate_by", 1..=100_000) {
             config.paginate_by = n.value as usize;

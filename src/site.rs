@@ -113,6 +113,11 @@ impl Site {
         let theme = match theme_source(root, &config.theme) {
             Ok(theme) => Some(theme),
             Err(diagnostic) => {
+                // Point at the `theme` value in gen.toml.
+                let diagnostic = match (&config.file, &config.theme_span) {
+                    (Some(file), Some(span)) => diagnostic.at(file.locate(span.clone())),
+                    _ => diagnostic,
+                };
                 problems.push(diagnostic);
                 None
             }

@@ -173,6 +173,16 @@ impl Stretch {
         let cue = fields.required_string("cue", 100, "cue = \"Pull one knee to your chest.\"");
         let summary = fields.string("summary", 200).map(|s| s.value);
         let image = fields.string("image", 0);
+        // A target is a taxonomy term: its slug names its page.
+        for target in targets.iter().flat_map(|t| &t.value) {
+            if super::slug::slugify(&target.value).is_empty() {
+                fields.error_at(
+                    target.span.clone(),
+                    format!("target \"{}\" has no letters or digits", target.value),
+                    "name the muscle or region in words, e.g. \"lower back\"",
+                );
+            }
+        }
         let targets: Vec<String> = targets?
             .value
             .into_iter()

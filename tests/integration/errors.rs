@@ -416,13 +416,35 @@ fn gen_toml_problems_are_errors_with_suggestions() {
     let d = run.diagnostic("invalid TOML");
     assert!(d.contains(" --> gen.toml:1:"), "{d}");
 
-    site.write("gen.toml", "theme = \"fancy\"\n");
+    site.write("gen.toml", "title = \"x\"\ntheme = \"fancy\"\n");
     let run = site.build(&[]).failure();
-    run.stderr_has(&["theme `fancy` is not found: there is no folder themes/fancy/"]);
+    let d = run.diagnostic("theme `fancy` is not found: there is no folder themes/fancy/");
+    // SPEC §7: every error at path:line:column, with the line and a caret.
+    assert!(d.contains(" --> gen.toml:2:9\n"), "{d}");
+    assert!(d.contains("theme = \"fancy\"\n  |         ^^^^^^^"), "{d}");
 
     site.write("gen.toml", "[markdown]\nhighlight_theme = \"Nope\"\n");
     let run = site.build(&[]).failure();
     run.stderr_has(&["highlight theme `Nope` is not known", "InspiredGitHub"]);
+}
+
+#[test]
+fn a_target_without_letters_or_digits_is_an_error_at_the_entry() {
+    // A target is a taxonomy term; an empty slug is an error (SPEC §1), at
+    // path:line:column (SPEC §7).
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/stretches/02-pelvic-tilt.md",
+        "targets = [\"Lower back\", \"Core\"]",
+        "targets = [\"Lower back\", \"!!!\"]",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("target \"!!!\" has no letters or digits");
+    assert!(
+        d.contains(" --> content/stretches/02-pelvic-tilt.md:6:26\n"),
+        "{d}"
+    );
+    assert_eq!(run.errors(), 1, "{run}");
 }
 
 #[test]
