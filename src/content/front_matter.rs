@@ -304,6 +304,11 @@ fn parse_yaml(file: &SourceFile, source: &str, base: usize) -> Result<Node, Vec<
     }))
 }
 
+/// How deep YAML lists and tables may nest. Deeper trees would overflow the
+/// stack of the recursive steps that follow (`to_json`, templates, drop);
+/// TOML's parser has a limit of its own.
+const MAX_YAML_DEPTH: usize = 100;
+
 #[derive(Default)]
 struct YamlBuilder {
     /// Open containers: a list, or a table with a pending key.
@@ -327,6 +332,13 @@ impl YamlBuilder {
             Event::Scalar(text, style, _, tag) => {
                 let value = yaml_scalar(&text, style, tag.is_some());
                 self.add(Node { value, span })?;
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..)
+                if self.stack.len() >= MAX_YAML_DEPTH =>
+            {
+                return Err(format!(
+                    "front matter nests lists and tables more than {MAX_YAML_DEPTH} levels deep"
+                ));
             }
             Event::SequenceStart(..) => self.stack.push((
                 Node {
@@ -501,6 +513,24 @@ mod tests {
         assert_eq!(t[0].1.value, Value::Integer(3));
         assert_eq!(&f.text[t[1].1.span.clone()], "é x");
         assert!(matches!(&t[2].1.value, Value::Array(items) if items.len() == 2));
+    }
+
+    #[test]
+    fn deeply_nested_yaml_is_an_error() {
+        let mut text = String::from("---\nextra:\n");
+        for depth in 1..=MAX_YAML_DEPTH + 1 {
+            text.push_str(&" ".repeat(depth));
+            text.push_str("k:\n");
+        }
+        text.push_str("---\n");
+        let f = file(&text);
+        let s = split(&f).unwrap();
+        let errs = parse(&f, &s).unwrap_err();
+        assert!(
+            errs[0].message.contains("levels deep"),
+            "{}",
+            errs[0].message
+        );
     }
 
     #[test]

@@ -234,3 +234,22 @@ fn a_linked_folder_out_of_the_site_is_not_read() {
     assert_eq!(run.errors(), 1, "{run}");
     assert!(!site.exists("public"));
 }
+
+#[test]
+fn deeply_nested_yaml_front_matter_is_an_error_not_a_crash() {
+    // 1,500 nested tables under `extra` overflowed the stack (SPEC §7: never
+    // a panic); TOML's parser has a depth limit of its own.
+    let site = TestSite::new("minimal");
+    let mut text = String::from("---\ntitle: Deep\nextra:\n");
+    for depth in 1..1500 {
+        text.push_str(&" ".repeat(depth));
+        text.push_str("k:\n");
+    }
+    text.push_str("---\n");
+    site.write("content/deep.md", &text);
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("front matter nests lists and tables more than 100 levels deep");
+    assert!(d.contains(" --> content/deep.md:"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+    assert!(!site.exists("public"));
+}
