@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             ui.report(err.diagnostics());
-            eprintln!("{what} failed: {err}.");
+            cmd::to_stderr(&format!("{what} failed: {err}.\n"));
             ExitCode::FAILURE
         }
     }

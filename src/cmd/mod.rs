@@ -7,7 +7,7 @@ pub mod init;
 pub mod new;
 pub mod serve;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 pub use build::{BuildOptions, BuildReport, build};
 
@@ -47,7 +47,7 @@ impl Ui {
     pub fn report(&self, diagnostics: &[Diagnostic]) {
         for d in diagnostics {
             if d.is_error() || !self.quiet {
-                eprint!("{}", d.render(self.color));
+                to_stderr(&d.render(self.color));
             }
         }
     }
@@ -55,23 +55,34 @@ impl Ui {
     /// Prints the one summary line that ends a command (hidden by `--quiet`).
     pub fn summary(&self, line: &str) {
         if !self.quiet {
-            println!("{line}");
+            to_stdout(line);
         }
     }
 
     /// Prints a line of ordinary output, such as next steps (hidden by `--quiet`).
     pub fn info(&self, line: &str) {
         if !self.quiet {
-            println!("{line}");
+            to_stdout(line);
         }
     }
 
     /// Prints a detail line with `--verbose`.
     pub fn detail(&self, line: &str) {
         if self.verbose {
-            eprintln!("{line}");
+            to_stderr(&format!("{line}\n"));
         }
     }
+}
+
+/// Writes a line to stdout. A closed stdout (`gen build | head -0`) is not
+/// an error of the work, which is done: `println!` would panic.
+fn to_stdout(line: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// Writes text to stderr, ignoring a closed stderr as [`to_stdout`] does.
+pub fn to_stderr(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// " , 2 warnings" for summary lines.

@@ -253,3 +253,25 @@ fn deeply_nested_yaml_front_matter_is_an_error_not_a_crash() {
     assert_eq!(run.errors(), 1, "{run}");
     assert!(!site.exists("public"));
 }
+
+#[test]
+fn a_closed_stdout_is_not_a_crash() {
+    // `gen build | head -0`: the summary line cannot be written, but the work
+    // is done (SPEC §7: never a panic).
+    let site = TestSite::new("minimal");
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+        .arg("build")
+        .current_dir(&site.root)
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(writer)
+        .output()
+        .expect("gen runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(site.exists("public/index.html"));
+}
