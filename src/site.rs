@@ -566,7 +566,19 @@ pub fn alias_path(clean: &str) -> String {
 pub fn theme_source(root: &Path, name: &str) -> Result<ThemeSource, Diagnostic> {
     let dir = root.join("themes").join(name);
     if dir.is_dir() {
-        return Ok(ThemeSource::Folder(dir));
+        // Nothing escapes (SPEC §7): a theme folder reached through a
+        // symbolic link out of the site (`themes/` or `themes/<name>`, or
+        // a `theme` such as `../../x`) is an error, as in content/.
+        let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        return match dir.canonicalize() {
+            Ok(target) if !target.starts_with(&canonical_root) => Err(Diagnostic::error(format!(
+                "theme folder themes/{name} points outside the site, to {}",
+                target.display()
+            ))
+            .in_file(format!("themes/{name}"))
+            .help("copy the theme into the site's themes/ folder instead of linking to it")),
+            _ => Ok(ThemeSource::Folder(dir)),
+        };
     }
     if name == "default" {
         return Ok(ThemeSource::BuiltIn);

@@ -275,3 +275,34 @@ fn a_closed_stdout_is_not_a_crash() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(site.exists("public/index.html"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_theme_linked_from_outside_the_site_is_an_error() {
+    // SPEC §7: symlinks that resolve outside the site root are an error
+    // naming them; the theme's templates and static files were read.
+    use std::os::unix::fs::symlink;
+    let site = TestSite::new("minimal");
+    let outside = site.parent().join("shared-themes");
+    std::fs::create_dir_all(outside.join("plain/templates")).unwrap();
+    std::fs::write(
+        outside.join("plain/templates/page.html"),
+        "{% extends \"base.html\" %}{% block content %}OUTSIDE{% endblock %}",
+    )
+    .unwrap();
+    site.write("gen.toml", "theme = \"plain\"\n");
+    symlink(&outside, site.path("themes")).unwrap();
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("theme folder themes/plain points outside the site");
+    assert!(d.contains(" --> gen.toml:1:9"), "{d}");
+    assert!(!site.exists("public"));
+
+    // So is a `theme` that climbs out of themes/.
+    std::fs::remove_file(site.path("themes")).unwrap();
+    std::fs::create_dir(site.path("themes")).unwrap();
+    site.write("gen.toml", "theme = \"../../shared-themes/plain\"\n");
+    site.build(&[])
+        .failure()
+        .diagnostic("points outside the site");
+    assert!(!site.exists("public"));
+}
