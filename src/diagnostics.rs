@@ -116,6 +116,12 @@ impl Diagnostic {
         };
         let mut out = String::new();
         let _ = writeln!(out, "{}: {}", paint(code, label), paint("1", &self.message));
+        // `= help` lines up with the `|` of the source lines, as in rustc.
+        let gutter = self
+            .location
+            .as_ref()
+            .map_or(1, |loc| loc.line.to_string().len());
+        let margin = " ".repeat(gutter + 1);
         match (&self.location, &self.path) {
             (Some(loc), _) => {
                 let number = loc.line.to_string();
@@ -149,15 +155,15 @@ impl Diagnostic {
             (None, None) => {}
         }
         for note in &self.notes {
-            let _ = writeln!(out, "  = note: {note}");
+            let _ = writeln!(out, "{margin}= note: {note}");
         }
         if let Some(help) = &self.help {
             let mut lines = help.lines();
             if let Some(first) = lines.next() {
-                let _ = writeln!(out, "  = {}: {first}", paint("1", "help"));
+                let _ = writeln!(out, "{margin}= {}: {first}", paint("1", "help"));
             }
             for line in lines {
-                let _ = writeln!(out, "          {line}");
+                let _ = writeln!(out, "{margin}        {line}");
             }
         }
         out

@@ -448,6 +448,22 @@ fn a_target_without_letters_or_digits_is_an_error_at_the_entry() {
 }
 
 #[test]
+fn help_lines_up_with_the_gutter_of_long_line_numbers() {
+    // The rustc layout the README shows: `= help` under the `|` of the
+    // source lines, also past line 9.
+    let site = TestSite::new("minimal");
+    site.write("gen.toml", &format!("{}paginate_by = 0\n", "\n".repeat(11)));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`paginate_by` is 0");
+    assert!(
+        d.contains(
+            "  --> gen.toml:12:15\n   |\n12 | paginate_by = 0\n   |               ^\n   = help: "
+        ),
+        "{d}"
+    );
+}
+
+#[test]
 fn a_template_parse_error_has_its_position() {
     let site = TestSite::new("minimal");
     site.write(
