@@ -88,20 +88,48 @@ const KEYS: &[&str] = &[
 impl Config {
     /// Reads `root/gen.toml`; a missing file gives the defaults.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let (config, errors) = Self::load_partial(root);
+        if errors.iter().any(Diagnostic::is_error) {
+            Err(errors)
+        } else {
+            Ok(config)
+        }
+    }
+
+    /// Reads `root/gen.toml` as far as it is valid: the keys that are, with
+    /// defaults for the others, and every problem. A build goes on checking
+    /// the site with it, so that one run reports every problem (SPEC §7).
+    pub fn load_partial(root: &Path) -> (Config, Vec<Diagnostic>) {
         let path = root.join("gen.toml");
         if !path.exists() {
-            return Ok(Config::default());
+            return (Config::default(), Vec::new());
         }
-        let file = read_source(root, &path).map_err(|d| vec![d])?;
-        Self::parse(file)
+        match read_source(root, &path) {
+            Ok(file) => Self::parse_partial(file),
+            Err(diagnostic) => (Config::default(), vec![diagnostic]),
+        }
     }
 
     /// Parses the text of a `gen.toml`.
     pub fn parse(file: SourceFile) -> Result<Config, Vec<Diagnostic>> {
+        let (config, errors) = Self::parse_partial(file);
+        if errors.iter().any(Diagnostic::is_error) {
+            Err(errors)
+        } else {
+            Ok(config)
+        }
+    }
+
+    /// Parses the text of a `gen.toml` as far as it is valid (see
+    /// [`Config::load_partial`]).
+    pub fn parse_partial(file: SourceFile) -> (Config, Vec<Diagnostic>) {
         let text = file.text.clone();
-        let node = front_matter::parse_toml(&file, &text, 0)?;
+        let node = match front_matter::parse_toml(&file, &text, 0) {
+            Ok(node) => node,
+            Err(errors) => return (Config::default(), errors),
+        };
         let Value::Table(entries) = node.value else {
-            return Ok(Config::default());
+            return (Config::default(), Vec::new());
         };
         let end = text.len();
         let mut fields = Fields::new(&file, entries, end..end, "gen.toml");
@@ -165,11 +193,7 @@ impl Config {
         }
         errors.extend(fields.finish(KEYS));
         config.file = Some(file);
-        if errors.iter().any(Diagnostic::is_error) {
-            Err(errors)
-        } else {
-            Ok(config)
-        }
+        (config, errors)
     }
 
     /// The path part of `base_url` (`/back/`), or `/`: where `404.html` roots its links.

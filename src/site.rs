@@ -94,13 +94,10 @@ impl Site {
         base_url: Option<&str>,
     ) -> (Option<Site>, Vec<Diagnostic>) {
         let mut problems = Vec::new();
-        let mut config = match Config::load(root) {
-            Ok(config) => config,
-            Err(errors) => {
-                problems.extend(errors);
-                Config::default()
-            }
-        };
+        // The valid keys of a gen.toml with errors still count, so that the
+        // rest of the site is checked as it will be built.
+        let (mut config, config_problems) = Config::load_partial(root);
+        problems.extend(config_problems);
         if let Some(url) = base_url {
             match crate::config::normalize_base_url(url) {
                 Ok(url) => config.base_url = url,

@@ -53,9 +53,10 @@ pub fn load(
     base_url: Option<&str>,
 ) -> Result<(Site, Templates, Vec<Diagnostic>), Error> {
     // Templates are parsed while the content loads: parsing them is most of
-    // a small site's build. With gen.toml broken, the default theme's are
-    // checked, so that every problem is reported in one run.
-    let config = crate::config::Config::load(root).unwrap_or_default();
+    // a small site's build. With gen.toml broken, the theme it names is
+    // still checked (the default when `theme` itself is wrong), so that
+    // every problem is reported in one run.
+    let (config, _) = crate::config::Config::load_partial(root);
     let theme = crate::site::theme_source(root, &config.theme).ok();
     let ((site, mut diagnostics), templates) = rayon::join(
         || Site::load(root, drafts, base_url),

@@ -464,6 +464,26 @@ fn help_lines_up_with_the_gutter_of_long_line_numbers() {
 }
 
 #[test]
+fn a_gen_toml_error_does_not_hide_the_other_problems_of_the_site() {
+    // Every problem in one run (SPEC §7): the valid keys of a gen.toml with
+    // an error still count, so the main routine and theme are checked too.
+    let site = TestSite::new("minimal");
+    site.write("gen.toml", "title = 5\n[handout]\nroutine = \"evening\"\n");
+    let run = site.build(&[]).failure();
+    run.diagnostic("`title` must be text in quotes, found an integer");
+    let d = run.diagnostic("`handout.routine` names `evening`, which is not a published routine");
+    assert!(d.contains(" --> gen.toml:3:11"), "{d}");
+    assert_eq!(run.errors(), 2, "{run}");
+
+    site.write("gen.toml", "paginate_by = 0\ntheme = \"fancy\"\n");
+    let run = site.build(&[]).failure();
+    run.diagnostic("`paginate_by` is 0");
+    run.diagnostic("theme `fancy` is not found");
+    assert_eq!(run.errors(), 2, "{run}");
+    assert!(!site.exists("public"));
+}
+
+#[test]
 fn a_template_parse_error_has_its_position() {
     let site = TestSite::new("minimal");
     site.write(
