@@ -121,9 +121,10 @@ impl Site {
         };
         let (content, content_problems) = content::load(root, drafts);
         problems.extend(content_problems);
-        let Some(theme) = theme else {
-            return (None, problems);
-        };
+        // Without its theme the site is still checked (with the built-in
+        // theme's files), so that one run reports every problem; it is not
+        // built, as the theme's error is among the problems.
+        let theme = theme.unwrap_or(ThemeSource::BuiltIn);
         let statics = static_files(root, &theme, &mut problems);
         let mut site = Site {
             root: root.to_path_buf(),

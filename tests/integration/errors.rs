@@ -475,11 +475,16 @@ fn a_gen_toml_error_does_not_hide_the_other_problems_of_the_site() {
     assert!(d.contains(" --> gen.toml:3:11"), "{d}");
     assert_eq!(run.errors(), 2, "{run}");
 
-    site.write("gen.toml", "paginate_by = 0\ntheme = \"fancy\"\n");
+    // A missing theme does not stop the checks of the rest of the site.
+    site.write(
+        "gen.toml",
+        "paginate_by = 0\ntheme = \"fancy\"\n[handout]\nroutine = \"evening\"\n",
+    );
     let run = site.build(&[]).failure();
     run.diagnostic("`paginate_by` is 0");
     run.diagnostic("theme `fancy` is not found");
-    assert_eq!(run.errors(), 2, "{run}");
+    run.diagnostic("`handout.routine` names `evening`");
+    assert_eq!(run.errors(), 3, "{run}");
     assert!(!site.exists("public"));
 }
 
