@@ -66,9 +66,12 @@ enum Loaded {
     Stretch(Stretch),
     Routine(Routine),
     Page(Page),
-    /// A stretch or routine with errors, known by its slug so that what
-    /// names it does not fail a second time.
-    Broken(Kind, String),
+    /// A stretch with errors, known by its slug so that the routines that
+    /// name it do not fail a second time.
+    BrokenStretch(String),
+    /// A routine with errors of its own, by slug, with what could be read
+    /// of it: its stretches are still checked against the library.
+    BrokenRoutine(String, Option<Routine>),
     /// A page with errors; `true` when it has a `role` (it may be the
     /// red-flags page, so its absence is not reported as well).
     BrokenPage(bool),
@@ -271,6 +274,8 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
     let mut broken = BTreeSet::new();
     // Whether a page that failed to load may be the red-flags page.
     let mut red_flags_unknown = walk_failed;
+    // Routines with errors of their own, as far as they could be read.
+    let mut broken_routines = Vec::new();
     for ((path, kind), (loaded, diagnostics)) in markdown.iter().zip(results) {
         problems.extend(diagnostics);
         match loaded {
@@ -278,10 +283,11 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
             Some(Loaded::Stretch(s)) => content.stretches.push(s),
             Some(Loaded::Routine(r)) => content.routines.push(r),
             Some(Loaded::Page(p)) => content.pages.push(p),
-            Some(Loaded::Broken(Kind::Routine, slug)) => {
+            Some(Loaded::BrokenRoutine(slug, routine)) => {
                 content.broken_routines.insert(slug);
+                broken_routines.extend(routine);
             }
-            Some(Loaded::Broken(_, slug)) => {
+            Some(Loaded::BrokenStretch(slug)) => {
                 broken.insert(slug);
             }
             Some(Loaded::BrokenPage(has_role)) => red_flags_unknown |= has_role,
@@ -301,6 +307,7 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
         &mut content,
         drafts,
         &broken,
+        &broken_routines,
         red_flags_unknown,
         &mut problems,
     );
@@ -407,7 +414,7 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
     }
     let slug = meta.slug.clone();
     let has_role = fields.has("role");
-    let loaded = match kind {
+    let mut loaded = match kind {
         Kind::Home => {
             let description = fields.string("description", 0).map(|d| d.value);
             Some(Loaded::Home(Home { meta, description }))
@@ -419,7 +426,14 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
     let errors = fields.finish(keys);
     if errors.iter().any(Diagnostic::is_error) {
         let broken = match kind {
-            Kind::Stretch | Kind::Routine => Some(Loaded::Broken(kind, slug)),
+            Kind::Stretch => Some(Loaded::BrokenStretch(slug)),
+            Kind::Routine => {
+                let routine = match loaded.take() {
+                    Some(Loaded::Routine(routine)) => Some(routine),
+                    _ => None,
+                };
+                Some(Loaded::BrokenRoutine(slug, routine))
+            }
             Kind::Page => Some(Loaded::BrokenPage(has_role)),
             Kind::Home => None,
         };
@@ -441,11 +455,14 @@ pub const RESERVED: &[&str] = &[
 
 /// Checks what spans files. `broken` holds the slugs of stretches that have
 /// errors of their own: routines listing them are not reported again.
-/// `red_flags_unknown`: a page that failed to load may be the red-flags page.
+/// `broken_routines`: routines with errors of their own, whose stretches are
+/// still checked. `red_flags_unknown`: a page that failed to load may be the
+/// red-flags page.
 fn check_across_files(
     content: &mut Content,
     drafts: bool,
     broken: &BTreeSet<String>,
+    broken_routines: &[Routine],
     red_flags_unknown: bool,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -486,8 +503,12 @@ fn check_across_files(
         .map(|s| (s.meta.slug.as_str(), s))
         .collect();
     let names: Vec<&str> = stretches.keys().copied().collect();
-    for routine in &content.routines {
+    for routine in content.routines.iter().chain(broken_routines) {
+        let mut seen = BTreeSet::new();
         for slug in &routine.stretches {
+            if !seen.insert(slug.value.as_str()) {
+                continue; // listed twice: reported with the routine
+            }
             match stretches.get(slug.value.as_str()) {
                 None if broken.contains(&slug.value) => {}
                 None => {

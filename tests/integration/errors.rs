@@ -489,6 +489,24 @@ fn a_gen_toml_error_does_not_hide_the_other_problems_of_the_site() {
 }
 
 #[test]
+fn a_routine_with_an_error_still_has_its_stretches_checked() {
+    // Every problem in one run (SPEC §7): a bad `updated` does not hide an
+    // unknown stretch in the same routine.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/routines/morning.md",
+        "+++\ntitle = \"Morning\"\nupdated = \"soon\"\nstretches = [\"knee-hug\", \"knee-hg\", \"knee-hg\"]\n+++\n",
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("`updated` is \"soon\", which is not a date");
+    run.diagnostic("stretch `knee-hg` is listed twice");
+    let d = run.diagnostic("routine lists `knee-hg`, which is not a stretch");
+    assert!(d.contains(" --> content/routines/morning.md:4:26"), "{d}");
+    assert!(d.contains("did you mean `knee-hug`?"), "{d}");
+    assert_eq!(run.errors(), 3, "{run}");
+}
+
+#[test]
 fn a_template_parse_error_has_its_position() {
     let site = TestSite::new("minimal");
     site.write(
