@@ -183,10 +183,19 @@ impl Stretch {
                 );
             }
         }
+        // Targets that differ only in case (or punctuation) are one term
+        // (SPEC §1): the stretch lists it once, as first written.
+        let mut slugs = Vec::new();
         let targets: Vec<String> = targets?
             .value
             .into_iter()
             .map(|t| t.value.trim().to_string())
+            .filter(|t| {
+                let slug = super::slug::slugify(t);
+                let first = !slugs.contains(&slug);
+                slugs.push(slug);
+                first
+            })
             .collect();
         let cautions: Vec<String> = cautions?.value.into_iter().map(|c| c.value).collect();
         if targets.is_empty() || cautions.is_empty() {

@@ -730,3 +730,30 @@ fn quiet_prints_only_errors() {
     let run = site.build(&["-q"]).failure();
     assert_eq!(run.errors(), 1, "{run}");
 }
+
+#[test]
+fn a_target_written_twice_in_other_case_is_listed_once() {
+    // Terms that differ only in case are one term (SPEC §1): the stretch
+    // page lists it once, and the term page holds the stretch once.
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/stretches/02-pelvic-tilt.md",
+        "targets = [\"Lower back\", \"Core\"]",
+        "targets = [\"Lower back\", \"Core\", \"core\", \"CORE!\"]",
+    );
+    site.build(&[]).success();
+    let html = site.read("public/stretches/pelvic-tilt/index.html");
+    assert_eq!(
+        html.matches("href=\"../../targets/core/index.html\"")
+            .count(),
+        1,
+        "{html}"
+    );
+    let term = site.read("public/targets/core/index.html");
+    assert_eq!(
+        term.matches("href=\"../../stretches/pelvic-tilt/index.html\"")
+            .count(),
+        1,
+        "{term}"
+    );
+}
