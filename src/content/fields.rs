@@ -102,12 +102,24 @@ impl<'a> Fields<'a> {
                     span: node.span,
                 })
             }
-            Value::Datetime(s) => Some(Spanned {
+            _ => {
+                self.wrong_type(key, &node, "text in quotes");
+                None
+            }
+        }
+    }
+
+    /// An optional date: a TOML date or a string, as written (checked by
+    /// the caller).
+    pub fn date(&mut self, key: &str) -> Option<Spanned<String>> {
+        let node = self.take(key)?;
+        match &node.value {
+            Value::String(s) | Value::Datetime(s) => Some(Spanned {
                 value: s.clone(),
                 span: node.span,
             }),
             _ => {
-                self.wrong_type(key, &node, "text in quotes");
+                self.wrong_type(key, &node, "a date such as `2026-11-23`");
                 None
             }
         }

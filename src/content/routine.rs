@@ -38,7 +38,7 @@ impl Routine {
     /// Reads the routine-specific keys.
     pub fn from_fields(meta: Meta, fields: &mut Fields<'_>) -> Option<Routine> {
         let summary = fields.string("summary", 0).map(|s| s.value);
-        let updated = fields.string("updated", 0).and_then(|u| {
+        let updated = fields.date("updated").and_then(|u| {
             if is_date(&u.value) {
                 Some(u.value)
             } else {

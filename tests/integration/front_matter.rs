@@ -329,3 +329,32 @@ fn every_accepted_hold_form_builds() {
         assert!(html.contains(&dose), "{form}: lacks {dose}");
     }
 }
+
+#[test]
+fn a_toml_date_is_a_date_only_where_a_date_is_taken() {
+    // `updated` takes a TOML date or a string; text keys take text, so an
+    // unquoted date there is a type error (it was taken as the text).
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/routines/morning.md",
+        "title = \"Morning routine\"",
+        "title = \"Morning routine\"\nupdated = 2026-11-23",
+    );
+    site.build(&[]).success();
+    assert!(
+        site.read("public/handout/index.html")
+            .contains("<time datetime=\"2026-11-23\">"),
+    );
+
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "title = \"Knee hug\"",
+        "title = 2026-11-23",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`title` must be text in quotes, found a date");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:2:9"),
+        "{d}"
+    );
+}
