@@ -2,6 +2,8 @@
 //! default theme, the site's `themes/<name>/templates/`, and the site's own
 //! `templates/`, each overriding the one before file by file.
 
+mod cycles;
+
 use std::collections::BTreeMap;
 use std::error::Error as _;
 use std::path::{Path, PathBuf};
@@ -82,6 +84,18 @@ impl Templates {
         {
             return Err(vec![Diagnostic::error(format!("templates do not fit together: {}", chain(&err)))
                 .help("check `{% extends %}`, `{% include %}` and `{% import %}` names against the files in templates/")]);
+        }
+        let cycles = cycles::find(&tera.templates);
+        if !cycles.is_empty() {
+            return Err(cycles
+                .into_iter()
+                .map(|(name, chain)| {
+                    let source = layers.get(&name).map_or_else(|| name.clone(), |f| f.path.display().to_string());
+                    Diagnostic::error(format!("templates render each other forever: {chain}"))
+                        .in_file(source)
+                        .help("a template may not include itself, even through other templates, and a macro may not call itself")
+                })
+                .collect());
         }
         Ok(Templates { tera, sources })
     }

@@ -529,6 +529,39 @@ fn a_template_parse_error_has_its_position() {
 }
 
 #[test]
+fn templates_that_render_each_other_forever_are_errors_not_crashes() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{% include \"partials/loop.html\" %}{% endblock content %}\n",
+    );
+    site.write(
+        "templates/partials/loop.html",
+        "{% include \"page.html\" %}",
+    );
+    site.write(
+        "templates/tree.html",
+        "{% macro branch(n) %}{{ self::branch(n=n) }}{% endmacro branch %}",
+    );
+    site.write(
+        "templates/404.html",
+        "{% import \"tree.html\" as tree %}{{ tree::branch(n=1) }}",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("templates render each other forever");
+    assert!(
+        d.contains("`page.html` renders `partials/loop.html` renders `page.html`"),
+        "{d}"
+    );
+    assert!(d.contains(" --> templates/page.html"), "{d}");
+    let d = run.diagnostic("macro `branch` of `tree.html`");
+    assert!(d.contains(" --> templates/tree.html"), "{d}");
+    assert_eq!(run.errors(), 2, "{run}");
+    assert!(!site.exists("public"));
+    site.run(&["check"]).failure();
+}
+
+#[test]
 fn a_template_render_error_names_template_page_and_expression() {
     let site = TestSite::new("minimal");
     site.write(

@@ -1,0 +1,279 @@
+//! Finds templates that would render forever: a file that includes itself
+//! (directly, or through other includes, a parent it extends, or a macro),
+//! and macros that call themselves. Tera would recurse until the stack
+//! overflows and the process aborts; Bedside's template context holds no
+//! nested data that needs recursion, so both are refused when the
+//! templates load.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use tera::Template;
+use tera::ast::{Expr, ExprVal, Node};
+
+/// Something a template renders: a whole file, or one macro of a file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Item {
+    File(String),
+    Macro(String, String),
+}
+
+impl Item {
+    fn describe(&self) -> String {
+        match self {
+            Item::File(file) => format!("`{file}`"),
+            Item::Macro(file, name) => format!("macro `{name}` of `{file}`"),
+        }
+    }
+}
+
+/// What rendering each item renders in turn.
+#[derive(Default)]
+struct Graph {
+    edges: BTreeMap<Item, BTreeSet<Item>>,
+}
+
+/// The cycles among `templates`, each as the file it is reported in and a
+/// message that names the whole loop. Empty when there are none.
+pub fn find(templates: &HashMap<String, Template>) -> Vec<(String, String)> {
+    let mut graph = Graph::default();
+    for (file, template) in templates {
+        let namespaces: HashMap<&str, &str> = template
+            .imported_macro_files
+            .iter()
+            .map(|(path, namespace)| (namespace.as_str(), path.as_str()))
+            .collect();
+        let resolve = |namespace: &str| -> String {
+            if namespace == "self" {
+                file.clone()
+            } else {
+                namespaces
+                    .get(namespace)
+                    .map_or_else(String::new, |f| f.to_string())
+            }
+        };
+        let whole = Item::File(file.clone());
+        let mut targets = BTreeSet::new();
+        if let Some(parent) = &template.parent {
+            targets.insert(Item::File(parent.clone()));
+        }
+        collect_nodes(&template.ast, &resolve, &mut targets);
+        graph.edges.insert(whole, targets);
+        for (name, definition) in &template.macros {
+            let mut targets = BTreeSet::new();
+            collect_nodes(&definition.body, &resolve, &mut targets);
+            graph
+                .edges
+                .insert(Item::Macro(file.clone(), name.clone()), targets);
+        }
+    }
+    graph.cycles()
+}
+
+fn collect_nodes(nodes: &[Node], resolve: &dyn Fn(&str) -> String, out: &mut BTreeSet<Item>) {
+    for node in nodes {
+        match node {
+            Node::VariableBlock(_, expr) => collect_expr(expr, resolve, out),
+            // A macro's body is its own item, walked on its own.
+            Node::MacroDefinition(..) => {}
+            Node::Include(_, names, _) => {
+                out.extend(names.iter().map(|name| Item::File(name.clone())));
+            }
+            Node::Set(_, set) => collect_expr(&set.value, resolve, out),
+            Node::FilterSection(_, section, _) => {
+                section
+                    .filter
+                    .args
+                    .values()
+                    .for_each(|arg| collect_expr(arg, resolve, out));
+                collect_nodes(&section.body, resolve, out);
+            }
+            Node::Block(_, block, _) => collect_nodes(&block.body, resolve, out),
+            Node::Forloop(_, forloop, _) => {
+                collect_expr(&forloop.container, resolve, out);
+                collect_nodes(&forloop.body, resolve, out);
+                if let Some(empty) = &forloop.empty_body {
+                    collect_nodes(empty, resolve, out);
+                }
+            }
+            Node::If(branches, _) => {
+                for (_, condition, body) in &branches.conditions {
+                    collect_expr(condition, resolve, out);
+                    collect_nodes(body, resolve, out);
+                }
+                if let Some((_, body)) = &branches.otherwise {
+                    collect_nodes(body, resolve, out);
+                }
+            }
+            Node::Super
+            | Node::Text(_)
+            | Node::Extends(..)
+            | Node::ImportMacro(..)
+            | Node::Raw(..)
+            | Node::Break(_)
+            | Node::Continue(_)
+            | Node::Comment(..) => {}
+        }
+    }
+}
+
+fn collect_expr(expr: &Expr, resolve: &dyn Fn(&str) -> String, out: &mut BTreeSet<Item>) {
+    collect_value(&expr.val, resolve, out);
+    for filter in &expr.filters {
+        filter
+            .args
+            .values()
+            .for_each(|arg| collect_expr(arg, resolve, out));
+    }
+}
+
+fn collect_value(value: &ExprVal, resolve: &dyn Fn(&str) -> String, out: &mut BTreeSet<Item>) {
+    match value {
+        ExprVal::MacroCall(call) => {
+            out.insert(Item::Macro(resolve(&call.namespace), call.name.clone()));
+            call.args
+                .values()
+                .for_each(|arg| collect_expr(arg, resolve, out));
+        }
+        ExprVal::FunctionCall(call) => call
+            .args
+            .values()
+            .for_each(|arg| collect_expr(arg, resolve, out)),
+        ExprVal::Math(math) => {
+            collect_expr(&math.lhs, resolve, out);
+            collect_expr(&math.rhs, resolve, out);
+        }
+        ExprVal::Logic(logic) => {
+            collect_expr(&logic.lhs, resolve, out);
+            collect_expr(&logic.rhs, resolve, out);
+        }
+        ExprVal::Test(test) => test
+            .args
+            .iter()
+            .for_each(|arg| collect_expr(arg, resolve, out)),
+        ExprVal::Array(items) => items
+            .iter()
+            .for_each(|item| collect_expr(item, resolve, out)),
+        ExprVal::StringConcat(concat) => concat
+            .values
+            .iter()
+            .for_each(|value| collect_value(value, resolve, out)),
+        ExprVal::In(within) => {
+            collect_expr(&within.lhs, resolve, out);
+            collect_expr(&within.rhs, resolve, out);
+        }
+        ExprVal::String(_)
+        | ExprVal::Int(_)
+        | ExprVal::Float(_)
+        | ExprVal::Bool(_)
+        | ExprVal::Ident(_) => {}
+    }
+}
+
+impl Graph {
+    /// Every cycle, found by depth-first search; each loop is reported once,
+    /// at its smallest item.
+    fn cycles(&self) -> Vec<(String, String)> {
+        let mut found: BTreeMap<Vec<Item>, ()> = BTreeMap::new();
+        let mut done: BTreeSet<&Item> = BTreeSet::new();
+        for start in self.edges.keys() {
+            let mut path: Vec<&Item> = Vec::new();
+            self.visit(start, &mut path, &mut done, &mut found);
+        }
+        found
+            .into_keys()
+            .map(|cycle| {
+                let file = match &cycle[0] {
+                    Item::File(file) | Item::Macro(file, _) => file.clone(),
+                };
+                let mut chain: Vec<String> = cycle.iter().map(Item::describe).collect();
+                chain.push(cycle[0].describe());
+                (file, chain.join(" renders "))
+            })
+            .collect()
+    }
+
+    fn visit<'a>(
+        &'a self,
+        item: &'a Item,
+        path: &mut Vec<&'a Item>,
+        done: &mut BTreeSet<&'a Item>,
+        found: &mut BTreeMap<Vec<Item>, ()>,
+    ) {
+        if let Some(at) = path.iter().position(|p| *p == item) {
+            let mut cycle: Vec<Item> = path[at..].iter().map(|i| (*i).clone()).collect();
+            let smallest = (0..cycle.len()).min_by_key(|&i| &cycle[i]).unwrap_or(0);
+            cycle.rotate_left(smallest);
+            found.insert(cycle, ());
+            return;
+        }
+        if done.contains(item) {
+            return;
+        }
+        path.push(item);
+        for next in self.edges.get(item).into_iter().flatten() {
+            self.visit(next, path, done, found);
+        }
+        path.pop();
+        done.insert(item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(files: &[(&str, &str)]) -> HashMap<String, Template> {
+        files
+            .iter()
+            .map(|(name, text)| (name.to_string(), Template::new(name, None, text).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn finds_include_and_macro_loops_and_passes_the_rest() {
+        let cycles = find(&parse(&[("a.html", "{% include \"a.html\" %}")]));
+        assert_eq!(cycles.len(), 1, "{cycles:?}");
+        assert!(
+            cycles[0].1.contains("`a.html` renders `a.html`"),
+            "{cycles:?}"
+        );
+
+        let cycles = find(&parse(&[
+            ("a.html", "{% if x %}{% include \"b.html\" %}{% endif %}"),
+            (
+                "b.html",
+                "{% for i in y %}{% include \"a.html\" %}{% endfor %}",
+            ),
+        ]));
+        assert_eq!(cycles.len(), 1, "{cycles:?}");
+
+        let cycles = find(&parse(&[
+            ("m.html", "{% macro m() %}{{ self::m() }}{% endmacro m %}"),
+            ("p.html", "{% import \"m.html\" as mm %}{{ mm::m() }}"),
+        ]));
+        assert_eq!(cycles.len(), 1, "{cycles:?}");
+        assert!(cycles[0].1.contains("macro `m` of `m.html`"), "{cycles:?}");
+
+        let cycles = find(&parse(&[
+            (
+                "base.html",
+                "{% block body %}{% endblock body %}{% include \"p.html\" %}",
+            ),
+            ("p.html", "{% extends \"base.html\" %}"),
+        ]));
+        assert_eq!(cycles.len(), 1, "{cycles:?}");
+
+        let fine = find(&parse(&[
+            (
+                "m.html",
+                "{% macro a() %}{{ self::b() }}{% endmacro a %}{% macro b() %}b{% endmacro b %}",
+            ),
+            (
+                "p.html",
+                "{% import \"m.html\" as mm %}{{ mm::a() }}{% include \"q.html\" %}{% include \"q.html\" %}",
+            ),
+            ("q.html", "q"),
+        ]));
+        assert!(fine.is_empty(), "{fine:?}");
+    }
+}
