@@ -176,11 +176,22 @@ impl Config {
             errors.extend(handout.finish(&["paper", "routine"]));
         }
         if let Some(mut markdown) = fields.table("markdown", "[markdown] of gen.toml") {
-            if let Some(theme) = markdown.string("highlight_theme", 0) {
-                config.highlight_theme = theme.value;
-            }
-            if let Some(theme) = markdown.string("highlight_theme_dark", 0) {
-                config.highlight_theme_dark = theme.value;
+            for key in ["highlight_theme", "highlight_theme_dark"] {
+                let Some(theme) = markdown.string(key, 0) else {
+                    continue;
+                };
+                if !crate::markdown::highlight::is_theme(&theme.value) {
+                    let names = crate::markdown::highlight::theme_names().join(", ");
+                    markdown.error_at(
+                        theme.span,
+                        format!("highlight theme `{}` is not known", theme.value),
+                        format!("`{key}` takes one of: {names}"),
+                    );
+                } else if key == "highlight_theme" {
+                    config.highlight_theme = theme.value;
+                } else {
+                    config.highlight_theme_dark = theme.value;
+                }
             }
             if let Some(raw) = markdown.bool("raw_html") {
                 config.raw_html = raw;

@@ -89,6 +89,12 @@ pub fn theme_names() -> Vec<String> {
     names
 }
 
+/// Whether `name` is a highlight theme `gen.toml` accepts (the defaults are
+/// known without unpacking syntect's themes).
+pub fn is_theme(name: &str) -> bool {
+    name == DEFAULT_THEME || name == DEFAULT_THEME_DARK || theme_names().iter().any(|n| n == name)
+}
+
 /// The highlight theme for light pages when `gen.toml` names none.
 pub const DEFAULT_THEME: &str = "InspiredGitHub";
 /// The highlight theme for dark pages when `gen.toml` names none.

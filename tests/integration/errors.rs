@@ -426,6 +426,19 @@ fn gen_toml_problems_are_errors_with_suggestions() {
     site.write("gen.toml", "[markdown]\nhighlight_theme = \"Nope\"\n");
     let run = site.build(&[]).failure();
     run.stderr_has(&["highlight theme `Nope` is not known", "InspiredGitHub"]);
+    let d = run.diagnostic("highlight theme `Nope` is not known");
+    assert!(d.contains(" --> gen.toml:2:19\n"), "{d}");
+
+    // Reported with the content's problems, not after them.
+    site.write("gen.toml", "[markdown]\nhighlight_theme_dark = \"Nope\"\n");
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "sides = \"each\"",
+        "sides = \"each\"\nreps = 100",
+    );
+    let run = site.build(&[]).failure();
+    run.stderr_has(&["highlight theme `Nope` is not known", " --> gen.toml:2:24"]);
+    assert_eq!(run.errors(), 2, "{run}");
 }
 
 #[test]
