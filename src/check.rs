@@ -159,6 +159,8 @@ fn check_references(site: &Site, outputs: &Outputs, problems: &mut Vec<Diagnosti
             meta.body.start,
             site.config.raw_html,
             &AsWritten,
+            // Only the links are used here; the anchors come from the pages.
+            &HashSet::new(),
         );
         let folder = Path::new(&source_key(meta.path()))
             .parent()

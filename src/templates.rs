@@ -4,7 +4,7 @@
 
 mod cycles;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::error::Error as _;
 use std::path::{Path, PathBuf};
 
@@ -27,6 +27,9 @@ pub enum ThemeSource {
 /// The compiled templates of a site.
 pub struct Templates {
     tera: Tera,
+    /// Every `id="…"` written literally in a template, which heading ids
+    /// must not repeat.
+    ids: HashSet<String>,
     /// Where each template came from, for messages.
     sources: BTreeMap<String, PathBuf>,
 }
@@ -97,7 +100,16 @@ impl Templates {
                 })
                 .collect());
         }
-        Ok(Templates { tera, sources })
+        let ids = layers
+            .values()
+            .flat_map(|file| literal_ids(&file.text))
+            .collect();
+        Ok(Templates { tera, ids, sources })
+    }
+
+    /// The ids the templates write literally (`id="main"`).
+    pub fn ids(&self) -> &HashSet<String> {
+        &self.ids
     }
 
     /// Whether a template exists.
@@ -146,6 +158,27 @@ fn read_layer(
             Err(diagnostic) => errors.push(diagnostic),
         }
     }
+}
+
+/// The values of `id="…"` (or `id='…'`) attributes written out in a
+/// template, leaving out those made by an expression.
+fn literal_ids(text: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for (pattern, quote) in [(" id=\"", '"'), (" id='", '\'')] {
+        let mut rest = text;
+        while let Some(at) = rest.find(pattern) {
+            rest = &rest[at + pattern.len()..];
+            let Some(end) = rest.find(quote) else {
+                break;
+            };
+            let value = &rest[..end];
+            if !value.is_empty() && !value.contains(['{', '}']) {
+                ids.push(value.to_string());
+            }
+            rest = &rest[end..];
+        }
+    }
+    ids
 }
 
 /// HTML escaping for autoescaped values: `&`, `<`, `>`, `"` and `'` (Tera's
@@ -231,6 +264,14 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::escape_html;
+
+    #[test]
+    fn literal_ids_leave_out_expressions() {
+        let ids = super::literal_ids(
+            "<main id=\"main\"><h2 id='toc-title'>x</h2><h1 id=\"{{ page.slug }}\"><p class=\"id\" data-id=\"no\">",
+        );
+        assert_eq!(ids, ["main", "toc-title"]);
+    }
 
     #[test]
     fn escapes_the_five_characters_and_keeps_the_rest() {

@@ -4,6 +4,7 @@
 
 pub mod highlight;
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -54,12 +55,14 @@ pub trait LinkResolver {
 }
 
 /// Renders `body` (which starts at byte `offset` of its file).
-/// Unresolvable links are returned as `(span, message)` errors.
+/// Unresolvable links are returned as `(span, message)` errors. Heading
+/// ids avoid `taken`, the ids the page's template already uses.
 pub fn render(
     body: &str,
     offset: usize,
     raw_html: bool,
     resolver: &dyn LinkResolver,
+    taken: &HashSet<String>,
 ) -> (Rendered, Vec<(Range<usize>, String)>) {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -91,7 +94,7 @@ pub fn render(
                 }
                 let base = id.clone();
                 let mut n = 0;
-                while ids.contains(&id) {
+                while ids.contains(&id) || taken.contains(&id) {
                     n += 1;
                     id = format!("{base}-{n}");
                 }
@@ -295,8 +298,23 @@ mod tests {
     }
 
     #[test]
+    fn heading_ids_avoid_the_ids_the_template_uses() {
+        let taken: HashSet<String> = ["main".to_string(), "main-1".to_string()].into();
+        let (r, _) = render("## Main\n\n## Steps\n", 0, false, &Keep, &taken);
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["main-2", "steps"]);
+        assert!(r.html.contains("<h2 id=\"main-2\">"), "{}", r.html);
+    }
+
+    #[test]
     fn repeated_headings_get_numbered_ids() {
-        let (r, _) = render("## Steps\n\n## Steps\n\n## Steps\n", 0, false, &Keep);
+        let (r, _) = render(
+            "## Steps\n\n## Steps\n\n## Steps\n",
+            0,
+            false,
+            &Keep,
+            &HashSet::new(),
+        );
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["steps", "steps-1", "steps-2"]);
         assert!(
@@ -308,11 +326,17 @@ mod tests {
 
     #[test]
     fn raw_html_is_left_out_and_reported() {
-        let (r, _) = render("Hello <b>there</b>\n\n<div>x</div>\n", 10, false, &Keep);
+        let (r, _) = render(
+            "Hello <b>there</b>\n\n<div>x</div>\n",
+            10,
+            false,
+            &Keep,
+            &HashSet::new(),
+        );
         assert!(!r.html.contains("<b>"), "{}", r.html);
         assert!(!r.html.contains("<div>"), "{}", r.html);
         assert!(!r.dropped_html.is_empty());
-        let (r, _) = render("Hello <b>there</b>\n", 0, true, &Keep);
+        let (r, _) = render("Hello <b>there</b>\n", 0, true, &Keep, &HashSet::new());
         assert!(r.html.contains("<b>there</b>"));
     }
 
@@ -333,7 +357,7 @@ mod tests {
     #[test]
     fn script_urls_are_left_out_unless_raw_html_is_on() {
         let body = "[a](javascript:alert(1)) [b](JavaScript&#9;:x) <vbscript:x> [c](data:text/html,x) [d](file:///etc/passwd) ![e](data:image/png;base64,AA) [f](https://x.org/javascript:)\n";
-        let (r, _) = render(body, 0, false, &Keep);
+        let (r, _) = render(body, 0, false, &Keep, &HashSet::new());
         for bad in ["javascript", "JavaScript", "vbscript", "data:text", "file:"] {
             assert!(
                 !r.html.contains(&format!("href=\"{bad}")),
@@ -352,7 +376,7 @@ mod tests {
             "{}",
             r.html
         );
-        let (r, _) = render(body, 0, true, &Keep);
+        let (r, _) = render(body, 0, true, &Keep, &HashSet::new());
         assert!(
             r.html.contains("href=\"javascript:alert(1)\""),
             "{}",

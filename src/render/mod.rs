@@ -591,7 +591,15 @@ impl<'a> Renderer<'a> {
             root: &root,
         };
         let raw_html = self.site.config.raw_html;
-        let render = || markdown::render(meta.body_text(), meta.body.start, raw_html, &links);
+        let render = || {
+            markdown::render(
+                meta.body_text(),
+                meta.body.start,
+                raw_html,
+                &links,
+                self.templates.ids(),
+            )
+        };
         let (rendered, errors) = match self.cache {
             Some(cache) => cache.body(meta, path, raw_html, render),
             None => render(),

@@ -662,6 +662,24 @@ fn code_blocks_are_highlighted_with_classes_and_headings_get_ids() {
 }
 
 #[test]
+fn heading_ids_do_not_repeat_the_ids_of_the_theme() {
+    let site = TestSite::new("minimal");
+    let body = site.read("content/stretches/01-knee-hug.md");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &format!("{body}\n## Main\n\nText.\n\n## Page title\n\nMore.\n\n[Back](#main-1)\n"),
+    );
+    site.build(&[]).success();
+    let html = site.read("public/stretches/knee-hug/index.html");
+    for id in ["main", "page-title", "main-1", "page-title-1"] {
+        let count = html.matches(&format!(" id=\"{id}\"")).count();
+        assert_eq!(count, 1, "id {id} appears {count} times:\n{html}");
+    }
+    assert!(html.contains("<h2 id=\"main-1\">Main</h2>"), "{html}");
+    site.run(&["check"]).success();
+}
+
+#[test]
 fn with_no_routine_the_build_warns_and_writes_no_handout() {
     let site = TestSite::new("minimal");
     site.remove("content/routines/morning.md");
