@@ -347,6 +347,7 @@ mod tests {
             5,
             false,
             &Keep,
+            &HashSet::new(),
         );
         assert!(r.html.contains("href=\"../x/index.html\""), "{}", r.html);
         assert!(r.html.contains("href=\"https://x.org\""));
