@@ -60,7 +60,7 @@ impl<'a> Fields<'a> {
         Some(self.entries[index].1.clone())
     }
 
-    fn missing(&mut self, key: &str, example: &str) {
+    pub fn missing(&mut self, key: &str, example: &str) {
         let diagnostic = self
             .file
             .error(

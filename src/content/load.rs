@@ -327,11 +327,10 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         Ok(entries) => entries,
         Err(diagnostics) => return (None, diagnostics),
     };
-    if split.format.is_none() && kind != Kind::Home {
+    if split.format.is_none() && matches!(kind, Kind::Stretch | Kind::Routine) {
         let what = match kind {
             Kind::Stretch => "a stretch",
-            Kind::Routine => "a routine",
-            _ => "a page",
+            _ => "a routine",
         };
         let diagnostic = file
             .error(0..0, format!("{} has no front matter; {what} needs at least a `title`", file.path.display()))
@@ -350,11 +349,6 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         Kind::Page => (0, page::KEYS),
         Kind::Home => (0, page::HOME_KEYS),
     };
-    let title = if kind == Kind::Home {
-        fields.string("title", 0)
-    } else {
-        fields.required_string("title", title_max, "title = \"Knee-to-Chest Pull\"")
-    };
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -363,6 +357,27 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let example = "title = \"Knee-to-Chest Pull\"";
+    let title = match kind {
+        Kind::Home => fields.string("title", 0).map(|t| t.value),
+        Kind::Stretch => fields
+            .required_string("title", title_max, example)
+            .map(|t| t.value),
+        // Pages and routines without a title take one from the file name.
+        Kind::Routine | Kind::Page if !fields.has("title") => {
+            let title = slug::title_from_stem(&stem);
+            let fits = title_max == 0 || title.chars().count() <= title_max;
+            if title.is_empty() || !fits {
+                fields.missing("title", example);
+                None
+            } else {
+                Some(title)
+            }
+        }
+        Kind::Routine | Kind::Page => fields
+            .required_string("title", title_max, example)
+            .map(|t| t.value),
+    };
     let (slug, slug_span) = match (kind, fields.string("slug", 0)) {
         (Kind::Home, Some(s)) => {
             fields.error_at(s.span, "the home page has no slug", "remove `slug`");
@@ -400,7 +415,7 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         file_name,
         slug,
         slug_span,
-        title: title.map(|t| t.value).unwrap_or_default(),
+        title: title.unwrap_or_default(),
         draft,
         aliases,
         extra,

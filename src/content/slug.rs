@@ -27,6 +27,23 @@ pub fn from_stem(stem: &str) -> String {
     slugify(rest)
 }
 
+/// A title made from a file stem, for pages and routines that give none:
+/// the leading number dropped, `-` and `_` read as spaces, the first letter
+/// upper-cased (`02-before-you-start` → `Before you start`).
+pub fn title_from_stem(stem: &str) -> String {
+    let rest = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+    let words: Vec<&str> = rest
+        .split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let text = words.join(" ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Whether an explicit slug matches `^[a-z0-9]+(-[a-z0-9]+)*$`.
 pub fn is_valid(slug: &str) -> bool {
     !slug.is_empty()
@@ -41,6 +58,14 @@ pub fn is_valid(slug: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_from_stems() {
+        assert_eq!(title_from_stem("02-before-you-start"), "Before you start");
+        assert_eq!(title_from_stem("evening_routine"), "Evening routine");
+        assert_eq!(title_from_stem("über-uns"), "Über uns");
+        assert_eq!(title_from_stem("12"), "");
+    }
 
     #[test]
     fn stem_prefix_is_dropped() {

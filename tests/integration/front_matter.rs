@@ -183,10 +183,11 @@ fn an_unclosed_fence_is_an_error_at_the_opening_fence() {
 }
 
 #[test]
-fn a_file_without_front_matter_is_an_error_except_the_home_page() {
+fn a_stretch_or_routine_without_front_matter_is_an_error_a_page_is_not() {
     let site = TestSite::new("minimal");
     site.write(KNEE, "# Knee hug\n\nJust a body.\n");
-    site.write("content/about.md", "About us.\n");
+    site.write("content/routines/evening.md", "An evening routine.\n");
+    site.write("content/02-about-us.md", "About us.\n");
     site.write("content/_index.md", "Welcome to the **site**.\n");
     let run = site.build(&[]).failure();
     let d = run.diagnostic("content/stretches/01-knee-hug.md has no front matter");
@@ -196,7 +197,8 @@ fn a_file_without_front_matter_is_an_error_except_the_home_page() {
         "{d}"
     );
     assert!(d.contains("help: start the file with a `+++` line"), "{d}");
-    run.diagnostic("content/about.md has no front matter; a page needs at least a `title`");
+    run.diagnostic("content/routines/evening.md has no front matter; a routine needs");
+    assert!(!run.stderr.contains("about-us"), "{run}");
     assert!(!run.stderr.contains("_index.md"), "{run}");
     assert!(
         !run.stderr.contains("knee-hug`, which is not a stretch"),
@@ -204,14 +206,49 @@ fn a_file_without_front_matter_is_an_error_except_the_home_page() {
     );
     assert_eq!(run.errors(), 2, "{run}");
 
-    // The home page alone without front matter builds.
+    // Pages (and the home page) need no front matter: the title comes
+    // from the file name.
     site.write(KNEE, &stretch(&[("title", Some("\"Knee hug\""))]));
-    site.remove("content/about.md");
+    site.remove("content/routines/evening.md");
     site.build(&[]).success();
     assert!(
         site.read("public/index.html")
             .contains("Welcome to the <strong>site</strong>.")
     );
+    let about = site.read("public/about-us/index.html");
+    assert!(
+        about.contains("<h1 id=\"page-title\">About us</h1>"),
+        "{about}"
+    );
+}
+
+#[test]
+fn a_page_or_routine_without_a_title_takes_one_from_its_file_name() {
+    let site = TestSite::new("minimal");
+    let routine = site.read("content/routines/morning.md");
+    let without: String = routine
+        .lines()
+        .filter(|line| !line.starts_with("title"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    site.write("content/routines/morning.md", &without);
+    site.write(
+        "content/notes_for-carers.md",
+        "+++\nweight = 3\n+++\n\nNotes.\n",
+    );
+    site.build(&[]).success();
+    assert!(
+        site.read("public/routines/morning/index.html")
+            .contains(">Morning</h1>")
+    );
+    assert!(
+        site.read("public/notes-for-carers/index.html")
+            .contains(">Notes for carers</h1>")
+    );
+
+    // A title is still checked when given.
+    site.write("content/notes_for-carers.md", "+++\ntitle = \"\"\n+++\n");
+    site.build(&[]).failure().stderr_has(&["`title` is empty"]);
 }
 
 #[test]
