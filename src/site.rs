@@ -469,6 +469,21 @@ impl Site {
         let mut aliases: BTreeMap<String, PathBuf> = BTreeMap::new();
         for (meta, _) in metas {
             for alias in &meta.aliases {
+                // `?` and `#` start a query or fragment, never a folder a host
+                // serves; the rest cannot be in a file name on every system.
+                if let Some(bad) = alias.value.chars().find(|c| {
+                    matches!(c, '?' | '#' | '"' | '<' | '>' | '|' | '*' | ':') || c.is_control()
+                }) {
+                    problems.push(
+                        meta.file
+                            .error(
+                                alias.span.clone(),
+                                format!("alias \"{}\" has `{}`, which cannot be part of a page's path", alias.value.escape_debug(), bad.escape_debug()),
+                            )
+                            .help("write the old path alone, such as \"/old-name/\", without a query, fragment or any of ? # \" < > | * :"),
+                    );
+                    continue;
+                }
                 let Some(clean) = clean_relative(&alias.value) else {
                     problems.push(
                         meta.file

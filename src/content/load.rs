@@ -224,8 +224,22 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
     // red-flags page: its absence is then not reported as well.
     let walk_failed = problems.iter().any(Diagnostic::is_error);
     for relative in files {
+        let extension = relative
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase());
         let is_md = relative.extension().is_some_and(|e| e == "md");
         if !is_md {
+            if matches!(extension.as_deref(), Some("md" | "markdown" | "mdown")) {
+                let shown = display(root, &dir.join(&relative));
+                problems.push(
+                    Diagnostic::warning(format!(
+                        "{} is not read as content: content files end in `.md`",
+                        shown.display()
+                    ))
+                    .in_file(shown)
+                    .help("rename it to end in `.md` (lower case)"),
+                );
+            }
             content.assets.insert(relative);
             continue;
         }

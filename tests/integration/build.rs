@@ -775,3 +775,16 @@ fn a_target_written_twice_in_other_case_is_listed_once() {
         "{term}"
     );
 }
+
+#[test]
+fn markdown_files_not_ending_in_lower_case_md_are_named_in_a_warning() {
+    let site = TestSite::new("minimal");
+    site.write("content/notes.MD", "# Notes\n");
+    site.write("content/more.markdown", "# More\n");
+    let run = site.build(&[]).success();
+    run.stderr_has(&[
+        "warning: content/notes.MD is not read as content: content files end in `.md`",
+        "warning: content/more.markdown is not read as content",
+    ]);
+    assert!(!site.exists("public/notes/index.html"));
+}

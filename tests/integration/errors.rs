@@ -158,7 +158,10 @@ fn static_files_and_aliases_may_not_take_a_page_path() {
             Some("[\"/targets/lower-back/\", \"routines/morning/handout\", \"/handout/\"]"),
         )]),
     );
-    site.write("content/other.md", &page(&[("aliases", Some("[\"old\"]"))]));
+    site.write(
+        "content/other.md",
+        &page(&[("aliases", Some("[\"old\", \"/search?q=x\", \"/a/<b>/\"]"))]),
+    );
     let run = site.build(&[]).failure();
     let d = run.diagnostic(
         "static file static/when-to-get-help/index.html collides with when-to-get-help/index.html",
@@ -182,6 +185,9 @@ fn static_files_and_aliases_may_not_take_a_page_path() {
     run.diagnostic("alias \"../up\" is not a path inside the site");
     let d = run.diagnostic("alias \"old\" is also an alias of content/about.md");
     assert!(d.contains(" --> content/other.md:3:"), "{d}");
+    run.diagnostic("alias \"/search?q=x\" has `?`, which cannot be part of a page's path");
+    run.diagnostic("alias \"/a/<b>/\" has `<`, which cannot be part of a page's path");
+    assert!(!site.exists("public"));
 }
 
 #[test]
