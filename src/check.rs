@@ -172,6 +172,16 @@ fn check_references(site: &Site, outputs: &Outputs, problems: &mut Vec<Diagnosti
                 continue;
             }
             followed += 1;
+            if destination.starts_with('/') {
+                problems.push(
+                    meta.file
+                        .warning(
+                            link.span.clone(),
+                            format!("`{destination}` is written from the site's root, so it breaks when the site is opened from disk or served under another path"),
+                        )
+                        .help("write it relative to this page (`../images/x.svg`), or link a content file by its source path (`@/stretches/01-x.md`)"),
+                );
+            }
             let problem = match markdown::content_link(destination) {
                 Some((path, fragment, from_root)) => {
                     // A link that does not resolve is a build error, reported already.
@@ -194,9 +204,16 @@ fn is_external(destination: &str) -> bool {
     let lower = destination.to_ascii_lowercase();
     destination.starts_with("//")
         || lower.contains("://")
-        || ["mailto:", "tel:", "data:", "javascript:", "sms:"]
-            .iter()
-            .any(|s| lower.starts_with(s))
+        || [
+            "mailto:",
+            "tel:",
+            "data:",
+            "javascript:",
+            "vbscript:",
+            "sms:",
+        ]
+        .iter()
+        .any(|s| lower.starts_with(s))
 }
 
 /// The site path of the page a content link names, if it resolves.

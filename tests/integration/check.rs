@@ -112,3 +112,21 @@ fn drafts_are_checked_with_drafts() {
         run.stderr
     );
 }
+
+#[test]
+fn links_written_from_the_root_are_warned_about() {
+    let site = EditorSite::fixture("editor");
+    let text = site.read(KNEE) + "\nSee [the bed](/images/bed.svg) and [mail](vbscript:x).\n";
+    site.write(KNEE, &text);
+    let run = site.run(&["check"]).status(0);
+    let place = position_of(&site, KNEE, "[the bed]");
+    assert!(run.stderr.contains(&place), "no {place} in\n{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`/images/bed.svg` is written from the site's root, so it breaks"),
+        "{}",
+        run.stderr
+    );
+    // A vbscript: link is not followed as a file (and exit 0: no error).
+    assert_eq!(run.stderr.matches("warning:").count(), 1, "{}", run.stderr);
+}
