@@ -104,6 +104,20 @@ impl Config {
         if !path.exists() {
             return (Config::default(), Vec::new());
         }
+        // Nothing is read from outside the site (SPEC §7).
+        if let (true, Ok(target), Ok(site)) =
+            (path.is_symlink(), path.canonicalize(), root.canonicalize())
+        {
+            if !target.starts_with(&site) {
+                let diagnostic = Diagnostic::error(format!(
+                    "symbolic link gen.toml points outside the site, to {}",
+                    target.display()
+                ))
+                .in_file("gen.toml")
+                .help("copy the file into the site instead of linking to it");
+                return (Config::default(), vec![diagnostic]);
+            }
+        }
         match read_source(root, &path) {
             Ok(file) => Self::parse_partial(file),
             Err(diagnostic) => (Config::default(), vec![diagnostic]),

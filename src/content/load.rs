@@ -181,9 +181,9 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let size = fs::metadata(path).map_err(io_error)?.len();
     if size > MAX_FILE_BYTES {
         return Err(Diagnostic::error(format!(
-            "{} is {:.1} MiB; content files are at most 4 MiB",
+            "{} is {} bytes; content files are at most 4 MiB ({MAX_FILE_BYTES} bytes)",
             shown.display(),
-            size as f64 / (1024.0 * 1024.0)
+            size
         ))
         .in_file(&shown)
         .help("split the file, or move large data out of content/"));

@@ -50,8 +50,10 @@ fn a_file_over_4_mib_is_an_error() {
     }
     site.write("content/stretches/01-knee-hug.md", &text);
     let run = site.build(&[]).failure();
-    let d = run
-        .diagnostic("content/stretches/01-knee-hug.md is 4.0 MiB; content files are at most 4 MiB");
+    let d = run.diagnostic(&format!(
+        "content/stretches/01-knee-hug.md is {} bytes; content files are at most 4 MiB (4194304 bytes)",
+        text.len()
+    ));
     assert!(d.contains("help: split the file"), "{d}");
 
     // Exactly 4 MiB is accepted.
@@ -96,6 +98,15 @@ fn a_symlink_out_of_the_site_is_an_error_naming_it() {
         "{d}"
     );
     run.diagnostic("symbolic link static/etc points outside the site");
+    assert!(!site.exists("public"));
+
+    // Nor gen.toml.
+    let site = TestSite::new("minimal");
+    let config = site.parent().join("config.toml");
+    std::fs::write(&config, "title = \"Elsewhere\"\n").unwrap();
+    symlink(&config, site.path("gen.toml")).unwrap();
+    let run = site.build(&[]).failure();
+    run.diagnostic("symbolic link gen.toml points outside the site");
     assert!(!site.exists("public"));
 
     // A symlink that stays inside the site is fine.
