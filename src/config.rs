@@ -217,6 +217,9 @@ impl Config {
             ]));
         }
         errors.extend(fields.finish(KEYS));
+        // In the order of the file, tables included (a stable sort keeps
+        // the problems without a place, and those of one place, in turn).
+        errors.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
         config.file = Some(file);
         (config, errors)
     }

@@ -644,3 +644,22 @@ fn content_files_too_deep_or_misplaced_indexes_are_reported() {
     let d = run.diagnostic("content/guides/_index.md is ignored");
     assert!(d.starts_with("warning: "), "{d}");
 }
+
+#[test]
+fn gen_toml_problems_come_in_the_order_of_the_file() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "gen.toml",
+        "paginate_by = 0\ntitle = 5\n[handout]\npaper = \"a5\"\n[markdown]\nraw_htm = true\n",
+    );
+    let run = site.build(&[]).failure();
+    let places: Vec<usize> = ["gen.toml:1:", "gen.toml:2:", "gen.toml:4:", "gen.toml:6:"]
+        .iter()
+        .map(|place| {
+            run.stderr
+                .find(place)
+                .unwrap_or_else(|| panic!("no {place} in\n{run}"))
+        })
+        .collect();
+    assert!(places.windows(2).all(|w| w[0] < w[1]), "{run}");
+}
