@@ -25,6 +25,8 @@ pub struct Fields<'a> {
     missing_at: Range<usize>,
     /// What the table is called in messages ("front matter", "[handout]").
     context: &'static str,
+    /// Whether examples in messages are written in YAML (`key: value`).
+    yaml: bool,
     /// Problems found so far.
     pub errors: Vec<Diagnostic>,
 }
@@ -44,6 +46,7 @@ impl<'a> Fields<'a> {
             used,
             missing_at,
             context,
+            yaml: false,
             errors: Vec::new(),
         }
     }
@@ -60,7 +63,22 @@ impl<'a> Fields<'a> {
         Some(self.entries[index].1.clone())
     }
 
+    /// Writes the examples of messages in YAML, for `---` front matter.
+    pub fn yaml_examples(&mut self) {
+        self.yaml = true;
+    }
+
+    /// An example line (`title = "A"`) in the file's own syntax.
+    fn example(&self, toml: &str) -> String {
+        if self.yaml {
+            toml.replacen(" = ", ": ", 1)
+        } else {
+            toml.to_string()
+        }
+    }
+
     pub fn missing(&mut self, key: &str, example: &str) {
+        let example = self.example(example);
         let diagnostic = self
             .file
             .error(
@@ -141,7 +159,7 @@ impl<'a> Fields<'a> {
             self.error_at(
                 value.span.clone(),
                 format!("`{key}` is empty"),
-                format!("write it, e.g. `{example}`"),
+                format!("write it, e.g. `{}`", self.example(example)),
             );
             return None;
         }

@@ -357,6 +357,9 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         0..0
     };
     let mut fields = Fields::new(&file, entries, missing_at, "front matter");
+    if split.format == Some(front_matter::Format::Yaml) {
+        fields.yaml_examples();
+    }
     let (title_max, keys): (usize, &[&str]) = match kind {
         Kind::Stretch => (48, stretch::KEYS),
         Kind::Routine => (60, routine::KEYS),

@@ -395,3 +395,27 @@ fn a_toml_date_is_a_date_only_where_a_date_is_taken() {
         "{d}"
     );
 }
+
+#[test]
+fn yaml_files_get_their_examples_in_yaml() {
+    let site = TestSite::new("minimal");
+    site.write(
+        KNEE,
+        "---\nposition: supine\nhold: 20-30 s\ntargets: [Hips]\ncautions: [Go slowly.]\ncue: Hug one knee.\n---\n\nBody.\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("missing required key `title` in front matter");
+    assert!(
+        d.contains("add a line such as `title: \"Knee-to-Chest Pull\"`"),
+        "{d}"
+    );
+
+    // TOML files keep TOML examples.
+    site.write(KNEE, &stretch(&[("title", None)]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("missing required key `title` in front matter");
+    assert!(
+        d.contains("add a line such as `title = \"Knee-to-Chest Pull\"`"),
+        "{d}"
+    );
+}
