@@ -172,6 +172,12 @@ pub fn render(
                 title,
                 id,
             }) => {
+                if dest_url.starts_with("@/") {
+                    errors.push((
+                        span.clone(),
+                        format!("image `{dest_url}` is written as a content file (`@/`): an image is linked by its URL, e.g. `../../images/bed.svg` for static/images/bed.svg"),
+                    ));
+                }
                 rendered.links.push(Link {
                     destination: dest_url.to_string(),
                     span,

@@ -605,11 +605,12 @@ impl<'a> Renderer<'a> {
             None => render(),
         };
         for (span, message) in errors {
-            problems.push(
-                meta.file
-                    .error(span, message)
-                    .help("link to a content file by its path, e.g. `../stretches/01-knee-to-chest.md` or `@/stretches/01-knee-to-chest.md`"),
-            );
+            let help = if message.starts_with("image ") {
+                "put the picture under static/ and link it by its URL, relative to the page"
+            } else {
+                "link to a content file by its path, e.g. `../stretches/01-knee-to-chest.md` or `@/stretches/01-knee-to-chest.md`"
+            };
+            problems.push(meta.file.error(span, message).help(help));
         }
         for span in &rendered.dropped_html {
             problems.push(

@@ -190,7 +190,7 @@ fn a_link_that_does_not_resolve_is_an_error_at_its_place() {
     let site = TestSite::new("minimal");
     site.write(
         "content/routines/morning.md",
-        "+++\ntitle = \"Morning routine\"\nstretches = [\"knee-hug\"]\n+++\n\nFirst [the tilt](../stretches/09-tilt.md#steps).\nThen [help](@/help.md).\n",
+        "+++\ntitle = \"Morning routine\"\nstretches = [\"knee-hug\"]\n+++\n\nFirst [the tilt](../stretches/09-tilt.md#steps).\nThen [help](@/help.md).\n\n![The bed](@/images/bed.svg)\n",
     );
     let run = site.build(&[]).failure();
     let first = run.diagnostic("`../stretches/09-tilt.md#steps`");
@@ -212,8 +212,17 @@ fn a_link_that_does_not_resolve_is_an_error_at_its_place() {
         second.contains(" --> content/routines/morning.md:7:6"),
         "{second}"
     );
-    assert_eq!(run.errors(), 2, "{run}");
-    assert!(run.stderr.contains("Build failed: 2 errors."), "{run}");
+    let third = run.diagnostic("image `@/images/bed.svg` is written as a content file");
+    assert!(
+        third.contains(" --> content/routines/morning.md:9:1"),
+        "{third}"
+    );
+    assert!(
+        third.contains("help: put the picture under static/"),
+        "{third}"
+    );
+    assert_eq!(run.errors(), 3, "{run}");
+    assert!(run.stderr.contains("Build failed: 3 errors."), "{run}");
     assert!(!site.exists("public"));
 }
 
