@@ -238,39 +238,41 @@ impl Output {
 /// Removes a tree as fast as the file system allows. Removing a file or a
 /// folder can wait on the disk (ext4 mounted with `discard` trims every freed
 /// block before `unlink` returns), and removals in one folder take turns on
-/// its lock, so the folders two levels down (`stretches/<slug>`, thousands
-/// under one parent) are first spread over a few bucket folders by cheap
-/// renames and the buckets are then removed side by side, more of them than
-/// there are cores since the threads mostly wait.
+/// its lock. So in a large tree the folders two levels down
+/// (`stretches/<slug>`, thousands under one parent) are first spread over a
+/// few bucket folders by cheap renames, and the buckets are then removed
+/// side by side, more of them than there are cores since the threads mostly
+/// wait; a small tree is removed a top-level folder per thread.
 fn remove_tree(path: &Path) -> io::Result<()> {
     const BUCKETS: usize = 8;
-    let buckets: Vec<PathBuf> = (0..BUCKETS)
-        .map(|k| path.join(format!(".gen-remove-{k}")))
+    let folders: Vec<PathBuf> = fs::read_dir(path)?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|top| !top.is_symlink() && top.is_dir())
         .collect();
-    let mut spread = false;
-    if buckets.iter().all(|b| fs::create_dir(b).is_ok()) {
-        spread = true;
-        let mut n = 0usize;
-        for top in fs::read_dir(path)?.flatten() {
-            let top = top.path();
-            if buckets.contains(&top) || top.is_symlink() || !top.is_dir() {
-                continue;
-            }
-            for entry in fs::read_dir(&top)?.flatten() {
-                let bucket = &buckets[n % BUCKETS];
+    let mut second = Vec::new();
+    for top in &folders {
+        second.extend(fs::read_dir(top)?.flatten().map(|entry| entry.path()));
+    }
+    // A small tree: a thread per top-level folder, no buckets to make.
+    let mut parts = folders;
+    if second.len() >= 32 * BUCKETS {
+        let buckets: Vec<PathBuf> = (0..BUCKETS)
+            .map(|k| path.join(format!(".gen-remove-{k}")))
+            .collect();
+        if buckets.iter().all(|b| fs::create_dir(b).is_ok()) {
+            for (n, entry) in second.iter().enumerate() {
                 // A failed rename only leaves the entry where it is.
-                let _ = fs::rename(entry.path(), bucket.join(n.to_string()));
-                n += 1;
+                let _ = fs::rename(entry, buckets[n % BUCKETS].join(n.to_string()));
             }
+            parts = buckets;
         }
     }
-    if spread {
-        std::thread::scope(|scope| {
-            for bucket in &buckets {
-                scope.spawn(move || fs::remove_dir_all(bucket));
-            }
-        });
-    }
+    std::thread::scope(|scope| {
+        for part in &parts {
+            scope.spawn(move || fs::remove_dir_all(part));
+        }
+    });
     fs::remove_dir_all(path)
 }
 
