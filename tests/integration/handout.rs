@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::browser::{self, Tool};
-use crate::support::{TestSite, gen_in};
+use crate::support::TestSite;
 
 /// The base URL the repository's handout is built with, so that it has a QR code.
 const BASE_URL: &str = "https://example.org/back/";
@@ -450,22 +450,6 @@ fn check_sheet(
     }
 }
 
-/// Builds the repository's site into `out`.
-fn build_repository(out: &Path, extra: &[&str]) {
-    let root = browser::repository();
-    let mut args = vec![
-        "build",
-        "--quiet",
-        "--root",
-        root.to_str().expect("UTF-8"),
-        "--output-dir",
-        out.to_str().expect("UTF-8"),
-    ];
-    args.extend_from_slice(extra);
-    let run = gen_in(out.parent().expect("a parent"), &args, &[]);
-    assert_eq!(run.code, Some(0), "gen build of the repository\n{run}");
-}
-
 /// The worst-case fixture's base URL (its gen.toml's).
 fn worst_case_base_url(site: &TestSite) -> String {
     let config: toml::Table = site.read("gen.toml").parse().expect("gen.toml parses");
@@ -492,9 +476,9 @@ fn handouts_print_on_one_sheet_of_a4_and_of_letter_at_full_type_size() {
     let repo = browser::repository();
 
     let repo_out = dir.path().join("repository");
-    build_repository(&repo_out, &["--base-url", BASE_URL]);
+    browser::build_repository(&repo_out, &["--base-url", BASE_URL]);
     let plain_out = dir.path().join("no-base-url");
-    build_repository(&plain_out, &[]);
+    browser::build_repository(&plain_out, &[]);
     let worst = TestSite::new("worst-case");
     worst.build(&["--quiet"]).success();
     let worst_out = worst.path("public");
@@ -641,7 +625,7 @@ fn gen_build_pdf_writes_one_page_handouts_at_the_configured_paper() {
     let worst = TestSite::new("worst-case");
     {
         let _one = browser::one_at_a_time();
-        build_repository(&repo_out, &["--pdf"]);
+        browser::build_repository(&repo_out, &["--pdf"]);
         worst.build(&["--quiet", "--pdf"]).success();
     }
     let mut problems = Vec::new();
