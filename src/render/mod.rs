@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod context;
 pub mod handout;
+mod lend;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -109,10 +110,16 @@ fn list_path(base: &str, n: usize) -> String {
 }
 
 /// A template context being filled: the values of its keys, converted to
-/// JSON once. Values shared by many pages (a stretch, the site, the
-/// navigation) are converted once per render and cloned in, not converted
-/// again per page.
-struct Data(serde_json::Map<String, serde_json::Value>);
+/// JSON. Values shared by many pages (each stretch, the site, the
+/// navigation) are converted once per render and lent from their pools (see
+/// [`lend`]); `Data` records which, so that they can be given back.
+struct Data {
+    map: serde_json::Map<String, serde_json::Value>,
+    /// The stretch lent under `stretch`.
+    stretch: Option<usize>,
+    /// The stretches lent under `stretches`, in order.
+    listed: Vec<usize>,
+}
 
 /// A view struct as JSON. Our view structs have string keys only, so the
 /// conversion cannot fail.
@@ -122,15 +129,11 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Value {
 
 impl Data {
     fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        self.0.insert(key.to_string(), to_json(value));
+        self.map.insert(key.to_string(), to_json(value));
     }
 
     fn insert_value(&mut self, key: &str, value: serde_json::Value) {
-        self.0.insert(key.to_string(), value);
-    }
-
-    fn into_context(self) -> Context {
-        Context::from_value(serde_json::Value::Object(self.0)).unwrap_or_default()
+        self.map.insert(key.to_string(), value);
     }
 }
 
@@ -139,11 +142,12 @@ struct Renderer<'a> {
     site: &'a Site,
     templates: &'a Templates,
     stretches: Vec<StretchContext<'a>>,
-    /// `stretches`, converted to JSON once.
-    stretch_values: Vec<serde_json::Value>,
+    /// `stretches` as JSON, each made when a page first shows it.
+    stretch_values: Vec<lend::Pool>,
     site_context: SiteContext<'a>,
-    site_value: serde_json::Value,
-    nav_value: serde_json::Value,
+    site_value: lend::Pool,
+    nav: Vec<NavContext>,
+    nav_value: lend::Pool,
     highlight_css: Option<String>,
     cache: Option<&'a cache::PageCache>,
     /// Each routine's QR code, made once: the main routine's handout is
@@ -321,9 +325,10 @@ pub fn render_parts<'a>(
     let renderer = Renderer {
         site,
         templates,
-        stretch_values: stretches.par_iter().map(to_json).collect(),
-        site_value: to_json(&site_context),
-        nav_value: to_json(&nav),
+        stretch_values: stretches.iter().map(|_| lend::Pool::default()).collect(),
+        site_value: lend::Pool::with(to_json(&site_context)),
+        nav_value: lend::Pool::with(to_json(&nav)),
+        nav,
         site_context,
         stretches,
         highlight_css,
@@ -524,16 +529,14 @@ impl<'a> Renderer<'a> {
 
     /// A template context with the keys every template gets.
     fn base(&self, path: &str) -> Data {
-        let mut context = Data(serde_json::Map::new());
-        context.insert_value("site", self.site_value.clone());
-        let mut nav = self.nav_value.clone();
-        if let Some(items) = nav.as_array_mut() {
-            for item in items {
-                if item.get("path").and_then(serde_json::Value::as_str) == Some(path) {
-                    item["current"] = serde_json::Value::Bool(true);
-                }
-            }
-        }
+        let mut context = Data {
+            map: serde_json::Map::new(),
+            stretch: None,
+            listed: Vec::new(),
+        };
+        context.insert_value("site", self.site_value.take(|| to_json(&self.site_context)));
+        let mut nav = self.nav_value.take(|| to_json(&self.nav));
+        set_current(&mut nav, Some(path));
         context.insert_value("nav", nav);
         context.insert("root", &root_of(path));
         context.insert("page_path", path);
@@ -545,31 +548,67 @@ impl<'a> Renderer<'a> {
         context
     }
 
+    /// Stretch `i` as JSON, lent to one context.
+    fn stretch_value(&self, i: usize) -> serde_json::Value {
+        self.stretch_values[i].take(|| to_json(&self.stretches[i]))
+    }
+
+    /// Gives the lent values of a rendered page's context back to their pools.
+    fn give_back(&self, context: Context, stretch: Option<usize>, listed: &[usize]) {
+        let serde_json::Value::Object(mut map) = context.into_json() else {
+            return;
+        };
+        if let Some(site) = map.remove("site") {
+            self.site_value.give(site);
+        }
+        if let Some(mut nav) = map.remove("nav") {
+            set_current(&mut nav, None);
+            self.nav_value.give(nav);
+        }
+        if let (Some(i), Some(value)) = (stretch, map.remove("stretch")) {
+            self.stretch_values[i].give(value);
+        }
+        if let Some(serde_json::Value::Array(values)) = map.remove("stretches") {
+            for (&i, value) in listed.iter().zip(values) {
+                self.stretch_values[i].give(value);
+            }
+        }
+    }
+
     fn page(
         &self,
         template: &str,
         path: &str,
-        context: Data,
+        data: Data,
         source: &Path,
         sink: &dyn Sink,
         stats: &mut Stats,
     ) -> Result<(), Diagnostic> {
-        let context = &context.into_context();
-        let cached = self.cache.and_then(|c| c.get(template, path, context));
-        let html: std::sync::Arc<str> = match cached {
-            Some(html) => html,
-            None => {
-                let html: std::sync::Arc<str> = self
+        let Data {
+            map,
+            stretch,
+            listed,
+        } = data;
+        let context = Context::from_value(serde_json::Value::Object(map)).unwrap_or_default();
+        let html = match self.cache {
+            None => self
+                .templates
+                .render(template, &context, &source.display().to_string())
+                .map(std::sync::Arc::<str>::from),
+            Some(cache) => match cache.get(template, path, &context) {
+                Some(html) => Ok(html),
+                None => self
                     .templates
-                    .render(template, context, &source.display().to_string())?
-                    .into();
-                if let Some(cache) = self.cache {
-                    cache.put(template, path, context, std::sync::Arc::clone(&html));
-                }
-                html
-            }
+                    .render(template, &context, &source.display().to_string())
+                    .map(|html| {
+                        let html: std::sync::Arc<str> = html.into();
+                        cache.put(template, path, &context, std::sync::Arc::clone(&html));
+                        html
+                    }),
+            },
         };
-        sink.write(path, html.as_bytes())?;
+        self.give_back(context, stretch, &listed);
+        sink.write(path, html?.as_bytes())?;
         stats.pages += 1;
         stats.files += 1;
         Ok(())
@@ -703,7 +742,8 @@ impl<'a> Renderer<'a> {
                     "page",
                     &self.page_context(&s.meta, rendered, s.summary.as_deref()),
                 );
-                context.insert_value("stretch", self.stretch_values[i].clone());
+                context.insert_value("stretch", self.stretch_value(i));
+                context.stretch = Some(i);
                 let (mut previous, mut next, mut sequence) = (None, None, None);
                 if let Some(r) = site.sequence_of[i] {
                     let routine = &content.routines[r];
@@ -1022,11 +1062,12 @@ impl<'a> Renderer<'a> {
         let mut context = self.base(&path);
         let range: Range<usize> =
             ((n - 1) * per_page).min(items.len())..(n * per_page).min(items.len());
-        let stretches = items[range]
+        let stretches = items[range.clone()]
             .iter()
-            .map(|&i| self.stretch_values[i].clone())
+            .map(|&i| self.stretch_value(i))
             .collect();
         context.insert_value("stretches", serde_json::Value::Array(stretches));
+        context.listed = items[range].to_vec();
         context.insert(
             "paginator",
             &PaginatorContext {
@@ -1067,6 +1108,17 @@ struct PageSummary<'a> {
     path: String,
     description: Option<&'a str>,
     role: Option<&'static str>,
+}
+
+/// Marks the navigation entry of the page at `path` as current, and only it.
+fn set_current(nav: &mut serde_json::Value, path: Option<&str>) {
+    for item in nav.as_array_mut().into_iter().flatten() {
+        let current =
+            path.is_some() && item.get("path").and_then(serde_json::Value::as_str) == path;
+        if let Some(flag) = item.get_mut("current") {
+            *flag = serde_json::Value::Bool(current);
+        }
+    }
 }
 
 fn xml_escape(text: &str) -> String {
