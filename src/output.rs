@@ -5,6 +5,7 @@
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, mpsc};
 
 use crate::diagnostics::Diagnostic;
@@ -265,6 +266,7 @@ fn remove_tree(path: &Path) -> io::Result<()> {
     }
     let (sender, receiver) = mpsc::sync_channel::<Vec<fs::File>>(4 * MAX_CLOSERS);
     let receiver = Mutex::new(receiver);
+    let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for _ in 0..closers {
             scope.spawn(|| {
@@ -273,13 +275,14 @@ fn remove_tree(path: &Path) -> io::Result<()> {
                 }
             });
         }
-        for share in work.chunks(work.len().div_ceil(REMOVERS)) {
+        for _ in 0..REMOVERS {
             let mut closing = Closing {
                 batch: Vec::with_capacity(Closing::BATCH),
                 closers: sender.clone(),
             };
+            let (work, next) = (&work, &next);
             scope.spawn(move || {
-                for (entry, is_dir) in share {
+                while let Some((entry, is_dir)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
                     // What fails to go here is tried again, and reported,
                     // by the last `remove_dir_all`.
                     let _ = closing.remove(entry, *is_dir);

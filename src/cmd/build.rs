@@ -126,7 +126,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         stage("print the handouts to PDF");
     }
     let written = output.target().to_path_buf();
-    output.commit()?;
+    // The content and templates are freed while the old build is removed.
+    let (committed, ()) = rayon::join(|| output.commit(), move || drop((site, templates)));
+    committed?;
     stage("swap the build in and remove the old one");
     Ok(BuildReport {
         pages: stats.pages,

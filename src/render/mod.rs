@@ -70,6 +70,19 @@ enum Job {
     Images,
 }
 
+impl Job {
+    /// Roughly how long the job takes, in stretch pages.
+    fn weight(self) -> usize {
+        match self {
+            // A list page shows many stretches; the static files and
+            // images are copied one after another.
+            Job::StretchList(_) | Job::Term(..) | Job::Statics | Job::Images => 4,
+            Job::Handout(..) | Job::Home | Job::Routine(_) | Job::RoutineList => 2,
+            _ => 1,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Taxonomy {
     Positions,
@@ -263,6 +276,7 @@ pub fn render_parts<'a>(
         }
     };
     let stretches: Vec<StretchContext<'_>> = (0..site.content.stretches.len())
+        .into_par_iter()
         .map(|i| context::stretch(site, i))
         .collect();
     let link = |meta: &Meta, path: String| LinkContext {
@@ -379,19 +393,36 @@ pub fn render_parts<'a>(
     if !matches!(selection, Selection::All) {
         jobs.retain(|job| renderer.selected(*job, selection));
     }
-    let parts: Vec<Part> = jobs
+    // The heaviest jobs go first and in small pieces, so that the threads
+    // finish together: with the list pages last, one thread was left
+    // rendering a long run of them while the other waited. The parts keep
+    // the jobs' order.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].weight()));
+    let mut parts: Vec<(usize, Part)> = order
         .par_iter()
-        .map(|job| {
-            let (stats, problems) = renderer.run(*job, sink);
-            Part {
+        .with_max_len(4)
+        .map(|&i| {
+            let job = jobs[i];
+            let (stats, problems) = renderer.run(job, sink);
+            let part = Part {
                 job: format!("{job:?}"),
-                source: renderer.source(*job).map(Path::to_path_buf),
+                source: renderer.source(job).map(Path::to_path_buf),
                 stats,
                 problems,
-            }
+            };
+            (i, part)
         })
         .collect();
-    (problems, parts)
+    parts.sort_unstable_by_key(|(i, _)| *i);
+    // Freeing ten thousand stretches' JSON on one thread took longer than
+    // rendering a hundred pages: both threads share it.
+    let Renderer { stretch_values, .. } = renderer;
+    stretch_values
+        .into_par_iter()
+        .with_max_len(256)
+        .for_each(drop);
+    (problems, parts.into_iter().map(|(_, part)| part).collect())
 }
 
 /// Resolves links by source path from one content file.
