@@ -184,21 +184,36 @@ fn literal_ids(text: &str) -> Vec<String> {
 /// HTML escaping for autoescaped values: `&`, `<`, `>`, `"` and `'` (Tera's
 /// default also escapes `/`, which only makes paths harder to read).
 pub fn escape_html(input: &str) -> String {
+    /// Whether a byte needs an entity; a table look-up per byte.
+    const SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        table[b'&' as usize] = true;
+        table[b'<' as usize] = true;
+        table[b'>' as usize] = true;
+        table[b'"' as usize] = true;
+        table[b'\'' as usize] = true;
+        table
+    };
     let bytes = input.as_bytes();
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    let mut copied = 0;
+    let Some(first) = bytes.iter().position(|&b| SPECIAL[b as usize]) else {
+        return input.to_string();
+    };
+    let mut out = String::with_capacity(input.len() + input.len() / 8 + 8);
+    out.push_str(&input[..first]);
+    let mut copied = first;
     // Only ASCII bytes are replaced, so every cut is at a char boundary.
-    for (i, &byte) in bytes.iter().enumerate() {
-        let entity = match byte {
+    for (i, &byte) in bytes.iter().enumerate().skip(first) {
+        if !SPECIAL[byte as usize] {
+            continue;
+        }
+        out.push_str(&input[copied..i]);
+        out.push_str(match byte {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&input[copied..i]);
-        out.push_str(entity);
+            _ => "&#39;",
+        });
         copied = i + 1;
     }
     out.push_str(&input[copied..]);
