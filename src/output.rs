@@ -2,10 +2,14 @@
 //! a temporary folder beside it, and swaps it in only when the whole build
 //! succeeded. A failed build leaves the previous output as it was.
 
+use std::ffi::CStr;
 use std::fs;
 use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
 use std::sync::{Mutex, mpsc};
 
 use crate::diagnostics::Diagnostic;
@@ -242,29 +246,43 @@ impl Output {
 /// On ext4 mounted with `discard`, a removed folder's block is trimmed
 /// before its inode is let go, and `rmdir` lets go of it while holding the
 /// parent folder's lock: ten thousand `stretches/<slug>` folders removed one
-/// by one wait on ten thousand trims, in turn. So each folder is opened
-/// before it is removed, and the open handles are passed, a batch at a time,
+/// by one wait on ten thousand trims, in turn. So each folder is kept open
+/// while it is removed, and the open handles are passed, a batch at a time,
 /// to a pool of threads that close them: the last close lets the inode go,
 /// outside any lock, and the trims of many closes overlap. The removing
-/// itself, cheap then, is shared by two threads. A small tree is removed on
-/// this thread alone.
+/// itself, cheap then, is shared by two threads, each name looked up in its
+/// open folder rather than by a path from the top. A small tree is removed
+/// on this thread alone.
 fn remove_tree(path: &Path) -> io::Result<()> {
+    // What fails to go in the first pass is tried again, and reported, here.
+    remove_below_top(path)?;
+    fs::remove_dir_all(path)
+}
+
+/// The first pass of [`remove_tree`]: removes what the top-level folders
+/// hold, when there is enough of it for threads to pay.
+fn remove_below_top(path: &Path) -> io::Result<()> {
     const REMOVERS: usize = 2;
     const MAX_CLOSERS: usize = 16;
+    let mut tops = Vec::new();
     let mut work = Vec::new();
     for top in fs::read_dir(path)?.flatten() {
         if top.file_type().is_ok_and(|t| t.is_dir()) {
-            for entry in fs::read_dir(top.path())?.flatten() {
-                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-                work.push((entry.path(), is_dir));
+            let mut folder = Dir::new(open_folder(CWD, top.path())?)?;
+            for entry in &mut folder {
+                let entry = entry?;
+                if !is_dot(entry.file_name()) {
+                    work.push((tops.len(), entry));
+                }
             }
+            tops.push(folder);
         }
     }
     let closers = (work.len() / (4 * Closing::BATCH)).min(MAX_CLOSERS);
     if closers == 0 {
-        return fs::remove_dir_all(path);
+        return Ok(());
     }
-    let (sender, receiver) = mpsc::sync_channel::<Vec<fs::File>>(4 * MAX_CLOSERS);
+    let (sender, receiver) = mpsc::sync_channel::<Vec<Dir>>(4 * MAX_CLOSERS);
     let receiver = Mutex::new(receiver);
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
@@ -280,42 +298,66 @@ fn remove_tree(path: &Path) -> io::Result<()> {
                 batch: Vec::with_capacity(Closing::BATCH),
                 closers: sender.clone(),
             };
-            let (work, next) = (&work, &next);
+            let (work, next, tops) = (&work, &next, &tops);
             scope.spawn(move || {
-                while let Some((entry, is_dir)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    // What fails to go here is tried again, and reported,
-                    // by the last `remove_dir_all`.
-                    let _ = closing.remove(entry, *is_dir);
+                while let Some((top, entry)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let _ = tops[*top].fd().map_err(io::Error::from).and_then(|parent| {
+                        closing.remove(parent, entry.file_name(), entry.file_type())
+                    });
                 }
                 closing.flush();
             });
         }
         drop(sender);
     });
-    fs::remove_dir_all(path)
+    Ok(())
+}
+
+/// Opens a folder (never a symlink to one) for reading and `*at` calls.
+fn open_folder(parent: impl AsFd, name: impl rustix::path::Arg) -> io::Result<OwnedFd> {
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    Ok(rustix::fs::openat(parent, name, flags, Mode::empty())?)
+}
+
+fn is_dot(name: &CStr) -> bool {
+    matches!(name.to_bytes(), b"." | b"..")
 }
 
 /// One remover's removed folders, still open, on their way to the closers
 /// (see [`remove_tree`]).
 struct Closing {
-    batch: Vec<fs::File>,
-    closers: mpsc::SyncSender<Vec<fs::File>>,
+    batch: Vec<Dir>,
+    closers: mpsc::SyncSender<Vec<Dir>>,
 }
 
 impl Closing {
     const BATCH: usize = 32;
 
-    /// Removes a file, or a folder and what it holds.
-    fn remove(&mut self, path: &Path, is_dir: bool) -> io::Result<()> {
+    /// Removes `name` in the folder `parent`: a file, or a folder and what it
+    /// holds.
+    fn remove(&mut self, parent: BorrowedFd<'_>, name: &CStr, kind: FileType) -> io::Result<()> {
+        let is_dir = match kind {
+            FileType::Directory => true,
+            FileType::Unknown => rustix::fs::statat(parent, name, AtFlags::SYMLINK_NOFOLLOW)
+                .map(|stat| FileType::from_raw_mode(stat.st_mode) == FileType::Directory)?,
+            _ => false,
+        };
         if !is_dir {
-            return fs::remove_file(path);
+            return Ok(rustix::fs::unlinkat(parent, name, AtFlags::empty())?);
         }
-        let folder = fs::File::open(path)?;
-        for entry in fs::read_dir(path)?.flatten() {
-            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            self.remove(&entry.path(), is_dir)?;
+        let mut folder = Dir::new(open_folder(parent, name)?)?;
+        let mut entries = Vec::new();
+        for entry in &mut folder {
+            let entry = entry?;
+            if !is_dot(entry.file_name()) {
+                entries.push(entry);
+            }
         }
-        fs::remove_dir(path)?;
+        let fd = folder.fd()?;
+        for entry in &entries {
+            self.remove(fd, entry.file_name(), entry.file_type())?;
+        }
+        rustix::fs::unlinkat(parent, name, AtFlags::REMOVEDIR)?;
         self.batch.push(folder);
         if self.batch.len() == Self::BATCH {
             self.flush();
@@ -424,6 +466,18 @@ mod tests {
                     .expect("inner symlink");
             }
         }
+        remove_below_top(&tree).expect("first pass");
+        let left: Vec<_> = fs::read_dir(tree.join("stretches"))
+            .expect("stretches/ is still there")
+            .collect();
+        assert!(
+            left.is_empty(),
+            "the threads removed all of stretches/: {left:?}"
+        );
+        assert!(
+            tree.join("index.html").is_file(),
+            "top-level files wait for the last pass"
+        );
         remove_tree(&tree).expect("removed");
         assert!(!tree.exists(), "the tree is gone");
         assert_eq!(
