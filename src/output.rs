@@ -254,8 +254,9 @@ impl Output {
 /// open folder rather than by a path from the top. A small tree is removed
 /// on this thread alone.
 fn remove_tree(path: &Path) -> io::Result<()> {
-    // What fails to go in the first pass is tried again, and reported, here.
-    remove_below_top(path)?;
+    // The first pass is only for speed: whatever it leaves, or fails to
+    // read, the second tries again and reports.
+    let _ = remove_below_top(path);
     fs::remove_dir_all(path)
 }
 
