@@ -168,35 +168,6 @@ impl Site {
             .iter()
             .position(|p| p.role == Some(Role::Preparation));
 
-        // Links by source path.
-        let mut add = |meta: &content::Meta, path: String| {
-            let source = meta
-                .path()
-                .strip_prefix("content")
-                .unwrap_or(meta.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            self.targets.insert(
-                source,
-                Target {
-                    path,
-                    source: meta.path().clone(),
-                },
-            );
-        };
-        if let Some(home) = &content.home {
-            add(&home.meta, "index.html".to_string());
-        }
-        for s in &content.stretches {
-            add(&s.meta, stretch_path(&s.meta.slug));
-        }
-        for r in &content.routines {
-            add(&r.meta, routine_path(&r.meta.slug));
-        }
-        for p in &content.pages {
-            add(&p.meta, page_path(&p.meta.slug));
-        }
-
         // The main routine.
         self.main_routine = match &self.config.main_routine {
             Some((slug, span)) => {
@@ -258,8 +229,66 @@ impl Site {
             })
             .collect();
 
-        // Illustrations.
-        self.images = content
+        // Three independent parts, side by side: at 10,000 stretches each
+        // takes a few milliseconds, while the other core would wait.
+        let mut image_problems = Vec::new();
+        let mut term_problems = Vec::new();
+        let ((targets, images), (positions, target_terms)) = rayon::join(
+            || rayon::join(|| self.link_targets(), || self.images(&mut image_problems)),
+            || self.taxonomies(&mut term_problems),
+        );
+        self.targets = targets;
+        self.images = images;
+        self.positions = positions;
+        self.target_terms = target_terms;
+        problems.extend(image_problems);
+        problems.extend(term_problems);
+
+        self.check_paths(problems);
+    }
+
+    /// Every content file's page by its source path, for links between
+    /// content files.
+    fn link_targets(&self) -> HashMap<String, Target> {
+        let content = &self.content;
+        let mut targets = HashMap::with_capacity(
+            content.stretches.len() + content.routines.len() + content.pages.len() + 1,
+        );
+        let mut add = |meta: &content::Meta, path: String| {
+            let source = meta
+                .path()
+                .strip_prefix("content")
+                .unwrap_or(meta.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            targets.insert(
+                source,
+                Target {
+                    path,
+                    source: meta.path().clone(),
+                },
+            );
+        };
+        if let Some(home) = &content.home {
+            add(&home.meta, "index.html".to_string());
+        }
+        for s in &content.stretches {
+            add(&s.meta, stretch_path(&s.meta.slug));
+        }
+        for r in &content.routines {
+            add(&r.meta, routine_path(&r.meta.slug));
+        }
+        for p in &content.pages {
+            add(&p.meta, page_path(&p.meta.slug));
+        }
+        targets
+    }
+
+    /// Each stretch's illustration: its own file, or the drawing of its
+    /// position when the theme has one.
+    fn images(&self, problems: &mut Vec<Diagnostic>) -> Vec<Option<Image>> {
+        let content = &self.content;
+        content
             .stretches
             .iter()
             .map(|s| {
@@ -314,15 +343,19 @@ impl Site {
                 );
                 None
             })
-            .collect();
+            .collect()
+    }
 
-        // Taxonomies.
+    /// The position and target terms, each with its stretches.
+    fn taxonomies(&self, problems: &mut Vec<Diagnostic>) -> (Vec<Term>, Vec<Term>) {
+        let content = &self.content;
+        let mut positions = Vec::new();
         for position in Position::ALL {
             let stretches: Vec<usize> = (0..content.stretches.len())
                 .filter(|&i| content.stretches[i].position == position)
                 .collect();
             if !stretches.is_empty() {
-                self.positions.push(Term {
+                positions.push(Term {
                     name: position.name().to_string(),
                     label: position.label().to_string(),
                     slug: position.name().to_string(),
@@ -356,9 +389,7 @@ impl Site {
                 }
             }
         }
-        self.target_terms = targets.into_values().collect();
-
-        self.check_paths(problems);
+        (positions, targets.into_values().collect())
     }
 
     /// The paths the site generates, each with what it is (for messages).
