@@ -27,6 +27,8 @@ pub struct NavContext {
     pub alert: bool,
     /// Whether this entry is the page being rendered.
     pub current: bool,
+    /// `path` as a link from the page being rendered (`root` + `path`).
+    pub href: String,
 }
 
 /// `site` in every template.

@@ -319,6 +319,7 @@ pub fn render_parts<'a>(
                 },
                 alert: is(&red_flags),
                 current: false,
+                href: String::new(),
                 title: link.title,
                 path: link.path,
             }
@@ -560,6 +561,12 @@ impl<'a> Renderer<'a> {
 
     /// A template context with the keys every template gets.
     fn base(&self, path: &str) -> Data {
+        self.base_at(path, &root_of(path))
+    }
+
+    /// [`Renderer::base`] with links made from `root` (the not-found page,
+    /// served at any depth, links from the site's base path).
+    fn base_at(&self, path: &str, root: &str) -> Data {
         let mut context = Data {
             map: serde_json::Map::new(),
             stretch: None,
@@ -567,9 +574,9 @@ impl<'a> Renderer<'a> {
         };
         context.insert_value("site", self.site_value.take(|| to_json(&self.site_context)));
         let mut nav = self.nav_value.take(|| to_json(&self.nav));
-        set_current(&mut nav, Some(path));
+        set_current(&mut nav, Some((path, root)));
         context.insert_value("nav", nav);
-        context.insert("root", &root_of(path));
+        context.insert("root", root);
         context.insert("page_path", path);
         let canonical = self
             .site
@@ -916,8 +923,7 @@ impl<'a> Renderer<'a> {
                 self.page("handout.html", &path, context, r.meta.path(), sink, stats)
             }
             Job::NotFound => {
-                let mut context = self.base("404.html");
-                context.insert("root", &site.config.base_path());
+                let mut context = self.base_at("404.html", &site.config.base_path());
                 context.insert("canonical", &None::<String>);
                 self.page(
                     "404.html",
@@ -1142,12 +1148,18 @@ struct PageSummary<'a> {
 }
 
 /// Marks the navigation entry of the page at `path` as current, and only it.
-fn set_current(nav: &mut serde_json::Value, path: Option<&str>) {
+/// With a page (its path and its `root`), also links each entry from that
+/// page (`href`).
+fn set_current(nav: &mut serde_json::Value, page: Option<(&str, &str)>) {
     for item in nav.as_array_mut().into_iter().flatten() {
-        let current =
-            path.is_some() && item.get("path").and_then(serde_json::Value::as_str) == path;
+        let target = item.get("path").and_then(serde_json::Value::as_str);
+        let current = page.is_some_and(|(path, _)| target == Some(path));
+        let href = page.map(|(_, root)| format!("{root}{}", target.unwrap_or_default()));
         if let Some(flag) = item.get_mut("current") {
             *flag = serde_json::Value::Bool(current);
+        }
+        if let (Some(href), Some(link)) = (href, item.get_mut("href")) {
+            *link = serde_json::Value::String(href);
         }
     }
 }

@@ -450,6 +450,40 @@ fn a_site_template_overrides_the_theme_file_by_file() {
     );
 }
 
+/// `nav[].href` links each menu entry from the page being rendered: up from
+/// a nested page, and from the site's base path on the not-found page.
+#[test]
+fn menu_entries_link_from_the_page_being_rendered() {
+    let site = TestSite::new("full");
+    site.write(
+        "templates/partials/header.html",
+        "<ul class=\"test-nav\">{% for item in nav %}<li data-current=\"{{ item.current }}\">{{ item.href }}</li>{% endfor %}</ul>\n",
+    );
+    site.build(&[]).success();
+    let menu = |page: &str| {
+        let html = site.read(&format!("public/{page}"));
+        let start = html.find("<ul class=\"test-nav\">").expect("the test menu");
+        let end = start + html[start..].find("</ul>").expect("its end");
+        html[start..end].to_string()
+    };
+    let stretch = menu("stretches/knee-to-chest/index.html");
+    assert!(
+        stretch.contains("<li data-current=\"false\">../../index.html</li>"),
+        "{stretch}"
+    );
+    assert!(
+        stretch.contains(">../../stretches/index.html</li>"),
+        "{stretch}"
+    );
+    let library = menu("stretches/index.html");
+    assert!(
+        library.contains("<li data-current=\"true\">../stretches/index.html</li>"),
+        "{library}"
+    );
+    let not_found = menu("404.html");
+    assert!(not_found.contains(">/back/index.html</li>"), "{not_found}");
+}
+
 #[test]
 fn the_red_flags_page_is_linked_from_every_page() {
     for (fixture, not_found_root) in [("minimal", "/"), ("full", "/back/")] {
