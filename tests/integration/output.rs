@@ -299,3 +299,43 @@ fn a_rebuild_reuses_unchanged_files_and_writes_changed_ones() {
     }
     nothing_left_behind(&site.root);
 }
+
+/// A previous output large enough for the threaded removal (hundreds of
+/// folders under `stretches/`), rebuilt over with one stretch renamed and
+/// one added: the old tree goes, and the new one is complete, with neither
+/// a stale folder nor a file still shared with the old build.
+#[test]
+fn a_rebuild_over_a_large_output_removes_all_of_the_old_one() {
+    use std::os::unix::fs::MetadataExt;
+    let site = TestSite::new("minimal");
+    for n in 0..300 {
+        site.write(
+            &format!("content/stretches/{:03}-extra-{n}.md", n + 10),
+            &stretch(&[("title", Some(&format!("\"Extra stretch {n}\"")))]),
+        );
+    }
+    site.build(&[]).success();
+    let count = |dir: &str| std::fs::read_dir(site.path(dir)).unwrap().count();
+    // 302 stretch folders, the library's index.html and its page/ folder.
+    assert_eq!(count("public/stretches"), 304);
+    site.remove("content/stretches/010-extra-0.md");
+    site.write(
+        "content/stretches/400-renamed.md",
+        &stretch(&[("title", Some("\"Renamed stretch\""))]),
+    );
+    site.build(&[]).success();
+
+    assert_eq!(count("public/stretches"), 304);
+    assert!(!site.exists("public/stretches/extra-0"));
+    assert!(
+        site.read("public/stretches/renamed/index.html")
+            .contains("Renamed stretch")
+    );
+    for file in files(&site.path("public")).keys() {
+        let links = std::fs::metadata(site.path("public").join(file))
+            .unwrap()
+            .nlink();
+        assert_eq!(links, 1, "{file} is still shared with the old build");
+    }
+    nothing_left_behind(&site.root);
+}
