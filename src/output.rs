@@ -4,7 +4,7 @@
 
 use std::ffi::CStr;
 use std::fs;
-use std::io;
+use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,9 +22,12 @@ pub const MARKER: &str = ".bedside-build";
 pub struct Output {
     target: PathBuf,
     staging: PathBuf,
-    /// The previous build, when `target` holds one: files whose bytes did
-    /// not change are hard-linked from it instead of written again.
-    previous: Option<PathBuf>,
+    /// `staging`, open: files are made relative to it, without walking the
+    /// whole path for each.
+    staging_folder: OwnedFd,
+    /// The previous build, open, when `target` holds one: files whose bytes
+    /// did not change are hard-linked from it instead of written again.
+    previous: Option<OwnedFd>,
     committed: bool,
 }
 
@@ -132,10 +135,16 @@ impl Output {
             let _ = fs::remove_dir_all(&staging);
         }
         fs::create_dir(&staging).map_err(|e| io_error(e, &staging))?;
-        let previous = target.join(MARKER).is_file().then(|| target.clone());
+        let staging_folder = open_folder(CWD, &staging).map_err(|e| io_error(e, &staging))?;
+        let previous = target
+            .join(MARKER)
+            .is_file()
+            .then(|| open_folder(CWD, &target).ok())
+            .flatten();
         Ok(Output {
             target,
             staging,
+            staging_folder,
             previous,
             committed: false,
         })
@@ -161,13 +170,45 @@ impl Output {
                 "refusing to write outside the output folder: {path}"
             )));
         }
-        let full = self.staging.join(relative);
-        if let Some(parent) = full.parent() {
-            fs::create_dir_all(parent).map_err(|e| {
-                Diagnostic::error(format!("cannot create {}: {e}", parent.display()))
+        if let Some((folder, _)) = path.rsplit_once('/') {
+            self.make_folder(folder).map_err(|e| {
+                Diagnostic::error(format!(
+                    "cannot create {}: {e}",
+                    self.staging.join(folder).display()
+                ))
             })?;
         }
-        Ok(full)
+        Ok(self.staging.join(relative))
+    }
+
+    /// Makes a folder of the build and the folders above it, as needed.
+    fn make_folder(&self, folder: &str) -> io::Result<()> {
+        match rustix::fs::mkdirat(&self.staging_folder, folder, Mode::from_raw_mode(0o777)) {
+            Ok(()) | Err(rustix::io::Errno::EXIST) => Ok(()),
+            Err(rustix::io::Errno::NOENT) => {
+                if let Some((above, _)) = folder.rsplit_once('/') {
+                    self.make_folder(above)?;
+                }
+                match rustix::fs::mkdirat(&self.staging_folder, folder, Mode::from_raw_mode(0o777))
+                {
+                    Ok(()) | Err(rustix::io::Errno::EXIST) => Ok(()),
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Creates (or empties) a file of the build.
+    fn create(&self, path: &str) -> io::Result<fs::File> {
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+        let fd = rustix::fs::openat(
+            &self.staging_folder,
+            path,
+            flags,
+            Mode::from_raw_mode(0o666),
+        )?;
+        Ok(fs::File::from(fd))
     }
 
     /// Swaps the finished build in: the old output's top-level dot-entries
@@ -387,37 +428,38 @@ impl Output {
     /// match). An unchanged file then costs no new inode, no data written
     /// and, when the old build is removed, no blocks freed. Returns whether
     /// it linked; on any doubt it does not, and the caller writes.
-    fn link_unchanged(
-        &self,
-        path: &str,
-        full: &Path,
-        len: u64,
-        same: impl FnOnce(&[u8]) -> bool,
-    ) -> bool {
+    fn link_unchanged(&self, path: &str, len: u64, same: impl FnOnce(&[u8]) -> bool) -> bool {
         let Some(previous) = &self.previous else {
             return false;
         };
-        let old = previous.join(path);
-        let Ok(meta) = fs::symlink_metadata(&old) else {
+        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let Ok(old) = rustix::fs::openat(previous, path, flags, Mode::empty()) else {
             return false;
         };
-        if !meta.is_file() || meta.len() != len {
+        let mut old = fs::File::from(old);
+        match old.metadata() {
+            Ok(meta) if meta.is_file() && meta.len() == len => {}
+            _ => return false,
+        }
+        let Ok(size) = usize::try_from(len) else {
+            return false;
+        };
+        let mut old_bytes = vec![0; size];
+        if old.read_exact(&mut old_bytes).is_err() || !same(&old_bytes) {
             return false;
         }
-        match fs::read(&old) {
-            Ok(old_bytes) if same(&old_bytes) => fs::hard_link(&old, full).is_ok(),
-            _ => false,
-        }
+        rustix::fs::linkat(previous, path, &self.staging_folder, path, AtFlags::empty()).is_ok()
     }
 }
 
 impl Sink for Output {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let full = self.full(path)?;
-        if self.link_unchanged(path, &full, bytes.len() as u64, |old| old == bytes) {
+        if self.link_unchanged(path, bytes.len() as u64, |old| old == bytes) {
             return Ok(());
         }
-        fs::write(&full, bytes)
+        self.create(path)
+            .and_then(|mut file| file.write_all(bytes))
             .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", full.display())))
     }
 
@@ -425,7 +467,7 @@ impl Sink for Output {
         let full = self.full(path)?;
         if let Ok(meta) = fs::metadata(from) {
             let same = |old: &[u8]| fs::read(from).is_ok_and(|new| new == old);
-            if self.link_unchanged(path, &full, meta.len(), same) {
+            if self.link_unchanged(path, meta.len(), same) {
                 return Ok(());
             }
         }
