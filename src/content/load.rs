@@ -178,7 +178,8 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let io_error = |err: std::io::Error| {
         Diagnostic::error(format!("cannot read {}: {err}", shown.display())).in_file(&shown)
     };
-    let size = fs::metadata(path).map_err(io_error)?.len();
+    let mut file = fs::File::open(path).map_err(io_error)?;
+    let size = file.metadata().map_err(io_error)?.len();
     if size > MAX_FILE_BYTES {
         return Err(Diagnostic::error(format!(
             "{} is {} bytes; content files are at most 4 MiB ({MAX_FILE_BYTES} bytes)",
@@ -188,7 +189,11 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         .in_file(&shown)
         .help("split the file, or move large data out of content/"));
     }
-    let bytes = fs::read(path).map_err(io_error)?;
+    // One read of the size the file has (`fs::read` would look the size up
+    // again, and read once more to find the end). The size is at most
+    // 4 MiB, checked above.
+    let mut bytes = vec![0; size as usize];
+    std::io::Read::read_exact(&mut file, &mut bytes).map_err(io_error)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(shown, text)),
