@@ -388,18 +388,24 @@ impl Closing {
             return Ok(rustix::fs::unlinkat(parent, name, AtFlags::empty())?);
         }
         let mut folder = Dir::new(open_folder(parent, name)?)?;
-        let mut entries = Vec::new();
-        for entry in &mut folder {
-            let entry = entry?;
-            if !is_dot(entry.file_name()) {
-                entries.push(entry);
+        // Most folders of a build hold just their page: try that first, and
+        // list the folder only when it holds more (or something else).
+        let emptied = rustix::fs::unlinkat(folder.fd()?, "index.html", AtFlags::empty()).is_ok()
+            && rustix::fs::unlinkat(parent, name, AtFlags::REMOVEDIR).is_ok();
+        if !emptied {
+            let mut entries = Vec::new();
+            for entry in &mut folder {
+                let entry = entry?;
+                if !is_dot(entry.file_name()) {
+                    entries.push(entry);
+                }
             }
+            let fd = folder.fd()?;
+            for entry in &entries {
+                self.remove(fd, entry.file_name(), entry.file_type())?;
+            }
+            rustix::fs::unlinkat(parent, name, AtFlags::REMOVEDIR)?;
         }
-        let fd = folder.fd()?;
-        for entry in &entries {
-            self.remove(fd, entry.file_name(), entry.file_type())?;
-        }
-        rustix::fs::unlinkat(parent, name, AtFlags::REMOVEDIR)?;
         self.batch.push(folder);
         if self.batch.len() == Self::BATCH {
             self.flush();
