@@ -438,7 +438,9 @@ impl Output {
         let Some(previous) = &self.previous else {
             return false;
         };
-        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        // Never follows a symlink, and never waits on a FIFO: anything but a
+        // regular file is written anew.
+        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
         let Ok(old) = rustix::fs::openat(previous, path, flags, Mode::empty()) else {
             return false;
         };

@@ -339,3 +339,22 @@ fn a_rebuild_over_a_large_output_removes_all_of_the_old_one() {
     }
     nothing_left_behind(&site.root);
 }
+
+/// Something other than a file where the previous build had a page (here a
+/// FIFO, which would block whoever opens it to read) is replaced by the
+/// page, never read, and the build does not wait on it.
+#[test]
+fn a_fifo_in_the_previous_output_is_replaced_without_waiting_on_it() {
+    use rustix::fs::{CWD, FileType, Mode, mknodat};
+    let site = TestSite::new("minimal");
+    site.build(&[]).success();
+    let page = site.path("public/stretches/knee-hug/index.html");
+    std::fs::remove_file(&page).unwrap();
+    mknodat(CWD, &page, FileType::Fifo, Mode::from_raw_mode(0o644), 0).unwrap();
+    site.build(&[]).success();
+    assert!(
+        site.read("public/stretches/knee-hug/index.html")
+            .contains("Knee hug")
+    );
+    nothing_left_behind(&site.root);
+}
