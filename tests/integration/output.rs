@@ -20,6 +20,19 @@ fn nothing_left_behind(dir: &std::path::Path) {
     );
 }
 
+/// Asserts that every file of `public/` has one link: none is still shared
+/// with the build it replaced, which is gone.
+#[track_caller]
+fn no_file_shared_with_the_old_build(site: &TestSite) {
+    use std::os::unix::fs::MetadataExt;
+    for file in files(&site.path("public")).keys() {
+        let links = std::fs::metadata(site.path("public").join(file))
+            .unwrap()
+            .nlink();
+        assert_eq!(links, 1, "{file} is still shared with the old build");
+    }
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
     let site = TestSite::new("minimal");
@@ -291,12 +304,7 @@ fn a_rebuild_reuses_unchanged_files_and_writes_changed_ones() {
             .contains("A sentence added on the second build.")
     );
     assert_ne!(site.read("public/favicon.svg"), "edited by hand");
-    for file in files(&site.path("public")).keys() {
-        let links = std::fs::metadata(site.path("public").join(file))
-            .unwrap()
-            .nlink();
-        assert_eq!(links, 1, "{file} is still shared with the old build");
-    }
+    no_file_shared_with_the_old_build(&site);
     nothing_left_behind(&site.root);
 }
 
@@ -306,7 +314,6 @@ fn a_rebuild_reuses_unchanged_files_and_writes_changed_ones() {
 /// a stale folder nor a file still shared with the old build.
 #[test]
 fn a_rebuild_over_a_large_output_removes_all_of_the_old_one() {
-    use std::os::unix::fs::MetadataExt;
     let site = TestSite::new("minimal");
     for n in 0..300 {
         site.write(
@@ -331,12 +338,7 @@ fn a_rebuild_over_a_large_output_removes_all_of_the_old_one() {
         site.read("public/stretches/renamed/index.html")
             .contains("Renamed stretch")
     );
-    for file in files(&site.path("public")).keys() {
-        let links = std::fs::metadata(site.path("public").join(file))
-            .unwrap()
-            .nlink();
-        assert_eq!(links, 1, "{file} is still shared with the old build");
-    }
+    no_file_shared_with_the_old_build(&site);
     nothing_left_behind(&site.root);
 }
 
