@@ -229,8 +229,8 @@ impl Site {
             })
             .collect();
 
-        // Three independent parts, side by side: at 10,000 stretches each
-        // takes a few milliseconds, while the other core would wait.
+        // Three independent parts, run side by side; their messages keep
+        // this order.
         let mut image_problems = Vec::new();
         let mut term_problems = Vec::new();
         let ((targets, images), (positions, target_terms)) = rayon::join(
