@@ -183,18 +183,18 @@ impl Output {
 
     /// Makes a folder of the build and the folders above it, as needed.
     fn make_folder(&self, folder: &str) -> io::Result<()> {
-        match rustix::fs::mkdirat(&self.staging_folder, folder, Mode::from_raw_mode(0o777)) {
-            Ok(()) | Err(rustix::io::Errno::EXIST) => Ok(()),
+        let make = || rustix::fs::mkdirat(&self.staging_folder, folder, Mode::from_raw_mode(0o777));
+        let made = match make() {
             Err(rustix::io::Errno::NOENT) => {
                 if let Some((above, _)) = folder.rsplit_once('/') {
                     self.make_folder(above)?;
                 }
-                match rustix::fs::mkdirat(&self.staging_folder, folder, Mode::from_raw_mode(0o777))
-                {
-                    Ok(()) | Err(rustix::io::Errno::EXIST) => Ok(()),
-                    Err(e) => Err(e.into()),
-                }
+                make()
             }
+            made => made,
+        };
+        match made {
+            Ok(()) | Err(rustix::io::Errno::EXIST) => Ok(()),
             Err(e) => Err(e.into()),
         }
     }
