@@ -1,6 +1,7 @@
 //! Embeds the default theme (`themes/default/`) and the starter site
 //! (`content/` and `gen.toml` of this repository) into the binary, and fails
-//! the cargo build when a default-theme template does not parse.
+//! the cargo build when a default-theme template does not parse. Sets
+//! `BEDSIDE_BUILD_ID`, which tells builds of `gen` apart.
 
 use std::env;
 use std::fmt::Write as _;
@@ -68,6 +69,8 @@ fn main() {
         );
     }
 
+    build_id(&manifest);
+
     let mut code = String::new();
     table("THEME", &theme, &theme_files, &mut code);
     let mut starter = files(&manifest.join("content"));
@@ -78,4 +81,33 @@ fn main() {
     table("STARTER", &manifest, &starter, &mut code);
     let out = PathBuf::from(env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("embedded.rs");
     fs::write(&out, code).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+}
+
+/// Sets `BEDSIDE_BUILD_ID`, a hash of everything `gen` is compiled from (its
+/// sources, manifest and lock file): the ledger of rendered pages
+/// (`src/render/ledger.rs`) trusts no page rendered by another build of `gen`.
+fn build_id(manifest: &Path) {
+    use std::hash::{DefaultHasher, Hasher};
+    println!("cargo::rerun-if-changed=src");
+    println!("cargo::rerun-if-changed=Cargo.toml");
+    println!("cargo::rerun-if-changed=Cargo.lock");
+    let mut inputs = files(&manifest.join("src"));
+    inputs.extend(["Cargo.toml", "Cargo.lock", "build.rs"].map(|name| manifest.join(name)));
+    // `DefaultHasher::new` has fixed keys: the same inputs give the same id.
+    let mut hasher = DefaultHasher::new();
+    for path in &inputs {
+        let relative = path.strip_prefix(manifest).unwrap_or(path);
+        let name = relative.to_string_lossy();
+        let bytes = fs::read(path).unwrap_or_default();
+        hasher.write_usize(name.len());
+        hasher.write(name.as_bytes());
+        hasher.write_usize(bytes.len());
+        hasher.write(&bytes);
+    }
+    hasher.write(env::var("PROFILE").unwrap_or_default().as_bytes());
+    println!(
+        "cargo::rustc-env=BEDSIDE_BUILD_ID={}-{:016x}",
+        env::var("CARGO_PKG_VERSION").unwrap_or_default(),
+        hasher.finish()
+    );
 }

@@ -160,6 +160,12 @@ impl Output {
         &self.target
     }
 
+    /// Whether the folder being replaced holds a previous build, whose
+    /// unchanged files this one links.
+    pub fn has_previous(&self) -> bool {
+        self.previous.is_some()
+    }
+
     fn full(&self, path: &str) -> Result<PathBuf, Diagnostic> {
         let relative = Path::new(path);
         if relative
@@ -486,6 +492,12 @@ impl Sink for Output {
                 full.display()
             ))
         })
+    }
+
+    fn reuse(&self, path: &str, entry: &crate::render::ledger::Entry) -> bool {
+        self.previous.is_some()
+            && self.full(path).is_ok()
+            && self.link_unchanged(path, entry.len, |old| entry.holds(old))
     }
 }
 

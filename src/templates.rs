@@ -32,6 +32,9 @@ pub struct Templates {
     ids: HashSet<String>,
     /// Where each template came from, for messages.
     sources: BTreeMap<String, PathBuf>,
+    /// A hash of every template's name and text; `None` when a template
+    /// mentions `get_env`, whose result no hash of the templates covers.
+    fingerprint: Option<u128>,
 }
 
 impl Templates {
@@ -104,12 +107,25 @@ impl Templates {
             .values()
             .flat_map(|file| literal_ids(&file.text))
             .collect();
-        Ok(Templates { tera, ids, sources })
+        let fingerprint = fingerprint(&layers);
+        Ok(Templates {
+            tera,
+            ids,
+            sources,
+            fingerprint,
+        })
     }
 
     /// The ids the templates write literally (`id="main"`).
     pub fn ids(&self) -> &HashSet<String> {
         &self.ids
+    }
+
+    /// A hash of every template's name and text, for the ledger of
+    /// rendered pages; `None` when pages rendered with these templates may
+    /// not be reused (see [`crate::render::ledger`]).
+    pub fn fingerprint(&self) -> Option<u128> {
+        self.fingerprint
     }
 
     /// Whether a template exists.
@@ -158,6 +174,24 @@ fn read_layer(
             Err(diagnostic) => errors.push(diagnostic),
         }
     }
+}
+
+/// A hash of the templates' names and texts, or `None` when one of them
+/// mentions `get_env` (Tera's one function whose result depends on more than
+/// the template and its context; the check is by text, so a mention in a
+/// comment counts too).
+fn fingerprint(layers: &BTreeMap<String, SourceFile>) -> Option<u128> {
+    let mut bytes = Vec::new();
+    for (name, file) in layers {
+        if file.text.contains("get_env") {
+            return None;
+        }
+        for part in [name.as_str(), &*file.text] {
+            bytes.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(part.as_bytes());
+        }
+    }
+    Some(xxhash_rust::xxh3::xxh3_128(&bytes))
 }
 
 /// The values of `id="…"` (or `id='…'`) attributes written out in a

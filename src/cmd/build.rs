@@ -32,8 +32,10 @@ pub struct BuildOptions {
 /// What a successful build did.
 #[derive(Debug)]
 pub struct BuildReport {
-    /// Pages rendered.
+    /// Pages made (rendered or reused).
     pub pages: usize,
+    /// Pages taken unchanged from the previous build, not rendered again.
+    pub reused: usize,
     /// Files written.
     pub files: usize,
     /// The output folder.
@@ -114,7 +116,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             return Err(Error::Site(all));
         }
     };
-    let (stats, problems) = render::render_site(&site, &templates, &output);
+    let ledger = render::ledger::Ledger::open(
+        output.target(),
+        templates.fingerprint(),
+        output.has_previous(),
+        |name| std::env::var_os(name),
+    );
+    let (stats, problems) = render::render_site(&site, &templates, &output, ledger.as_ref());
     stage("render and write into the staging folder");
     diagnostics.extend(problems);
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -126,12 +134,24 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         stage("print the handouts to PDF");
     }
     let written = output.target().to_path_buf();
-    // The content and templates are freed while the old build is removed.
-    let (committed, ()) = rayon::join(|| output.commit(), move || drop((site, templates)));
+    // The content and templates are freed, and the ledger written, while
+    // the old build is removed.
+    let reused = ledger.as_ref().map_or(0, render::ledger::Ledger::reused);
+    let (committed, ledger) = rayon::join(
+        || output.commit(),
+        move || {
+            drop((site, templates));
+            ledger.and_then(render::ledger::Ledger::write)
+        },
+    );
     committed?;
+    if let Some(ledger) = ledger {
+        ledger.keep();
+    }
     stage("swap the build in and remove the old one");
     Ok(BuildReport {
         pages: stats.pages,
+        reused,
         files,
         output: written,
         warnings: diagnostics,
@@ -191,6 +211,10 @@ pub fn run(args: crate::cli::BuildArgs, ui: &super::Ui) -> Result<(), Error> {
     for (stage, took) in &built.stages {
         ui.detail(&format!("{:>6} ms  {stage}", took.as_millis()));
     }
+    ui.detail(&format!(
+        "{} of {} pages unchanged since the last build, taken from it",
+        built.reused, built.pages
+    ));
     ui.summary(&format!(
         "Built {} pages ({} files) into {} in {} ms{}",
         built.pages,

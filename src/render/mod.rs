@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod context;
 pub mod handout;
+pub mod ledger;
 mod lend;
 
 use std::ops::Range;
@@ -27,6 +28,13 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
     /// Copies a file to a site path.
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic>;
+    /// Puts the previous build's file at a site path into this build, when
+    /// it holds what `entry` says was written there. Returns whether it did;
+    /// when not, the page is rendered and written.
+    fn reuse(&self, path: &str, entry: &ledger::Entry) -> bool {
+        let _ = (path, entry);
+        false
+    }
 }
 
 /// A sink that keeps nothing.
@@ -163,6 +171,13 @@ struct Renderer<'a> {
     nav_value: lend::Pool,
     highlight_css: Option<String>,
     cache: Option<&'a cache::PageCache>,
+    /// What the previous `gen build` rendered each page from.
+    ledger: Option<&'a ledger::Ledger>,
+    /// The hash of each stretch's JSON, of the site's and of the navigation
+    /// (before [`set_current`]), for the pages' keys in the ledger.
+    stretch_keys: Vec<std::sync::OnceLock<u128>>,
+    site_key: std::sync::OnceLock<u128>,
+    nav_key: std::sync::OnceLock<u128>,
     /// Each routine's QR code, made once: the main routine's handout is
     /// written twice.
     qr_codes: Vec<std::sync::OnceLock<Option<String>>>,
@@ -170,12 +185,15 @@ struct Renderer<'a> {
 
 /// Renders the whole site into `sink`. Returns what was written and every
 /// diagnostic (errors fail the build; warnings, e.g. raw HTML left out, do not).
+/// With a `ledger`, a page whose inputs are those of the previous build is
+/// taken from it (see [`ledger`]), and every page is recorded.
 pub fn render_site(
     site: &Site,
     templates: &Templates,
     sink: &dyn Sink,
+    ledger: Option<&ledger::Ledger>,
 ) -> (Stats, Vec<Diagnostic>) {
-    let (mut problems, parts) = render_parts(site, templates, sink, Selection::All, None);
+    let (mut problems, parts) = render_parts(site, templates, sink, Selection::All, None, ledger);
     let mut stats = Stats::default();
     for part in parts {
         stats.pages += part.stats.pages;
@@ -252,6 +270,7 @@ pub fn render_parts<'a>(
     sink: &dyn Sink,
     selection: Selection<'_>,
     cache: Option<&'a cache::PageCache>,
+    ledger: Option<&'a ledger::Ledger>,
 ) -> (Vec<Diagnostic>, Vec<Part>) {
     let mut problems = Vec::new();
     let stylesheet = match selection {
@@ -341,6 +360,12 @@ pub fn render_parts<'a>(
         site,
         templates,
         stretch_values: stretches.iter().map(|_| lend::Pool::default()).collect(),
+        stretch_keys: stretches
+            .iter()
+            .map(|_| std::sync::OnceLock::new())
+            .collect(),
+        site_key: std::sync::OnceLock::new(),
+        nav_key: std::sync::OnceLock::new(),
         site_value: lend::Pool::with(to_json(&site_context)),
         nav_value: lend::Pool::with(to_json(&nav)),
         nav,
@@ -348,6 +373,7 @@ pub fn render_parts<'a>(
         stretches,
         highlight_css,
         cache,
+        ledger,
         qr_codes: site
             .content
             .routines
@@ -573,6 +599,9 @@ impl<'a> Renderer<'a> {
             listed: Vec::new(),
         };
         context.insert_value("site", self.site_value.take(|| to_json(&self.site_context)));
+        // The navigation is made from the shared one and `path` and `root`
+        // alone, which the context also holds under `page_path` and `root`:
+        // [`Renderer::key`] counts on it.
         let mut nav = self.nav_value.take(|| to_json(&self.nav));
         set_current(&mut nav, Some((path, root)));
         context.insert_value("nav", nav);
@@ -593,9 +622,18 @@ impl<'a> Renderer<'a> {
 
     /// Gives the lent values of a rendered page's context back to their pools.
     fn give_back(&self, context: Context, stretch: Option<usize>, listed: &[usize]) {
-        let serde_json::Value::Object(mut map) = context.into_json() else {
-            return;
-        };
+        if let serde_json::Value::Object(map) = context.into_json() {
+            self.give_back_map(map, stretch, listed);
+        }
+    }
+
+    /// [`Renderer::give_back`] for a context not made into Tera's.
+    fn give_back_map(
+        &self,
+        mut map: serde_json::Map<String, serde_json::Value>,
+        stretch: Option<usize>,
+        listed: &[usize],
+    ) {
         if let Some(site) = map.remove("site") {
             self.site_value.give(site);
         }
@@ -622,6 +660,19 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         stats: &mut Stats,
     ) -> Result<(), Diagnostic> {
+        let key = self.ledger.map(|ledger| self.key(ledger, template, &data));
+        if let (Some(ledger), Some(key)) = (self.ledger, key) {
+            let reused = ledger
+                .unchanged(path, key)
+                .filter(|entry| sink.reuse(path, entry));
+            if let Some(entry) = reused {
+                ledger.record(path, entry, true);
+                self.give_back_map(data.map, data.stretch, &data.listed);
+                stats.pages += 1;
+                stats.files += 1;
+                return Ok(());
+            }
+        }
         let Data {
             map,
             stretch,
@@ -646,10 +697,49 @@ impl<'a> Renderer<'a> {
             },
         };
         self.give_back(context, stretch, &listed);
-        sink.write(path, html?.as_bytes())?;
+        let html = html?;
+        sink.write(path, html.as_bytes())?;
+        if let (Some(ledger), Some(key)) = (self.ledger, key) {
+            ledger.record(path, ledger::Entry::of(key, html.as_bytes()), false);
+        }
         stats.pages += 1;
         stats.files += 1;
         Ok(())
+    }
+
+    /// The key of a page in the ledger: its template and its whole context,
+    /// the values shared by many pages standing in by the hashes of their
+    /// JSON (the navigation by the shared one's: the rest of it is made from
+    /// `page_path` and `root`, see [`Renderer::base_at`]).
+    fn key(&self, ledger: &ledger::Ledger, template: &str, data: &Data) -> u128 {
+        let mut key = ledger.key(template);
+        let stretch_key = |i: usize, value: &serde_json::Value| {
+            *self.stretch_keys[i].get_or_init(|| ledger::value_hash(value))
+        };
+        for (name, value) in &data.map {
+            key.text(name);
+            match (name.as_str(), value, data.stretch) {
+                ("site", value, _) => {
+                    key.hash(*self.site_key.get_or_init(|| ledger::value_hash(value)));
+                }
+                ("nav", _, _) => key.hash(
+                    *self
+                        .nav_key
+                        .get_or_init(|| ledger::value_hash(&to_json(&self.nav))),
+                ),
+                ("stretch", value, Some(i)) => key.hash(stretch_key(i, value)),
+                ("stretches", serde_json::Value::Array(values), _)
+                    if values.len() == data.listed.len() =>
+                {
+                    key.hash(values.len() as u128);
+                    for (&i, value) in data.listed.iter().zip(values) {
+                        key.hash(stretch_key(i, value));
+                    }
+                }
+                _ => key.value(value),
+            }
+        }
+        key.finish()
     }
 
     /// Renders a content file's Markdown body, reporting bad links and left-out HTML.

@@ -165,6 +165,7 @@ impl Preview {
             &memory,
             Selection::Pages(&sources),
             Some(&self.cache),
+            None,
         );
         let (pages, files) = self.merge(parts, memory);
         Outcome {
@@ -222,6 +223,7 @@ impl Preview {
                     &memory,
                     Selection::Content(&changed),
                     Some(&self.cache),
+                    None,
                 );
                 let (pages, files) = self.merge(parts, memory);
                 let content = &site.content;
@@ -262,6 +264,7 @@ impl Preview {
                     &memory,
                     Selection::All,
                     Some(&self.cache),
+                    None,
                 );
                 let (pages, files) = count(&parts);
                 self.site_problems = site_problems;
@@ -504,7 +507,7 @@ mod tests {
         let (site, templates, _) = crate::cmd::build::load(root, false, None)
             .unwrap_or_else(|e| panic!("{:?}", e.diagnostics()));
         let memory = Memory::new();
-        let (_, problems) = render::render_site(&site, &templates, &memory);
+        let (_, problems) = render::render_site(&site, &templates, &memory, None);
         assert!(!problems.iter().any(Diagnostic::is_error), "{problems:?}");
         memory.into_files()
     }

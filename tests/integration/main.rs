@@ -8,6 +8,7 @@ mod build;
 mod determinism;
 mod errors;
 mod front_matter;
+mod ledger;
 mod limits;
 mod links;
 mod output;

@@ -1,7 +1,7 @@
 //! The `TestSite` helper of the `gen build` tests: a fixture site from
 //! `tests/fixtures/<name>/` copied into a fresh temporary folder, files
 //! written into it, and the real `gen` binary run in it with a cleared
-//! environment (only `PATH`, plus `NO_COLOR=1`).
+//! environment (only `PATH`, `NO_COLOR=1` and `BEDSIDE_CACHE_DIR`).
 
 #![allow(dead_code)]
 
@@ -234,8 +234,17 @@ impl TestSite {
     }
 }
 
-/// Runs the real `gen` in `dir` with a cleared environment: only `PATH` and
-/// `NO_COLOR=1`, plus `env`. Fails the test on a hang or a panic.
+/// Where `gen build` keeps its ledgers of rendered pages in the tests (one
+/// file per output folder), unless a test says otherwise: as for a user with
+/// a home folder, a rebuild reuses the pages that did not change, so every
+/// test that builds twice also checks that nothing stale is reused.
+pub fn ledgers() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("ledgers")
+}
+
+/// Runs the real `gen` in `dir` with a cleared environment: only `PATH`,
+/// `NO_COLOR=1` and `BEDSIDE_CACHE_DIR` (see [`ledgers`]), plus `env`. Fails
+/// the test on a hang or a panic.
 pub fn gen_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gen"));
     command
@@ -243,6 +252,7 @@ pub fn gen_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         .current_dir(dir)
         .env_clear()
         .env("NO_COLOR", "1")
+        .env("BEDSIDE_CACHE_DIR", ledgers())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

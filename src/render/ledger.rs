@@ -1,0 +1,426 @@
+//! What each page of a build was rendered from, kept from one `gen build` to
+//! the next, so that a rebuild does not render again a page whose inputs did
+//! not change: the previous build's file is hard-linked instead.
+//!
+//! A page's *key* is a 128-bit hash of everything Tera sees when it renders
+//! the page: this build of `gen`, the name and text of every template, the
+//! page's template and its whole template context. Rendering is a function
+//! of those alone — our templates can call no function that reads the clock,
+//! a file or the environment, and the templates of a site that mention
+//! `get_env` are never remembered — so a page whose key has not changed
+//! renders to the same bytes as last time. For each page the ledger keeps its
+//! key and the length and hash of the bytes written. A page is reused only
+//! when its key is the same and the previous build's file still holds those
+//! bytes (it is read and hashed, so a file edited by hand in the output is
+//! rendered again); anything else, including a missing, unreadable or
+//! damaged ledger, means the page is rendered as usual.
+//!
+//! Ledgers live in the user's cache folder, one file per output folder,
+//! never in the site or in the output: `$BEDSIDE_CACHE_DIR`, else
+//! `$XDG_CACHE_HOME/bedside`, else `$HOME/.cache/bedside`. With none of
+//! those set, or `BEDSIDE_CACHE_DIR` set to nothing, nothing is remembered. A ledger that cannot be written costs
+//! the next build its speed, never its result.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
+
+/// The first line of a ledger file; a file that starts otherwise is ignored.
+const HEADER: &str = "bedside page ledger 1";
+
+/// Identifies the `gen` that rendered: the hash of its sources (`build.rs`).
+const BUILD_ID: &str = env!("BEDSIDE_BUILD_ID");
+
+/// Ledgers not written for this long are removed when a new one is made.
+const UNUSED_FOR: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
+/// What a page was rendered from, and what was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// The page's key (see the module documentation).
+    pub key: u128,
+    /// The length of the file written.
+    pub len: u64,
+    /// The xxh3 hash of the file written.
+    pub hash: u64,
+}
+
+impl Entry {
+    /// The entry of a page with key `key` rendered to `bytes`.
+    pub fn of(key: u128, bytes: &[u8]) -> Entry {
+        Entry {
+            key,
+            len: bytes.len() as u64,
+            hash: xxh3_64(bytes),
+        }
+    }
+
+    /// Whether `bytes` are what this entry's page was rendered to.
+    pub fn holds(&self, bytes: &[u8]) -> bool {
+        bytes.len() as u64 == self.len && xxh3_64(bytes) == self.hash
+    }
+}
+
+/// The ledger of one output folder: the previous build's entries, read when
+/// the build starts, and this build's, saved when it has been swapped in.
+#[derive(Debug)]
+pub struct Ledger {
+    /// Where the ledger is kept.
+    file: PathBuf,
+    /// Hashed into every key: this `gen` and the templates.
+    salt: u128,
+    previous: HashMap<String, Entry>,
+    current: Mutex<Vec<(String, Entry)>>,
+    reused: AtomicUsize,
+}
+
+impl Ledger {
+    /// The ledger of the output folder `target`, for templates whose
+    /// fingerprint is `templates` (`None`: they cannot be remembered).
+    /// `previous` says whether `target` holds a build whose pages could be
+    /// reused. `None` when there is no cache folder to keep a ledger in.
+    pub fn open(
+        target: &Path,
+        templates: Option<u128>,
+        previous: bool,
+        env: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> Option<Ledger> {
+        let templates = templates?;
+        let folder = cache_folder(env)?;
+        let name = format!(
+            "pages-{:016x}",
+            xxh3_64(target.as_os_str().as_encoded_bytes())
+        );
+        let file = folder.join(name);
+        let mut salt = Vec::new();
+        salt.extend_from_slice(HEADER.as_bytes());
+        salt.extend_from_slice(BUILD_ID.as_bytes());
+        salt.extend_from_slice(&templates.to_le_bytes());
+        let previous = if previous {
+            fs::read_to_string(&file)
+                .map(|text| parse(&text))
+                .unwrap_or_default()
+        } else {
+            HashMap::new()
+        };
+        Some(Ledger {
+            file,
+            salt: xxh3_128(&salt),
+            previous,
+            current: Mutex::new(Vec::new()),
+            reused: AtomicUsize::new(0),
+        })
+    }
+
+    /// Starts the key of a page rendered with `template`.
+    pub fn key(&self, template: &str) -> Key {
+        let mut key = Key {
+            bytes: Vec::with_capacity(4096),
+        };
+        key.bytes.extend_from_slice(&self.salt.to_le_bytes());
+        key.text(template);
+        key
+    }
+
+    /// The previous build's entry for `path`, when its key was `key`.
+    pub fn unchanged(&self, path: &str, key: u128) -> Option<Entry> {
+        self.previous.get(path).copied().filter(|e| e.key == key)
+    }
+
+    /// Records what this build wrote at `path`; `reused` when it was not
+    /// rendered but linked from the previous build.
+    pub fn record(&self, path: &str, entry: Entry, reused: bool) {
+        if reused {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+        }
+        self.current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((path.to_string(), entry));
+    }
+
+    /// How many pages were reused from the previous build.
+    pub fn reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
+    }
+
+    /// Writes this build's entries beside the ledger, for the next build;
+    /// [`Written::keep`] puts them in its place once the build has been
+    /// swapped in. Failing is not an error (see the module documentation).
+    pub fn write(self) -> Option<Written> {
+        let folder = self.file.parent()?;
+        fs::create_dir_all(folder).ok()?;
+        let entries = self
+            .current
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut text = String::with_capacity(64 + entries.len() * 96);
+        text.push_str(HEADER);
+        text.push('\n');
+        for (path, e) in &entries {
+            if !path.contains(['\n', '\r']) {
+                let _ = writeln!(text, "{:032x} {} {:016x} {path}", e.key, e.len, e.hash);
+            }
+        }
+        let temporary = self
+            .file
+            .with_extension(format!("new-{}", std::process::id()));
+        let written = Written {
+            temporary,
+            file: self.file,
+        };
+        fs::write(&written.temporary, text).ok()?;
+        Some(written)
+    }
+}
+
+/// A ledger written beside its place, which it takes with [`Written::keep`];
+/// dropped, it is removed.
+#[derive(Debug)]
+pub struct Written {
+    temporary: PathBuf,
+    file: PathBuf,
+}
+
+impl Written {
+    /// Puts the new ledger in place of the old one: a reader sees one or
+    /// the other, whole.
+    pub fn keep(self) {
+        let new = !self.file.exists();
+        if fs::rename(&self.temporary, &self.file).is_ok() && new {
+            if let Some(folder) = self.file.parent() {
+                remove_unused(folder);
+            }
+        }
+    }
+}
+
+impl Drop for Written {
+    fn drop(&mut self) {
+        // After `keep`, there is nothing left to remove.
+        let _ = fs::remove_file(&self.temporary);
+    }
+}
+
+/// Where ledgers are kept (see the module documentation).
+fn cache_folder(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    if let Some(folder) = env("BEDSIDE_CACHE_DIR") {
+        // Set but empty: no ledger at all.
+        return (!folder.is_empty()).then(|| PathBuf::from(folder));
+    }
+    let set = |name: &str| env(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let base = set("XDG_CACHE_HOME")
+        .filter(|p| p.is_absolute())
+        .or_else(|| set("HOME").map(|home| home.join(".cache")))?;
+    Some(base.join("bedside"))
+}
+
+/// The entries of a ledger file; whatever does not parse is left out.
+fn parse(text: &str) -> HashMap<String, Entry> {
+    let mut lines = text.lines();
+    if lines.next() != Some(HEADER) {
+        return HashMap::new();
+    }
+    lines
+        .filter_map(|line| {
+            let mut fields = line.splitn(4, ' ');
+            let key = u128::from_str_radix(fields.next()?, 16).ok()?;
+            let len = fields.next()?.parse().ok()?;
+            let hash = u64::from_str_radix(fields.next()?, 16).ok()?;
+            let path = fields.next()?;
+            Some((path.to_string(), Entry { key, len, hash }))
+        })
+        .collect()
+}
+
+/// Removes the ledgers of output folders not built for [`UNUSED_FOR`].
+fn remove_unused(folder: &Path) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let is_ledger = entry.file_name().to_string_lossy().starts_with("pages-");
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| now.duration_since(modified).ok())
+            .is_some_and(|age| age > UNUSED_FOR);
+        if is_ledger && old {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A page's key being made: every part is written in a form that cannot be
+/// mistaken for another (a tag, lengths before contents), then hashed.
+#[derive(Debug)]
+pub struct Key {
+    bytes: Vec<u8>,
+}
+
+impl Key {
+    /// Adds a text.
+    pub fn text(&mut self, text: &str) {
+        self.bytes
+            .extend_from_slice(&(text.len() as u64).to_le_bytes());
+        self.bytes.extend_from_slice(text.as_bytes());
+    }
+
+    /// Adds a hash made by [`value_hash`], tagged apart from values.
+    pub fn hash(&mut self, hash: u128) {
+        self.bytes.push(9);
+        self.bytes.extend_from_slice(&hash.to_le_bytes());
+    }
+
+    /// Adds a JSON value.
+    pub fn value(&mut self, value: &Value) {
+        match value {
+            Value::Null => self.bytes.push(0),
+            Value::Bool(b) => self.bytes.extend_from_slice(&[1, u8::from(*b)]),
+            Value::Number(n) => {
+                if let Some(u) = n.as_u64() {
+                    self.bytes.push(2);
+                    self.bytes.extend_from_slice(&u.to_le_bytes());
+                } else if let Some(i) = n.as_i64() {
+                    self.bytes.push(3);
+                    self.bytes.extend_from_slice(&i.to_le_bytes());
+                } else {
+                    self.bytes.push(4);
+                    let f = n.as_f64().unwrap_or(f64::NAN);
+                    self.bytes.extend_from_slice(&f.to_bits().to_le_bytes());
+                }
+            }
+            Value::String(s) => {
+                self.bytes.push(5);
+                self.text(s);
+            }
+            Value::Array(items) => {
+                self.bytes.push(6);
+                self.bytes
+                    .extend_from_slice(&(items.len() as u64).to_le_bytes());
+                for item in items {
+                    self.value(item);
+                }
+            }
+            Value::Object(map) => {
+                self.bytes.push(7);
+                self.bytes
+                    .extend_from_slice(&(map.len() as u64).to_le_bytes());
+                for (name, item) in map {
+                    self.text(name);
+                    self.value(item);
+                }
+            }
+        }
+    }
+
+    /// The key.
+    pub fn finish(&self) -> u128 {
+        xxh3_128(&self.bytes)
+    }
+}
+
+/// A hash of one JSON value, to stand for it in many keys (a stretch shown
+/// on its own page, its list page and its term pages).
+pub fn value_hash(value: &Value) -> u128 {
+    let mut key = Key {
+        bytes: Vec::with_capacity(4096),
+    };
+    key.value(value);
+    key.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<std::ffi::OsString> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.into())
+    }
+
+    #[test]
+    fn the_cache_folder_follows_the_environment() {
+        let folder = |pairs: &[(&str, &str)]| cache_folder(env(pairs));
+        assert_eq!(folder(&[]), None);
+        assert_eq!(
+            folder(&[("HOME", "/home/a")]),
+            Some(PathBuf::from("/home/a/.cache/bedside"))
+        );
+        assert_eq!(
+            folder(&[("HOME", "/home/a"), ("XDG_CACHE_HOME", "/c")]),
+            Some(PathBuf::from("/c/bedside"))
+        );
+        // A relative XDG_CACHE_HOME is invalid by the XDG rules: ignored.
+        assert_eq!(
+            folder(&[("HOME", "/home/a"), ("XDG_CACHE_HOME", "c")]),
+            Some(PathBuf::from("/home/a/.cache/bedside"))
+        );
+        assert_eq!(
+            folder(&[("XDG_CACHE_HOME", "/c"), ("BEDSIDE_CACHE_DIR", "/b")]),
+            Some(PathBuf::from("/b"))
+        );
+        assert_eq!(
+            folder(&[("HOME", "/home/a"), ("BEDSIDE_CACHE_DIR", "")]),
+            None
+        );
+    }
+
+    #[test]
+    fn keys_tell_apart_what_renders_differently() {
+        let key = |template: &str, value: &Value| {
+            let mut key = Key { bytes: Vec::new() };
+            key.text(template);
+            key.value(value);
+            key.finish()
+        };
+        let page = json!({"title": "Knee to chest", "hold": 30, "sides": ["left", "right"]});
+        let same = json!({"title": "Knee to chest", "hold": 30, "sides": ["left", "right"]});
+        assert_eq!(key("stretch.html", &page), key("stretch.html", &same));
+        for other in [
+            json!({"title": "Knee to chest ", "hold": 30, "sides": ["left", "right"]}),
+            json!({"title": "Knee to chest", "hold": 31, "sides": ["left", "right"]}),
+            json!({"title": "Knee to chest", "hold": "30", "sides": ["left", "right"]}),
+            json!({"title": "Knee to chest", "hold": 30.0, "sides": ["left", "right"]}),
+            json!({"title": "Knee to chest", "hold": 30, "sides": ["leftright"]}),
+            json!({"title": "Knee to chest", "hold": 30, "sides": ["left", "right", null]}),
+            json!({"title": "Knee to chest", "hold": 30}),
+        ] {
+            assert_ne!(
+                key("stretch.html", &page),
+                key("stretch.html", &other),
+                "{other}"
+            );
+        }
+        assert_ne!(key("stretch.html", &page), key("page.html", &page));
+    }
+
+    #[test]
+    fn ledger_files_round_trip_and_damage_is_ignored() {
+        let entry = Entry::of(0xfeed_u128 << 64 | 7, b"<html>");
+        let text = format!(
+            "{HEADER}\n{:032x} {} {:016x} stretches/a b/index.html\nnot a line\n",
+            entry.key, entry.len, entry.hash
+        );
+        let parsed = parse(&text);
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(parsed["stretches/a b/index.html"], entry);
+        assert!(entry.holds(b"<html>"));
+        assert!(!entry.holds(b"<html "));
+        assert!(parse(&text.replacen("ledger 1", "ledger 0", 1)).is_empty());
+        assert!(parse("").is_empty());
+    }
+}
