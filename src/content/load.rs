@@ -1,11 +1,11 @@
 //! Discovery and loading: walk `content/`, read every Markdown file in
-//! parallel, and check what spans files (slugs, references, roles).
+//! parallel (while the walk goes on), and check what spans files (slugs,
+//! references, roles).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::{Mutex, PoisonError};
 
 use super::fields::Fields;
 use super::front_matter;
@@ -97,8 +97,19 @@ pub fn is_ignored(name: &str) -> bool {
 /// Lists the files below `dir` (not ignored ones), sorted, checking that
 /// symlinks stay inside `root`. Paths are relative to `dir`.
 pub fn walk(root: &Path, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
+    walk_each(root, dir, errors, |file| files.push(file));
+    files
+}
+
+/// [`walk`], giving each file to `found` as soon as it is found.
+pub fn walk_each(
+    root: &Path,
+    dir: &Path,
+    errors: &mut Vec<Diagnostic>,
+    mut found: impl FnMut(PathBuf),
+) {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -158,11 +169,10 @@ pub fn walk(root: &Path, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBu
         }
         if entry.file_type().is_file() {
             if let Ok(relative) = entry.path().strip_prefix(dir) {
-                files.push(relative.to_path_buf());
+                found(relative.to_path_buf());
             }
         }
     }
-    files
 }
 
 /// A path as shown to users: relative to the site root when inside it.
@@ -223,79 +233,149 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
         return (Content::default(), problems);
     }
     let mut content = Content::default();
-    let mut markdown = Vec::new();
-    let files = walk(root, &dir, &mut problems);
+    // The files are read and checked while the walk goes on: each run of
+    // `CHUNK` Markdown files found is loaded by another thread.
+    const CHUNK: usize = 128;
+    let mut noted = Vec::new();
+    let mut chunk: Vec<(PathBuf, Kind)> = Vec::new();
+    let chunks = Mutex::new(Vec::new());
+    rayon::scope(|scope| {
+        let mut number = 0;
+        walk_each(root, &dir, &mut problems, |relative| {
+            let Some(kind) = classify(root, &dir, &relative, &mut content, &mut noted) else {
+                return;
+            };
+            chunk.push((dir.join(&relative), kind));
+            if chunk.len() == CHUNK {
+                load_chunk(scope, root, &chunks, number, std::mem::take(&mut chunk));
+                number += 1;
+            }
+        });
+        load_chunk(scope, root, &chunks, number, std::mem::take(&mut chunk));
+    });
     // A file that could not be walked (a broken or outward link) may be the
     // red-flags page: its absence is then not reported as well.
     let walk_failed = problems.iter().any(Diagnostic::is_error);
-    for relative in files {
-        let extension = relative
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase());
-        let is_md = relative.extension().is_some_and(|e| e == "md");
-        if !is_md {
-            if matches!(extension.as_deref(), Some("md" | "markdown" | "mdown")) {
-                let shown = display(root, &dir.join(&relative));
-                problems.push(
-                    Diagnostic::warning(format!(
-                        "{} is not read as content: content files end in `.md`",
-                        shown.display()
-                    ))
-                    .in_file(shown)
-                    .help("rename it to end in `.md` (lower case)"),
-                );
-            }
-            content.assets.insert(relative);
-            continue;
-        }
-        let parts: Vec<String> = relative
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
-        let kind = match parts
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice()
-        {
-            ["_index.md"] => Kind::Home,
-            [_, "_index.md"] => {
-                problems.push(
-                    Diagnostic::warning(format!(
-                        "{} is ignored: only content/_index.md (the home page) is an index",
-                        display(root, &dir.join(&relative)).display()
-                    ))
-                    .in_file(display(root, &dir.join(&relative))),
-                );
-                continue;
-            }
-            ["stretches", _] => Kind::Stretch,
-            ["routines", _] => Kind::Routine,
-            [_] | [_, _] => Kind::Page,
-            _ => {
-                problems.push(
-                    Diagnostic::error(format!(
-                        "{} is too deep: content files go in content/, content/stretches/, content/routines/ or one folder below content/",
-                        display(root, &dir.join(&relative)).display()
-                    ))
-                    .in_file(display(root, &dir.join(&relative))),
-                );
-                continue;
-            }
-        };
-        markdown.push((dir.join(&relative), kind));
-    }
+    problems.extend(noted);
+    let mut chunks = chunks.into_inner().unwrap_or_else(PoisonError::into_inner);
+    chunks.sort_unstable_by_key(|(number, _)| *number);
+    let loaded = chunks.into_iter().flat_map(|(_, files)| files);
+    finish_load(drafts, content, problems, walk_failed, loaded)
+}
 
-    let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> = markdown
-        .par_iter()
-        .map(|(path, kind)| load_file(root, path, *kind))
+/// Files loaded, in runs numbered in the order they were found.
+type Chunks = Mutex<
+    Vec<(
+        usize,
+        Vec<(PathBuf, Kind, (Option<Loaded>, Vec<Diagnostic>))>,
+    )>,
+>;
+
+/// Loads run `number` of the files found, on another thread of `scope`.
+fn load_chunk<'s>(
+    scope: &rayon::Scope<'s>,
+    root: &'s Path,
+    chunks: &'s Chunks,
+    number: usize,
+    files: Vec<(PathBuf, Kind)>,
+) {
+    scope.spawn(move |_| {
+        let loaded: Vec<_> = files
+            .into_iter()
+            .map(|(path, kind)| {
+                let result = load_file(root, &path, kind);
+                (path, kind, result)
+            })
+            .collect();
+        chunks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((number, loaded));
+    });
+}
+
+/// What a content file is, by its path below `content/` (`None`: it is not
+/// read as a content page; an asset goes into `content.assets`).
+fn classify(
+    root: &Path,
+    dir: &Path,
+    relative: &Path,
+    content: &mut Content,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Kind> {
+    let extension = relative
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase());
+    let is_md = relative.extension().is_some_and(|e| e == "md");
+    if !is_md {
+        if matches!(extension.as_deref(), Some("md" | "markdown" | "mdown")) {
+            let shown = display(root, &dir.join(relative));
+            problems.push(
+                Diagnostic::warning(format!(
+                    "{} is not read as content: content files end in `.md`",
+                    shown.display()
+                ))
+                .in_file(shown)
+                .help("rename it to end in `.md` (lower case)"),
+            );
+        }
+        content.assets.insert(relative.to_path_buf());
+        return None;
+    }
+    let parts: Vec<String> = relative
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
         .collect();
+    let kind = match parts
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["_index.md"] => Kind::Home,
+        [_, "_index.md"] => {
+            problems.push(
+                Diagnostic::warning(format!(
+                    "{} is ignored: only content/_index.md (the home page) is an index",
+                    display(root, &dir.join(relative)).display()
+                ))
+                .in_file(display(root, &dir.join(relative))),
+            );
+            return None;
+        }
+        ["stretches", _] => Kind::Stretch,
+        ["routines", _] => Kind::Routine,
+        [_] | [_, _] => Kind::Page,
+        _ => {
+            problems.push(
+                Diagnostic::error(format!(
+                    "{} is too deep: content files go in content/, content/stretches/, content/routines/ or one folder below content/",
+                    display(root, &dir.join(relative)).display()
+                ))
+                .in_file(display(root, &dir.join(relative))),
+            );
+            return None;
+        }
+    };
+    Some(kind)
+}
+
+/// The rest of [`load`], once every file is loaded: the files in order,
+/// with what loading each gave.
+fn finish_load(
+    drafts: bool,
+    mut content: Content,
+    mut problems: Vec<Diagnostic>,
+    walk_failed: bool,
+    loaded: impl Iterator<Item = (PathBuf, Kind, (Option<Loaded>, Vec<Diagnostic>))>,
+) -> (Content, Vec<Diagnostic>) {
     let mut broken = BTreeSet::new();
     // Whether a page that failed to load may be the red-flags page.
     let mut red_flags_unknown = walk_failed;
     // Routines with errors of their own, as far as they could be read.
     let mut broken_routines = Vec::new();
-    for ((path, kind), (loaded, diagnostics)) in markdown.iter().zip(results) {
+    for (path, kind, (loaded, diagnostics)) in loaded {
+        let kind = &kind;
         problems.extend(diagnostics);
         match loaded {
             Some(Loaded::Home(home)) => content.home = Some(home),
