@@ -262,12 +262,19 @@ fn remove_unused(folder: &Path) {
 
 /// A page's key being made: every part is written in a form that cannot be
 /// mistaken for another (a tag, lengths before contents), then hashed.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Key {
     bytes: Vec<u8>,
 }
 
 impl Key {
+    /// An empty key (for parts of keys, see [`Key::hash`]).
+    pub fn new() -> Key {
+        Key {
+            bytes: Vec::with_capacity(4096),
+        }
+    }
+
     /// Adds a text.
     pub fn text(&mut self, text: &str) {
         self.bytes
@@ -329,13 +336,23 @@ impl Key {
     }
 }
 
-/// A hash of one JSON value, to stand for it in many keys (a stretch shown
-/// on its own page, its list page and its term pages).
+/// A hash of one JSON value, to stand for it in many keys (the site's view,
+/// shown on every page).
 pub fn value_hash(value: &Value) -> u128 {
-    let mut key = Key {
-        bytes: Vec::with_capacity(4096),
-    };
+    let mut key = Key::new();
     key.value(value);
+    key.finish()
+}
+
+/// A hash of a view as JSON text, made without building its JSON values (a
+/// stretch, shown on its own page, its list page and its term pages: a page
+/// taken from the previous build never needs the values). `None` hashes as
+/// JSON's `null`, as a view that cannot be serialized does in templates.
+pub fn serialized_hash<T: serde::Serialize + ?Sized>(view: &T) -> u128 {
+    let json = serde_json::to_vec(view).unwrap_or_else(|_| b"null".to_vec());
+    let mut key = Key::new();
+    key.bytes.push(8);
+    key.bytes.extend_from_slice(&json);
     key.finish()
 }
 

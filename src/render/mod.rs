@@ -133,13 +133,17 @@ fn list_path(base: &str, n: usize) -> String {
 /// A template context being filled: the values of its keys, converted to
 /// JSON. Values shared by many pages (each stretch, the site, the
 /// navigation) are converted once per render and lent from their pools (see
-/// [`lend`]); `Data` records which, so that they can be given back.
-struct Data {
+/// [`lend`]), so that they can be given back. The stretches and the Markdown
+/// body are put in only when the page is rendered: a page the ledger takes
+/// from the previous build needs neither (see [`Renderer::page`]).
+struct Data<'m> {
     map: serde_json::Map<String, serde_json::Value>,
-    /// The stretch lent under `stretch`.
+    /// The stretch to lend under `stretch`.
     stretch: Option<usize>,
-    /// The stretches lent under `stretches`, in order.
-    listed: Vec<usize>,
+    /// The stretches to lend under `stretches`, in order.
+    listed: Option<Vec<usize>>,
+    /// The content file whose body goes into `page.content` and `page.toc`.
+    body: Option<&'m Meta>,
 }
 
 /// A view struct as JSON. Our view structs have string keys only, so the
@@ -148,7 +152,7 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
 
-impl Data {
+impl Data<'_> {
     fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
         self.map.insert(key.to_string(), to_json(value));
     }
@@ -178,6 +182,8 @@ struct Renderer<'a> {
     stretch_keys: Vec<std::sync::OnceLock<u128>>,
     site_key: std::sync::OnceLock<u128>,
     nav_key: std::sync::OnceLock<u128>,
+    /// [`Renderer::links_hash`], made once.
+    links_key: std::sync::OnceLock<u128>,
     /// Each routine's QR code, made once: the main routine's handout is
     /// written twice.
     qr_codes: Vec<std::sync::OnceLock<Option<String>>>,
@@ -366,6 +372,7 @@ pub fn render_parts<'a>(
             .collect(),
         site_key: std::sync::OnceLock::new(),
         nav_key: std::sync::OnceLock::new(),
+        links_key: std::sync::OnceLock::new(),
         site_value: lend::Pool::with(to_json(&site_context)),
         nav_value: lend::Pool::with(to_json(&nav)),
         nav,
@@ -586,17 +593,18 @@ impl<'a> Renderer<'a> {
     }
 
     /// A template context with the keys every template gets.
-    fn base(&self, path: &str) -> Data {
+    fn base(&self, path: &str) -> Data<'a> {
         self.base_at(path, &root_of(path))
     }
 
     /// [`Renderer::base`] with links made from `root` (the not-found page,
     /// served at any depth, links from the site's base path).
-    fn base_at(&self, path: &str, root: &str) -> Data {
+    fn base_at(&self, path: &str, root: &str) -> Data<'a> {
         let mut context = Data {
             map: serde_json::Map::new(),
             stretch: None,
-            listed: Vec::new(),
+            listed: None,
+            body: None,
         };
         context.insert_value("site", self.site_value.take(|| to_json(&self.site_context)));
         // The navigation is made from the shared one and `path` and `root`
@@ -651,33 +659,63 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Renders a page, or takes it from the previous build when the ledger
+    /// says nothing it is made from changed. The body's diagnostics go to
+    /// `problems`.
+    #[allow(clippy::too_many_arguments)]
     fn page(
         &self,
         template: &str,
         path: &str,
-        data: Data,
+        data: Data<'a>,
         source: &Path,
         sink: &dyn Sink,
         stats: &mut Stats,
+        problems: &mut Vec<Diagnostic>,
     ) -> Result<(), Diagnostic> {
-        let key = self.ledger.map(|ledger| self.key(ledger, template, &data));
+        let key = self
+            .ledger
+            .map(|ledger| self.key(ledger, template, path, &data));
         if let (Some(ledger), Some(key)) = (self.ledger, key) {
             let reused = ledger
                 .unchanged(path, key)
                 .filter(|entry| sink.reuse(path, entry));
             if let Some(entry) = reused {
                 ledger.record(path, entry, true);
-                self.give_back_map(data.map, data.stretch, &data.listed);
+                self.give_back_map(data.map, None, &[]);
                 stats.pages += 1;
                 stats.files += 1;
                 return Ok(());
             }
         }
         let Data {
-            map,
+            mut map,
             stretch,
             listed,
+            body,
         } = data;
+        // A body with warnings is not kept in the ledger: rendered each
+        // time, it warns each time.
+        let mut remember = true;
+        if let Some(meta) = body {
+            let rendered = self.body(meta, path, problems);
+            remember = rendered.dropped_html.is_empty();
+            if let Some(serde_json::Value::Object(page)) = map.get_mut("page") {
+                page.insert("toc".to_string(), to_json(&rendered.headings));
+                page.insert(
+                    "content".to_string(),
+                    serde_json::Value::String(rendered.html),
+                );
+            }
+        }
+        if let Some(i) = stretch {
+            map.insert("stretch".to_string(), self.stretch_value(i));
+        }
+        if let Some(listed) = &listed {
+            let values = listed.iter().map(|&i| self.stretch_value(i)).collect();
+            map.insert("stretches".to_string(), serde_json::Value::Array(values));
+        }
+        let listed = listed.unwrap_or_default();
         let context = Context::from_value(serde_json::Value::Object(map)).unwrap_or_default();
         let html = match self.cache {
             None => self
@@ -699,7 +737,7 @@ impl<'a> Renderer<'a> {
         self.give_back(context, stretch, &listed);
         let html = html?;
         sink.write(path, html.as_bytes())?;
-        if let (Some(ledger), Some(key)) = (self.ledger, key) {
+        if let (Some(ledger), Some(key), true) = (self.ledger, key, remember) {
             ledger.record(path, ledger::Entry::of(key, html.as_bytes()), false);
         }
         stats.pages += 1;
@@ -708,36 +746,67 @@ impl<'a> Renderer<'a> {
     }
 
     /// The key of a page in the ledger: its template and its whole context,
-    /// the values shared by many pages standing in by the hashes of their
-    /// JSON (the navigation by the shared one's: the rest of it is made from
-    /// `page_path` and `root`, see [`Renderer::base_at`]).
-    fn key(&self, ledger: &ledger::Ledger, template: &str, data: &Data) -> u128 {
+    /// the values shared by many pages standing in by hashes made once (the
+    /// navigation by the shared one's: the rest of it is made from
+    /// `page_path` and `root`, see [`Renderer::base_at`]), the body by what
+    /// it is rendered from.
+    fn key(&self, ledger: &ledger::Ledger, template: &str, path: &str, data: &Data) -> u128 {
         let mut key = ledger.key(template);
-        let stretch_key = |i: usize, value: &serde_json::Value| {
-            *self.stretch_keys[i].get_or_init(|| ledger::value_hash(value))
-        };
         for (name, value) in &data.map {
             key.text(name);
-            match (name.as_str(), value, data.stretch) {
-                ("site", value, _) => {
-                    key.hash(*self.site_key.get_or_init(|| ledger::value_hash(value)));
-                }
-                ("nav", _, _) => key.hash(
+            match name.as_str() {
+                "site" => key.hash(*self.site_key.get_or_init(|| ledger::value_hash(value))),
+                "nav" => key.hash(
                     *self
                         .nav_key
                         .get_or_init(|| ledger::value_hash(&to_json(&self.nav))),
                 ),
-                ("stretch", value, Some(i)) => key.hash(stretch_key(i, value)),
-                ("stretches", serde_json::Value::Array(values), _)
-                    if values.len() == data.listed.len() =>
-                {
-                    key.hash(values.len() as u128);
-                    for (&i, value) in data.listed.iter().zip(values) {
-                        key.hash(stretch_key(i, value));
-                    }
-                }
                 _ => key.value(value),
             }
+        }
+        let stretch_key = |i: usize| {
+            *self.stretch_keys[i].get_or_init(|| ledger::serialized_hash(&self.stretches[i]))
+        };
+        if let Some(i) = data.stretch {
+            key.text("stretch");
+            key.hash(stretch_key(i));
+        }
+        if let Some(listed) = &data.listed {
+            key.text("stretches");
+            key.hash(listed.len() as u128);
+            for &i in listed {
+                key.hash(stretch_key(i));
+            }
+        }
+        if let Some(meta) = data.body {
+            // What `Renderer::body` renders from: the text, where the file
+            // and the page are (for relative links), where every content
+            // file is published, and `raw_html`. The ids the templates write
+            // are in the ledger's salt, with the templates.
+            key.text("body");
+            key.text(meta.body_text());
+            key.text(&meta.path().to_string_lossy());
+            key.text(path);
+            key.hash(*self.links_key.get_or_init(|| self.links_hash()));
+            key.hash(u128::from(self.site.config.raw_html));
+        }
+        key.finish()
+    }
+
+    /// A hash of where each content file is published: a link between
+    /// files renders as the page it leads to.
+    fn links_hash(&self) -> u128 {
+        let mut targets: Vec<(&String, &String)> = self
+            .site
+            .targets
+            .iter()
+            .map(|(k, t)| (k, &t.path))
+            .collect();
+        targets.sort_unstable();
+        let mut key = ledger::Key::new();
+        for (source, page) in targets {
+            key.text(source);
+            key.text(page);
         }
         key.finish()
     }
@@ -789,17 +858,14 @@ impl<'a> Renderer<'a> {
         rendered
     }
 
-    fn page_context(
-        &self,
-        meta: &'a Meta,
-        rendered: Rendered,
-        description: Option<&'a str>,
-    ) -> PageContext<'a> {
+    /// The page's view, its `content` and `toc` left empty: they are filled
+    /// from the body when the page is rendered (see [`Renderer::page`]).
+    fn page_context(&self, meta: &'a Meta, description: Option<&'a str>) -> PageContext<'a> {
         PageContext {
             title: &meta.title,
             description,
-            content: rendered.html,
-            toc: rendered.headings,
+            content: String::new(),
+            toc: Vec::new(),
             extra: &meta.extra,
             role: None,
             handout_points: &[],
@@ -821,9 +887,8 @@ impl<'a> Renderer<'a> {
                 let mut context = self.base(path);
                 let (page, source) = match &content.home {
                     Some(home) => {
-                        let rendered = self.body(&home.meta, path, problems);
-                        let mut page =
-                            self.page_context(&home.meta, rendered, home.description.as_deref());
+                        context.body = Some(&home.meta);
+                        let mut page = self.page_context(&home.meta, home.description.as_deref());
                         if page.title.is_empty() {
                             page.title = &site.config.title;
                         }
@@ -859,18 +924,14 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 context.insert("pages", &pages);
-                self.page("index.html", path, context, &source, sink, stats)
+                self.page("index.html", path, context, &source, sink, stats, problems)
             }
             Job::Stretch(i) => {
                 let s = &content.stretches[i];
                 let path = site::stretch_path(&s.meta.slug);
                 let mut context = self.base(&path);
-                let rendered = self.body(&s.meta, &path, problems);
-                context.insert(
-                    "page",
-                    &self.page_context(&s.meta, rendered, s.summary.as_deref()),
-                );
-                context.insert_value("stretch", self.stretch_value(i));
+                context.body = Some(&s.meta);
+                context.insert("page", &self.page_context(&s.meta, s.summary.as_deref()));
                 context.stretch = Some(i);
                 let (mut previous, mut next, mut sequence) = (None, None, None);
                 if let Some(r) = site.sequence_of[i] {
@@ -904,23 +965,45 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 context.insert("routines", &routines);
-                self.page("stretch.html", &path, context, s.meta.path(), sink, stats)
+                self.page(
+                    "stretch.html",
+                    &path,
+                    context,
+                    s.meta.path(),
+                    sink,
+                    stats,
+                    problems,
+                )
             }
             Job::StretchList(n) => {
                 let all: Vec<usize> = (0..content.stretches.len()).collect();
-                self.list("stretches", "stretches.html", &all, n, None, sink, stats)
+                self.list(
+                    "stretches",
+                    "stretches.html",
+                    &all,
+                    n,
+                    None,
+                    sink,
+                    stats,
+                    problems,
+                )
             }
             Job::Routine(i) => {
                 let r = &content.routines[i];
                 let path = site::routine_path(&r.meta.slug);
                 let mut context = self.base(&path);
-                let rendered = self.body(&r.meta, &path, problems);
-                context.insert(
-                    "page",
-                    &self.page_context(&r.meta, rendered, r.summary.as_deref()),
-                );
+                context.body = Some(&r.meta);
+                context.insert("page", &self.page_context(&r.meta, r.summary.as_deref()));
                 context.insert("routine", &context::routine(site, i, &self.stretches));
-                self.page("routine.html", &path, context, r.meta.path(), sink, stats)
+                self.page(
+                    "routine.html",
+                    &path,
+                    context,
+                    r.meta.path(),
+                    sink,
+                    stats,
+                    problems,
+                )
             }
             Job::RoutineList => {
                 let path = "routines/index.html";
@@ -936,18 +1019,27 @@ impl<'a> Renderer<'a> {
                     Path::new("content/routines"),
                     sink,
                     stats,
+                    problems,
                 )
             }
             Job::Page(i) => {
                 let p = &content.pages[i];
                 let path = site::page_path(&p.meta.slug);
                 let mut context = self.base(&path);
-                let rendered = self.body(&p.meta, &path, problems);
-                let mut page = self.page_context(&p.meta, rendered, p.description.as_deref());
+                context.body = Some(&p.meta);
+                let mut page = self.page_context(&p.meta, p.description.as_deref());
                 page.role = p.role.map(Role::name);
                 page.handout_points = &p.handout_points;
                 context.insert("page", &page);
-                self.page("page.html", &path, context, p.meta.path(), sink, stats)
+                self.page(
+                    "page.html",
+                    &path,
+                    context,
+                    p.meta.path(),
+                    sink,
+                    stats,
+                    problems,
+                )
             }
             Job::TaxonomyList(taxonomy) => {
                 let path = format!("{}/index.html", taxonomy.name());
@@ -966,6 +1058,7 @@ impl<'a> Renderer<'a> {
                     Path::new("content/stretches"),
                     sink,
                     stats,
+                    problems,
                 )
             }
             Job::Term(taxonomy, i, n) => {
@@ -980,6 +1073,7 @@ impl<'a> Renderer<'a> {
                     Some(extra),
                     sink,
                     stats,
+                    problems,
                 )
             }
             Job::Handout(i, main) => {
@@ -1010,7 +1104,15 @@ impl<'a> Renderer<'a> {
                 };
                 context.insert("qr_svg", &qr_svg);
                 context.insert("routine_url", &url);
-                self.page("handout.html", &path, context, r.meta.path(), sink, stats)
+                self.page(
+                    "handout.html",
+                    &path,
+                    context,
+                    r.meta.path(),
+                    sink,
+                    stats,
+                    problems,
+                )
             }
             Job::NotFound => {
                 let mut context = self.base_at("404.html", &site.config.base_path());
@@ -1022,6 +1124,7 @@ impl<'a> Renderer<'a> {
                     Path::new("404.html"),
                     sink,
                     stats,
+                    problems,
                 )
             }
             Job::Aliases => {
@@ -1182,6 +1285,7 @@ impl<'a> Renderer<'a> {
         term: Option<(TaxonomyContext, TermContext)>,
         sink: &dyn Sink,
         stats: &mut Stats,
+        problems: &mut Vec<Diagnostic>,
     ) -> Result<(), Diagnostic> {
         let per_page = self.site.config.paginate_by.max(1);
         let total_pages = pages_of(items.len(), per_page);
@@ -1189,12 +1293,7 @@ impl<'a> Renderer<'a> {
         let mut context = self.base(&path);
         let range: Range<usize> =
             ((n - 1) * per_page).min(items.len())..(n * per_page).min(items.len());
-        let stretches = items[range.clone()]
-            .iter()
-            .map(|&i| self.stretch_value(i))
-            .collect();
-        context.insert_value("stretches", serde_json::Value::Array(stretches));
-        context.listed = items[range].to_vec();
+        context.listed = Some(items[range].to_vec());
         context.insert(
             "paginator",
             &PaginatorContext {
@@ -1224,6 +1323,7 @@ impl<'a> Renderer<'a> {
             Path::new("content/stretches"),
             sink,
             stats,
+            problems,
         )
     }
 }

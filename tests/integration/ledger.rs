@@ -312,3 +312,67 @@ fn a_failed_build_leaves_the_ledger_of_the_output_as_it_was() {
     l.site.write("content/stretches/02-pelvic-tilt.md", &good);
     assert_eq!(reused(&l.build(&[])), (total, total));
 }
+
+/// A body is rendered again when a content file it links to is published
+/// somewhere else, though nothing else of its page changed.
+#[test]
+fn a_moved_link_target_renders_the_bodies_that_link_to_it_again() {
+    let l = Ledgered::new("full");
+    l.build(&[]);
+    let guide = "public/sleeping-positions/index.html";
+    assert!(
+        l.site
+            .read(guide)
+            .contains("../stretches/seated-twist/index.html")
+    );
+    l.site.replace(
+        "content/stretches/04-seated-twist.md",
+        "+++\n",
+        "+++\nslug = \"sitting-twist\"\n",
+    );
+    l.site.replace(
+        "content/routines/evening.md",
+        "[seated-twist,",
+        "[sitting-twist,",
+    );
+    l.build(&[]);
+    assert!(
+        l.site
+            .read(guide)
+            .contains("../stretches/sitting-twist/index.html")
+    );
+    l.assert_as_from_scratch();
+}
+
+/// A body whose raw HTML is left out warns on every build, and is rendered
+/// on every build to do so; `raw_html` turned on renders it again, kept.
+#[test]
+fn bodies_with_warnings_warn_on_every_build() {
+    let l = Ledgered::new("full");
+    let body = l.site.read("content/stretches/04-seated-twist.md");
+    l.site.write(
+        "content/stretches/04-seated-twist.md",
+        &format!("{body}\n<div class=\"note\">A note in HTML.</div>\n"),
+    );
+    let first = l.build(&[]);
+    let (_, total) = reused(&first);
+    assert_eq!(first.warnings(), 1, "{first}");
+    let second = l.build(&[]);
+    assert_eq!(second.warnings(), 1, "{second}");
+    assert_eq!(reused(&second), (total - 1, total));
+    assert!(
+        !l.site
+            .read("public/stretches/seated-twist/index.html")
+            .contains("A note in HTML.")
+    );
+    l.site
+        .replace("gen.toml", "raw_html = false", "raw_html = true");
+    let third = l.build(&[]);
+    assert_eq!(third.warnings(), 0, "{third}");
+    assert!(
+        l.site
+            .read("public/stretches/seated-twist/index.html")
+            .contains("<div class=\"note\">A note in HTML.</div>")
+    );
+    l.assert_as_from_scratch();
+}
