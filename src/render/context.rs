@@ -47,7 +47,7 @@ pub struct SiteContext<'a> {
 }
 
 /// A taxonomy term as a link.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct TermContext {
     pub name: String,
     pub label: String,
@@ -57,7 +57,7 @@ pub struct TermContext {
 }
 
 /// A hold time for templates.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct HoldContext {
     pub text: String,
     pub min_seconds: u32,
@@ -65,14 +65,16 @@ pub struct HoldContext {
 }
 
 /// A stretch illustration.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct ImageContext {
     pub path: String,
     pub alt: String,
 }
 
-/// A stretch, as listed and as shown on its own page.
-#[derive(Debug, Clone, Serialize)]
+/// A stretch, as listed and as shown on its own page. Its `Hash` stands for
+/// its JSON in the ledger's keys (see [`super::ledger::hashed`]): derived,
+/// it covers every field.
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct StretchContext<'a> {
     pub title: &'a str,
     pub slug: &'a str,
@@ -93,7 +95,19 @@ pub struct StretchContext<'a> {
     pub dose_html: String,
     pub image: Option<ImageContext>,
     pub targets: Vec<TermContext>,
-    pub extra: &'a serde_json::Value,
+    pub extra: Extra<'a>,
+}
+
+/// Free-form front-matter data (`extra`), serialized as it is and hashed
+/// by its JSON.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(transparent)]
+pub struct Extra<'a>(pub &'a serde_json::Value);
+
+impl std::hash::Hash for Extra<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u128(super::ledger::value_hash(self.0));
+    }
 }
 
 /// A stretch inside a routine, with its step number.
@@ -285,7 +299,7 @@ pub fn stretch<'a>(site: &'a Site, index: usize) -> StretchContext<'a> {
             ),
         }),
         targets,
-        extra: &s.meta.extra,
+        extra: Extra(&s.meta.extra),
     }
 }
 

@@ -344,16 +344,14 @@ pub fn value_hash(value: &Value) -> u128 {
     key.finish()
 }
 
-/// A hash of a view as JSON text, made without building its JSON values (a
-/// stretch, shown on its own page, its list page and its term pages: a page
-/// taken from the previous build never needs the values). `None` hashes as
-/// JSON's `null`, as a view that cannot be serialized does in templates.
-pub fn serialized_hash<T: serde::Serialize + ?Sized>(view: &T) -> u128 {
-    let json = serde_json::to_vec(view).unwrap_or_else(|_| b"null".to_vec());
-    let mut key = Key::new();
-    key.bytes.push(8);
-    key.bytes.extend_from_slice(&json);
-    key.finish()
+/// A hash of a view by its `Hash`, made without converting it to JSON (a
+/// stretch, shown on its own page, its list page and its term pages: a
+/// page taken from the previous build never needs its JSON). A derived
+/// `Hash` covers every field, so whatever the view serializes to is covered.
+pub fn hashed<T: std::hash::Hash + ?Sized>(view: &T) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    view.hash(&mut hasher);
+    hasher.digest128()
 }
 
 #[cfg(test)]
@@ -423,6 +421,30 @@ mod tests {
             );
         }
         assert_ne!(key("stretch.html", &page), key("page.html", &page));
+    }
+
+    #[test]
+    fn views_hash_apart_by_every_field_and_their_extra_data() {
+        use crate::render::context::Extra;
+        #[derive(Hash)]
+        struct View<'a> {
+            title: &'a str,
+            reps: u32,
+            extra: Extra<'a>,
+        }
+        fn view(title: &str, reps: u32, extra: &Value) -> u128 {
+            hashed(&View {
+                title,
+                reps,
+                extra: Extra(extra),
+            })
+        }
+        let (a, b) = (json!({"equipment": "none"}), json!({"equipment": "pillow"}));
+        let same = a.clone();
+        assert_eq!(view("Tilt", 10, &a), view("Tilt", 10, &same));
+        assert_ne!(view("Tilt", 10, &a), view("Tilt", 10, &b));
+        assert_ne!(view("Tilt", 10, &a), view("Tilt", 11, &a));
+        assert_ne!(view("Tilt", 10, &a), view("Tilt ", 10, &a));
     }
 
     #[test]

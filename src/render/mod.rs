@@ -764,9 +764,8 @@ impl<'a> Renderer<'a> {
                 _ => key.value(value),
             }
         }
-        let stretch_key = |i: usize| {
-            *self.stretch_keys[i].get_or_init(|| ledger::serialized_hash(&self.stretches[i]))
-        };
+        let stretch_key =
+            |i: usize| *self.stretch_keys[i].get_or_init(|| ledger::hashed(&self.stretches[i]));
         if let Some(i) = data.stretch {
             key.text("stretch");
             key.hash(stretch_key(i));
