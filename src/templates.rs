@@ -140,7 +140,23 @@ impl Templates {
         context: &tera::Context,
         page: &str,
     ) -> Result<String, Diagnostic> {
-        self.tera.render(template, context).map_err(|err| {
+        let mut out = Vec::with_capacity(8192);
+        self.render_into(template, context, page, &mut out)?;
+        // Tera writes only text: the bytes are UTF-8.
+        Ok(String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// [`Templates::render`] appending the page's bytes to `out`: no copy
+    /// into a string of its own, no check that Tera's text is text.
+    pub fn render_into(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        page: &str,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Diagnostic> {
+        self.tera.render_to(template, context, out).map_err(|err| {
             let source = self
                 .sources
                 .get(template)

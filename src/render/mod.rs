@@ -10,6 +10,7 @@ mod lend;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -184,6 +185,9 @@ struct Renderer<'a> {
     nav_key: std::sync::OnceLock<u128>,
     /// [`Renderer::links_hash`], made once.
     links_key: std::sync::OnceLock<u128>,
+    /// The largest page each template made so far (see
+    /// [`Renderer::size_hint`]).
+    sizes: Mutex<std::collections::HashMap<String, usize>>,
     /// Each routine's QR code, made once: the main routine's handout is
     /// written twice.
     qr_codes: Vec<std::sync::OnceLock<Option<String>>>,
@@ -373,6 +377,7 @@ pub fn render_parts<'a>(
         site_key: std::sync::OnceLock::new(),
         nav_key: std::sync::OnceLock::new(),
         links_key: std::sync::OnceLock::new(),
+        sizes: Mutex::default(),
         site_value: lend::Pool::with(to_json(&site_context)),
         nav_value: lend::Pool::with(to_json(&nav)),
         nav,
@@ -717,32 +722,67 @@ impl<'a> Renderer<'a> {
         }
         let listed = listed.unwrap_or_default();
         let context = Context::from_value(serde_json::Value::Object(map)).unwrap_or_default();
-        let html = match self.cache {
-            None => self
-                .templates
-                .render(template, &context, &source.display().to_string())
-                .map(std::sync::Arc::<str>::from),
+        // Without `gen serve`'s cache the page is rendered into a buffer as
+        // large as this template's largest page so far: no growing, no copy.
+        let mut bytes = Vec::new();
+        let shared = match self.cache {
+            None => {
+                bytes.reserve(self.size_hint(template));
+                self.templates
+                    .render_into(
+                        template,
+                        &context,
+                        &source.display().to_string(),
+                        &mut bytes,
+                    )
+                    .map(|()| None)
+            }
             Some(cache) => match cache.get(template, path, &context) {
-                Some(html) => Ok(html),
+                Some(html) => Ok(Some(html)),
                 None => self
                     .templates
                     .render(template, &context, &source.display().to_string())
                     .map(|html| {
                         let html: std::sync::Arc<str> = html.into();
                         cache.put(template, path, &context, std::sync::Arc::clone(&html));
-                        html
+                        Some(html)
                     }),
             },
         };
         self.give_back(context, stretch, &listed);
-        let html = html?;
-        sink.write(path, html.as_bytes())?;
+        let shared = shared?;
+        let html = match &shared {
+            Some(html) => html.as_bytes(),
+            None => {
+                self.note_size(template, bytes.len());
+                &bytes
+            }
+        };
+        sink.write(path, html)?;
         if let (Some(ledger), Some(key), true) = (self.ledger, key, remember) {
-            ledger.record(path, ledger::Entry::of(key, html.as_bytes()), false);
+            ledger.record(path, ledger::Entry::of(key, html), false);
         }
         stats.pages += 1;
         stats.files += 1;
         Ok(())
+    }
+
+    /// How many bytes to make room for when rendering `template`: the most
+    /// one of its pages took so far.
+    fn size_hint(&self, template: &str) -> usize {
+        let sizes = self.sizes.lock().unwrap_or_else(PoisonError::into_inner);
+        sizes.get(template).copied().unwrap_or(8192)
+    }
+
+    /// Notes the size of a page rendered with `template`.
+    fn note_size(&self, template: &str, size: usize) {
+        let mut sizes = self.sizes.lock().unwrap_or_else(PoisonError::into_inner);
+        match sizes.get_mut(template) {
+            Some(most) => *most = (*most).max(size),
+            None => {
+                sizes.insert(template.to_string(), size);
+            }
+        }
     }
 
     /// The key of a page in the ledger: its template and its whole context,
