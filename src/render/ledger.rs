@@ -22,7 +22,6 @@
 //! the next build its speed, never its result.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -33,7 +32,7 @@ use serde_json::Value;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
 /// The first line of a ledger file; a file that starts otherwise is ignored.
-const HEADER: &str = "bedside page ledger 1";
+const HEADER: &str = "bedside page ledger 2";
 
 /// Identifies the `gen` that rendered: the hash of its sources (`build.rs`).
 const BUILD_ID: &str = env!("BEDSIDE_BUILD_ID");
@@ -166,7 +165,14 @@ impl Ledger {
         text.push('\n');
         for (path, e) in &entries {
             if !path.contains(['\n', '\r']) {
-                let _ = writeln!(text, "{:032x} {} {:016x} {path}", e.key, e.len, e.hash);
+                push_hex(&mut text, e.key, 32);
+                text.push(' ');
+                push_hex(&mut text, u128::from(e.len), 0);
+                text.push(' ');
+                push_hex(&mut text, u128::from(e.hash), 16);
+                text.push(' ');
+                text.push_str(path);
+                text.push('\n');
             }
         }
         let temporary = self
@@ -209,6 +215,19 @@ impl Drop for Written {
     }
 }
 
+/// Appends `n` in lower-case hexadecimal, at least `width` digits (`format!`
+/// was most of the time spent writing a 10,000-page ledger).
+fn push_hex(text: &mut String, n: u128, width: usize) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let digits = (128 - n.leading_zeros() as usize)
+        .div_ceil(4)
+        .max(width)
+        .max(1);
+    for i in (0..digits).rev() {
+        text.push(char::from(DIGITS[((n >> (4 * i)) & 0xf) as usize]));
+    }
+}
+
 /// Where ledgers are kept (see the module documentation).
 fn cache_folder(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
     if let Some(folder) = env("BEDSIDE_CACHE_DIR") {
@@ -232,7 +251,7 @@ fn parse(text: &str) -> HashMap<String, Entry> {
         .filter_map(|line| {
             let mut fields = line.splitn(4, ' ');
             let key = u128::from_str_radix(fields.next()?, 16).ok()?;
-            let len = fields.next()?.parse().ok()?;
+            let len = u64::from_str_radix(fields.next()?, 16).ok()?;
             let hash = u64::from_str_radix(fields.next()?, 16).ok()?;
             let path = fields.next()?;
             Some((path.to_string(), Entry { key, len, hash }))
@@ -336,6 +355,18 @@ impl Key {
     }
 }
 
+/// A key takes what a `Hash` writes as it is, and hashes it all at once
+/// (see [`hashed`]): cheaper than a streaming hasher for many small parts.
+impl std::hash::Hasher for Key {
+    fn write(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        xxh3_64(&self.bytes)
+    }
+}
+
 /// A hash of one JSON value, to stand for it in many keys (the site's view,
 /// shown on every page).
 pub fn value_hash(value: &Value) -> u128 {
@@ -349,9 +380,9 @@ pub fn value_hash(value: &Value) -> u128 {
 /// page taken from the previous build never needs its JSON). A derived
 /// `Hash` covers every field, so whatever the view serializes to is covered.
 pub fn hashed<T: std::hash::Hash + ?Sized>(view: &T) -> u128 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
-    view.hash(&mut hasher);
-    hasher.digest128()
+    let mut key = Key::new();
+    view.hash(&mut key);
+    key.finish()
 }
 
 #[cfg(test)]
@@ -448,10 +479,27 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_written_in_hex_as_parse_reads_them() {
+        let hex = |n: u128, width: usize| {
+            let mut text = String::new();
+            push_hex(&mut text, n, width);
+            text
+        };
+        assert_eq!(hex(0, 0), "0");
+        assert_eq!(hex(0xabc, 0), "abc");
+        assert_eq!(hex(0xabc, 16), "0000000000000abc");
+        assert_eq!(hex(u128::MAX, 32), "f".repeat(32));
+        assert_eq!(
+            u128::from_str_radix(&hex(0xfeed_u128 << 64 | 7, 32), 16),
+            Ok(0xfeed_u128 << 64 | 7)
+        );
+    }
+
+    #[test]
     fn ledger_files_round_trip_and_damage_is_ignored() {
         let entry = Entry::of(0xfeed_u128 << 64 | 7, b"<html>");
         let text = format!(
-            "{HEADER}\n{:032x} {} {:016x} stretches/a b/index.html\nnot a line\n",
+            "{HEADER}\n{:032x} {:x} {:016x} stretches/a b/index.html\nnot a line\n",
             entry.key, entry.len, entry.hash
         );
         let parsed = parse(&text);
@@ -459,7 +507,7 @@ mod tests {
         assert_eq!(parsed["stretches/a b/index.html"], entry);
         assert!(entry.holds(b"<html>"));
         assert!(!entry.holds(b"<html "));
-        assert!(parse(&text.replacen("ledger 1", "ledger 0", 1)).is_empty());
+        assert!(parse(&text.replacen("ledger 2", "ledger 1", 1)).is_empty());
         assert!(parse("").is_empty());
     }
 }
