@@ -479,6 +479,25 @@ mod tests {
     }
 
     #[test]
+    fn only_ledgers_unused_for_a_month_are_removed() {
+        let folder = tempfile::tempdir().unwrap();
+        let made = |name: &str, age_days: u64| {
+            let path = folder.path().join(name);
+            let file = fs::File::create(&path).unwrap();
+            let age = Duration::from_secs(age_days * 24 * 60 * 60);
+            file.set_modified(SystemTime::now() - age).unwrap();
+            path
+        };
+        let old = made("pages-00000000000000aa", 31);
+        let recent = made("pages-00000000000000bb", 29);
+        let other = made("notes.txt", 400);
+        remove_unused(folder.path());
+        assert!(!old.exists());
+        assert!(recent.exists());
+        assert!(other.exists());
+    }
+
+    #[test]
     fn numbers_are_written_in_hex_as_parse_reads_them() {
         let hex = |n: u128, width: usize| {
             let mut text = String::new();
