@@ -4,7 +4,9 @@
 //!
 //! A page's *key* is a 128-bit hash of everything Tera sees when it renders
 //! the page: this build of `gen`, the name and text of every template, the
-//! page's template and its whole template context. Rendering is a function
+//! page's template and its whole template context (the Markdown body by what
+//! it is rendered from, each stretch by a hash of its view: a page taken
+//! from the previous build needs neither rendered). Rendering is a function
 //! of those alone — our templates can call no function that reads the clock,
 //! a file or the environment, and the templates of a site that mention
 //! `get_env` are never remembered — so a page whose key has not changed
@@ -18,8 +20,9 @@
 //! Ledgers live in the user's cache folder, one file per output folder,
 //! never in the site or in the output: `$BEDSIDE_CACHE_DIR`, else
 //! `$XDG_CACHE_HOME/bedside`, else `$HOME/.cache/bedside`. With none of
-//! those set, or `BEDSIDE_CACHE_DIR` set to nothing, nothing is remembered. A ledger that cannot be written costs
-//! the next build its speed, never its result.
+//! those set, or `BEDSIDE_CACHE_DIR` set to nothing, nothing is remembered.
+//! A ledger that cannot be written costs the next build its speed, never its
+//! result.
 
 use std::collections::HashMap;
 use std::fs;
@@ -120,9 +123,7 @@ impl Ledger {
 
     /// Starts the key of a page rendered with `template`.
     pub fn key(&self, template: &str) -> Key {
-        let mut key = Key {
-            bytes: Vec::with_capacity(4096),
-        };
+        let mut key = Key::new();
         key.bytes.extend_from_slice(&self.salt.to_le_bytes());
         key.text(template);
         key
