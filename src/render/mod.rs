@@ -59,6 +59,14 @@ pub struct Stats {
     pub files: usize,
 }
 
+/// Where one job's output goes: the sink, with what the job wrote and its
+/// diagnostics.
+struct Out<'s> {
+    sink: &'s dyn Sink,
+    stats: Stats,
+    problems: Vec<Diagnostic>,
+}
+
 /// One output to make.
 #[derive(Debug, Clone, Copy)]
 enum Job {
@@ -588,13 +596,15 @@ impl<'a> Renderer<'a> {
     }
 
     fn run(&self, job: Job, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
-        let mut problems = Vec::new();
-        let mut stats = Stats::default();
-        let result = self.job(job, sink, &mut stats, &mut problems);
-        if let Err(diagnostic) = result {
-            problems.push(diagnostic);
+        let mut out = Out {
+            sink,
+            stats: Stats::default(),
+            problems: Vec::new(),
+        };
+        if let Err(diagnostic) = self.job(job, &mut out) {
+            out.problems.push(diagnostic);
         }
-        (stats, problems)
+        (out.stats, out.problems)
     }
 
     /// A template context with the keys every template gets.
@@ -666,17 +676,14 @@ impl<'a> Renderer<'a> {
 
     /// Renders a page, or takes it from the previous build when the ledger
     /// says nothing it is made from changed. The body's diagnostics go to
-    /// `problems`.
-    #[allow(clippy::too_many_arguments)]
+    /// `out`.
     fn page(
         &self,
         template: &str,
         path: &str,
         data: Data<'a>,
         source: &Path,
-        sink: &dyn Sink,
-        stats: &mut Stats,
-        problems: &mut Vec<Diagnostic>,
+        out: &mut Out<'_>,
     ) -> Result<(), Diagnostic> {
         let key = self
             .ledger
@@ -684,12 +691,12 @@ impl<'a> Renderer<'a> {
         if let (Some(ledger), Some(key)) = (self.ledger, key) {
             let reused = ledger
                 .unchanged(path, key)
-                .filter(|entry| sink.reuse(path, entry));
+                .filter(|entry| out.sink.reuse(path, entry));
             if let Some(entry) = reused {
                 ledger.record(path, entry, true);
                 self.give_back_map(data.map, None, &[]);
-                stats.pages += 1;
-                stats.files += 1;
+                out.stats.pages += 1;
+                out.stats.files += 1;
                 return Ok(());
             }
         }
@@ -703,7 +710,7 @@ impl<'a> Renderer<'a> {
         // time, it warns each time.
         let mut remember = true;
         if let Some(meta) = body {
-            let rendered = self.body(meta, path, problems);
+            let rendered = self.body(meta, path, &mut out.problems);
             remember = rendered.dropped_html.is_empty();
             if let Some(serde_json::Value::Object(page)) = map.get_mut("page") {
                 page.insert("toc".to_string(), to_json(&rendered.headings));
@@ -758,12 +765,12 @@ impl<'a> Renderer<'a> {
                 &bytes
             }
         };
-        sink.write(path, html)?;
+        out.sink.write(path, html)?;
         if let (Some(ledger), Some(key), true) = (self.ledger, key, remember) {
             ledger.record(path, ledger::Entry::of(key, html), false);
         }
-        stats.pages += 1;
-        stats.files += 1;
+        out.stats.pages += 1;
+        out.stats.files += 1;
         Ok(())
     }
 
@@ -911,13 +918,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn job(
-        &self,
-        job: Job,
-        sink: &dyn Sink,
-        stats: &mut Stats,
-        problems: &mut Vec<Diagnostic>,
-    ) -> Result<(), Diagnostic> {
+    fn job(&self, job: Job, out: &mut Out<'_>) -> Result<(), Diagnostic> {
         let site = self.site;
         let content = &site.content;
         match job {
@@ -963,7 +964,7 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 context.insert("pages", &pages);
-                self.page("index.html", path, context, &source, sink, stats, problems)
+                self.page("index.html", path, context, &source, out)
             }
             Job::Stretch(i) => {
                 let s = &content.stretches[i];
@@ -1004,28 +1005,11 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 context.insert("routines", &routines);
-                self.page(
-                    "stretch.html",
-                    &path,
-                    context,
-                    s.meta.path(),
-                    sink,
-                    stats,
-                    problems,
-                )
+                self.page("stretch.html", &path, context, s.meta.path(), out)
             }
             Job::StretchList(n) => {
                 let all: Vec<usize> = (0..content.stretches.len()).collect();
-                self.list(
-                    "stretches",
-                    "stretches.html",
-                    &all,
-                    n,
-                    None,
-                    sink,
-                    stats,
-                    problems,
-                )
+                self.list("stretches", "stretches.html", &all, n, None, out)
             }
             Job::Routine(i) => {
                 let r = &content.routines[i];
@@ -1034,15 +1018,7 @@ impl<'a> Renderer<'a> {
                 context.body = Some(&r.meta);
                 context.insert("page", &self.page_context(&r.meta, r.summary.as_deref()));
                 context.insert("routine", &context::routine(site, i, &self.stretches));
-                self.page(
-                    "routine.html",
-                    &path,
-                    context,
-                    r.meta.path(),
-                    sink,
-                    stats,
-                    problems,
-                )
+                self.page("routine.html", &path, context, r.meta.path(), out)
             }
             Job::RoutineList => {
                 let path = "routines/index.html";
@@ -1056,9 +1032,7 @@ impl<'a> Renderer<'a> {
                     path,
                     context,
                     Path::new("content/routines"),
-                    sink,
-                    stats,
-                    problems,
+                    out,
                 )
             }
             Job::Page(i) => {
@@ -1070,15 +1044,7 @@ impl<'a> Renderer<'a> {
                 page.role = p.role.map(Role::name);
                 page.handout_points = &p.handout_points;
                 context.insert("page", &page);
-                self.page(
-                    "page.html",
-                    &path,
-                    context,
-                    p.meta.path(),
-                    sink,
-                    stats,
-                    problems,
-                )
+                self.page("page.html", &path, context, p.meta.path(), out)
             }
             Job::TaxonomyList(taxonomy) => {
                 let path = format!("{}/index.html", taxonomy.name());
@@ -1095,9 +1061,7 @@ impl<'a> Renderer<'a> {
                     &path,
                     context,
                     Path::new("content/stretches"),
-                    sink,
-                    stats,
-                    problems,
+                    out,
                 )
             }
             Job::Term(taxonomy, i, n) => {
@@ -1110,9 +1074,7 @@ impl<'a> Renderer<'a> {
                     &term.stretches,
                     n,
                     Some(extra),
-                    sink,
-                    stats,
-                    problems,
+                    out,
                 )
             }
             Job::Handout(i, main) => {
@@ -1143,28 +1105,12 @@ impl<'a> Renderer<'a> {
                 };
                 context.insert("qr_svg", &qr_svg);
                 context.insert("routine_url", &url);
-                self.page(
-                    "handout.html",
-                    &path,
-                    context,
-                    r.meta.path(),
-                    sink,
-                    stats,
-                    problems,
-                )
+                self.page("handout.html", &path, context, r.meta.path(), out)
             }
             Job::NotFound => {
                 let mut context = self.base_at("404.html", &site.config.base_path());
                 context.insert("canonical", &None::<String>);
-                self.page(
-                    "404.html",
-                    "404.html",
-                    context,
-                    Path::new("404.html"),
-                    sink,
-                    stats,
-                    problems,
-                )
+                self.page("404.html", "404.html", context, Path::new("404.html"), out)
             }
             Job::Aliases => {
                 let metas = content
@@ -1199,8 +1145,8 @@ impl<'a> Renderer<'a> {
                             &site.config.language,
                             canonical.as_deref(),
                         );
-                        sink.write(&path, html.as_bytes())?;
-                        stats.files += 1;
+                        out.sink.write(&path, html.as_bytes())?;
+                        out.stats.files += 1;
                     }
                 }
                 Ok(())
@@ -1255,32 +1201,32 @@ impl<'a> Renderer<'a> {
                     xml.push_str("</loc></url>\n");
                 }
                 xml.push_str("</urlset>\n");
-                sink.write("sitemap.xml", xml.as_bytes())?;
-                stats.files += 1;
+                out.sink.write("sitemap.xml", xml.as_bytes())?;
+                out.stats.files += 1;
                 Ok(())
             }
             Job::HighlightCss => {
                 if let Some(css) = &self.highlight_css {
-                    sink.write("highlight.css", css.as_bytes())?;
-                    stats.files += 1;
+                    out.sink.write("highlight.css", css.as_bytes())?;
+                    out.stats.files += 1;
                 }
                 Ok(())
             }
             Job::Statics => {
                 for (path, source) in &site.statics {
                     match source {
-                        StaticSource::Embedded(bytes) => sink.write(path, bytes)?,
-                        StaticSource::File(file) => sink.copy(path, file)?,
+                        StaticSource::Embedded(bytes) => out.sink.write(path, bytes)?,
+                        StaticSource::File(file) => out.sink.copy(path, file)?,
                     }
-                    stats.files += 1;
+                    out.stats.files += 1;
                 }
                 Ok(())
             }
             Job::Images => {
                 for image in site.images.iter().flatten() {
                     if let Some(from) = &image.copy_from {
-                        sink.copy(&image.path, from)?;
-                        stats.files += 1;
+                        out.sink.copy(&image.path, from)?;
+                        out.stats.files += 1;
                     }
                 }
                 Ok(())
@@ -1314,7 +1260,6 @@ impl<'a> Renderer<'a> {
     }
 
     /// One page of a paginated list of stretches.
-    #[allow(clippy::too_many_arguments)]
     fn list(
         &self,
         base: &str,
@@ -1322,9 +1267,7 @@ impl<'a> Renderer<'a> {
         items: &[usize],
         n: usize,
         term: Option<(TaxonomyContext, TermContext)>,
-        sink: &dyn Sink,
-        stats: &mut Stats,
-        problems: &mut Vec<Diagnostic>,
+        out: &mut Out<'_>,
     ) -> Result<(), Diagnostic> {
         let per_page = self.site.config.paginate_by.max(1);
         let total_pages = pages_of(items.len(), per_page);
@@ -1360,9 +1303,7 @@ impl<'a> Renderer<'a> {
             &path,
             context,
             Path::new("content/stretches"),
-            sink,
-            stats,
-            problems,
+            out,
         )
     }
 }
