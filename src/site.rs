@@ -86,6 +86,17 @@ pub struct Site {
 }
 
 impl Site {
+    /// Hashes where each content file is published (its source path and
+    /// its page), in a fixed order: a link between content files renders as
+    /// the page it leads to, so a rendered body depends on all of it.
+    pub fn hash_link_targets<H: std::hash::Hasher>(&self, state: &mut H) {
+        use std::hash::Hash;
+        let mut targets: Vec<(&String, &String)> =
+            self.targets.iter().map(|(k, t)| (k, &t.path)).collect();
+        targets.sort_unstable();
+        targets.hash(state);
+    }
+
     /// Loads everything under `root` and checks it. Returns the site (when it
     /// has no errors) and every diagnostic, warnings included.
     pub fn load(

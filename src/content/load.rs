@@ -334,26 +334,24 @@ fn classify(
     {
         ["_index.md"] => Kind::Home,
         [_, "_index.md"] => {
-            problems.push(
-                Diagnostic::warning(format!(
-                    "{} is ignored: only content/_index.md (the home page) is an index",
-                    display(root, &dir.join(relative)).display()
-                ))
-                .in_file(display(root, &dir.join(relative))),
+            let shown = display(root, &dir.join(relative));
+            let message = format!(
+                "{} is ignored: only content/_index.md (the home page) is an index",
+                shown.display()
             );
+            problems.push(Diagnostic::warning(message).in_file(shown));
             return None;
         }
         ["stretches", _] => Kind::Stretch,
         ["routines", _] => Kind::Routine,
         [_] | [_, _] => Kind::Page,
         _ => {
-            problems.push(
-                Diagnostic::error(format!(
-                    "{} is too deep: content files go in content/, content/stretches/, content/routines/ or one folder below content/",
-                    display(root, &dir.join(relative)).display()
-                ))
-                .in_file(display(root, &dir.join(relative))),
+            let shown = display(root, &dir.join(relative));
+            let message = format!(
+                "{} is too deep: content files go in content/, content/stretches/, content/routines/ or one folder below content/",
+                shown.display()
             );
+            problems.push(Diagnostic::error(message).in_file(shown));
             return None;
         }
     };

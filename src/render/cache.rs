@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -79,11 +79,8 @@ impl PageCache {
     /// Starts a render of `site`: notes where links between content files
     /// lead, which every cached body depends on.
     pub fn begin(&self, site: &Site) {
-        let mut targets: Vec<(&String, &String)> =
-            site.targets.iter().map(|(k, t)| (k, &t.path)).collect();
-        targets.sort_unstable();
         let mut hasher = DefaultHasher::new();
-        targets.hash(&mut hasher);
+        site.hash_link_targets(&mut hasher);
         *self.links.lock().unwrap_or_else(PoisonError::into_inner) = hasher.finish();
     }
 

@@ -191,7 +191,8 @@ struct Renderer<'a> {
     stretch_keys: Vec<std::sync::OnceLock<u128>>,
     site_key: std::sync::OnceLock<u128>,
     nav_key: std::sync::OnceLock<u128>,
-    /// [`Renderer::links_hash`], made once.
+    /// A hash of where each content file is published, made once (see
+    /// [`Site::hash_link_targets`]).
     links_key: std::sync::OnceLock<u128>,
     /// The largest page each template made so far (see
     /// [`Renderer::size_hint`]).
@@ -833,26 +834,12 @@ impl<'a> Renderer<'a> {
             key.text(meta.body_text());
             key.text(&meta.path().to_string_lossy());
             key.text(path);
-            key.hash(*self.links_key.get_or_init(|| self.links_hash()));
+            key.hash(*self.links_key.get_or_init(|| {
+                let mut links = ledger::Key::new();
+                self.site.hash_link_targets(&mut links);
+                links.finish()
+            }));
             key.hash(u128::from(self.site.config.raw_html));
-        }
-        key.finish()
-    }
-
-    /// A hash of where each content file is published: a link between
-    /// files renders as the page it leads to.
-    fn links_hash(&self) -> u128 {
-        let mut targets: Vec<(&String, &String)> = self
-            .site
-            .targets
-            .iter()
-            .map(|(k, t)| (k, &t.path))
-            .collect();
-        targets.sort_unstable();
-        let mut key = ledger::Key::new();
-        for (source, page) in targets {
-            key.text(source);
-            key.text(page);
         }
         key.finish()
     }
