@@ -112,7 +112,10 @@ pub fn walk_each(
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
-        .sort_by_file_name()
+        // Siblings' paths differ only in their names, so comparing whole
+        // paths sorts by name without taking each path apart (walkdir's
+        // `sort_by_file_name` parses both names at every comparison).
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
     while let Some(entry) = walker.next() {
@@ -759,3 +762,33 @@ pub fn clean_relative(path: &str) -> Option<String> {
 
 /// Spanned helper re-exported for other stages.
 pub type SpannedString = Spanned<String>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_visits_folders_depth_first_with_siblings_sorted_by_name() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = dir.path();
+        // `-` and `.` sort before `/`: comparing whole paths byte by byte
+        // would put `a-b.md` and `a.md` before `a/x.md`.
+        for file in [
+            "b.md", "a-b.md", "a.md", "a/x.md", "a/b/y.md", "A.md", "a/b.md",
+        ] {
+            let path = root.join(file);
+            fs::create_dir_all(path.parent().expect("a parent")).expect("a folder");
+            fs::write(&path, "").expect("a file");
+        }
+        let mut errors = Vec::new();
+        let found = walk(root, root, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        let found: Vec<String> = found.iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(
+            found,
+            [
+                "A.md", "a/b/y.md", "a/b.md", "a/x.md", "a-b.md", "a.md", "b.md"
+            ]
+        );
+    }
+}

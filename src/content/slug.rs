@@ -5,7 +5,7 @@
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut dash = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
+    let mut add = |c: char| {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             if dash && !slug.is_empty() {
                 slug.push('-');
@@ -14,6 +14,14 @@ pub fn slugify(text: &str) -> String {
             slug.push(c);
         } else {
             dash = true;
+        }
+    };
+    for c in text.chars() {
+        // Most text is ASCII, whose lower case is one table-free step.
+        if c.is_ascii() {
+            add(c.to_ascii_lowercase());
+        } else {
+            c.to_lowercase().for_each(&mut add);
         }
     }
     slug
@@ -82,6 +90,13 @@ mod tests {
         );
         assert_eq!(slugify("Lower Back"), "lower-back");
         assert_eq!(slugify("HIPS"), "hips");
+    }
+
+    #[test]
+    fn letters_outside_ascii_are_lower_cased_then_dropped() {
+        // The Kelvin sign's lower case is the ASCII `k`; `Ä`'s is not ASCII.
+        assert_eq!(slugify("\u{212A}nee Hug"), "knee-hug");
+        assert_eq!(slugify("Ärmel-Dehnung"), "rmel-dehnung");
     }
 
     #[test]
