@@ -30,7 +30,8 @@ pub struct Report {
 pub fn check(root: &Path, drafts: bool) -> Result<Report, Error> {
     let (site, templates, mut diagnostics) = crate::cmd::build::load(root, drafts, None)?;
     let index = Index::default();
-    let (stats, problems) = render::render_site(&site, &templates, &index, None);
+    let (stats, problems) =
+        render::render_site(&site, &templates, &index, None, render::Teardown::Free);
     diagnostics.extend(problems);
     let outputs = index.into_outputs();
     let references = check_references(&site, &outputs, &mut diagnostics);

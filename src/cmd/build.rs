@@ -27,6 +27,9 @@ pub struct BuildOptions {
     pub pdf: bool,
     /// The browser for `pdf` (else found on `PATH`).
     pub browser: Option<PathBuf>,
+    /// Whether the loaded site is freed after the build, or left to the
+    /// process's exit (`gen build` on the command line).
+    pub teardown: render::Teardown,
 }
 
 /// What a successful build did.
@@ -122,7 +125,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         output.has_previous(),
         |name| std::env::var_os(name),
     );
-    let (stats, problems) = render::render_site(&site, &templates, &output, ledger.as_ref());
+    let (stats, problems) = render::render_site(
+        &site,
+        &templates,
+        &output,
+        ledger.as_ref(),
+        options.teardown,
+    );
     stage("render and write into the staging folder");
     diagnostics.extend(problems);
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -134,13 +143,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         stage("print the handouts to PDF");
     }
     let written = output.target().to_path_buf();
-    // The content and templates are freed, and the ledger written, while
-    // the old build is removed.
+    // The content and templates are freed (unless the process is about to
+    // exit), and the ledger written, while the old build is removed.
     let reused = ledger.as_ref().map_or(0, render::ledger::Ledger::reused);
     let (committed, ledger) = rayon::join(
         || output.commit(),
         move || {
-            drop((site, templates));
+            options.teardown.dispose((site, templates));
             ledger.and_then(render::ledger::Ledger::write)
         },
     );
@@ -205,6 +214,8 @@ pub fn run(args: crate::cli::BuildArgs, ui: &super::Ui) -> Result<(), Error> {
         force: args.force,
         pdf: args.pdf,
         browser: args.browser,
+        // `main` exits when this returns.
+        teardown: render::Teardown::Leave,
     };
     let built = build(&options)?;
     ui.report(&built.warnings);

@@ -23,6 +23,29 @@ use crate::site::{self, Site, StaticSource};
 use crate::templates::Templates;
 use context::*;
 
+/// What becomes of a render's large data (the stretches' JSON, the loaded
+/// site) once the output is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Teardown {
+    /// Free it, as a long-running process (`gen serve`, the tests) must.
+    #[default]
+    Free,
+    /// Leave it to the operating system: the process exits next, and
+    /// freeing a 10,000-page site's values one by one took tens of
+    /// milliseconds that exiting does at once.
+    Leave,
+}
+
+impl Teardown {
+    /// Frees `value`, or leaves it for the process's exit.
+    pub fn dispose<T>(self, value: T) {
+        match self {
+            Teardown::Free => drop(value),
+            Teardown::Leave => std::mem::forget(value),
+        }
+    }
+}
+
 /// Where rendered files go: the output folder, or nowhere (`gen check`).
 pub trait Sink: Sync {
     /// Writes a file at a site path.
@@ -211,8 +234,17 @@ pub fn render_site(
     templates: &Templates,
     sink: &dyn Sink,
     ledger: Option<&ledger::Ledger>,
+    teardown: Teardown,
 ) -> (Stats, Vec<Diagnostic>) {
-    let (mut problems, parts) = render_parts(site, templates, sink, Selection::All, None, ledger);
+    let (mut problems, parts) = render_parts(
+        site,
+        templates,
+        sink,
+        Selection::All,
+        None,
+        ledger,
+        teardown,
+    );
     let mut stats = Stats::default();
     for part in parts {
         stats.pages += part.stats.pages;
@@ -290,6 +322,7 @@ pub fn render_parts<'a>(
     selection: Selection<'_>,
     cache: Option<&'a cache::PageCache>,
     ledger: Option<&'a ledger::Ledger>,
+    teardown: Teardown,
 ) -> (Vec<Diagnostic>, Vec<Part>) {
     let mut problems = Vec::new();
     let stylesheet = match selection {
@@ -466,10 +499,13 @@ pub fn render_parts<'a>(
     // Freeing ten thousand stretches' JSON on one thread took longer than
     // rendering a hundred pages: both threads share it.
     let Renderer { stretch_values, .. } = renderer;
-    stretch_values
-        .into_par_iter()
-        .with_max_len(256)
-        .for_each(drop);
+    match teardown {
+        Teardown::Free => stretch_values
+            .into_par_iter()
+            .with_max_len(256)
+            .for_each(drop),
+        Teardown::Leave => teardown.dispose(stretch_values),
+    }
     (problems, parts.into_iter().map(|(_, part)| part).collect())
 }
 

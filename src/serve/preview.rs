@@ -166,6 +166,7 @@ impl Preview {
             Selection::Pages(&sources),
             Some(&self.cache),
             None,
+            render::Teardown::Free,
         );
         let (pages, files) = self.merge(parts, memory);
         Outcome {
@@ -224,6 +225,7 @@ impl Preview {
                     Selection::Content(&changed),
                     Some(&self.cache),
                     None,
+                    render::Teardown::Free,
                 );
                 let (pages, files) = self.merge(parts, memory);
                 let content = &site.content;
@@ -265,6 +267,7 @@ impl Preview {
                     Selection::All,
                     Some(&self.cache),
                     None,
+                    render::Teardown::Free,
                 );
                 let (pages, files) = count(&parts);
                 self.site_problems = site_problems;
@@ -507,7 +510,8 @@ mod tests {
         let (site, templates, _) = crate::cmd::build::load(root, false, None)
             .unwrap_or_else(|e| panic!("{:?}", e.diagnostics()));
         let memory = Memory::new();
-        let (_, problems) = render::render_site(&site, &templates, &memory, None);
+        let (_, problems) =
+            render::render_site(&site, &templates, &memory, None, render::Teardown::Free);
         assert!(!problems.iter().any(Diagnostic::is_error), "{problems:?}");
         memory.into_files()
     }
