@@ -3,10 +3,12 @@
 //! `templates/`, each overriding the one before file by file.
 
 mod cycles;
+mod fragments;
 
 use std::collections::{BTreeMap, HashSet};
 use std::error::Error as _;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use tera::Tera;
@@ -35,6 +37,13 @@ pub struct Templates {
     /// A hash of every template's name and text; `None` when a template
     /// mentions `get_env`, whose result no hash of the templates covers.
     fingerprint: Option<u128>,
+    /// Includes rendered once for many pages (see [`fragments`]).
+    fragments: fragments::Fragments,
+    /// Every template's name and text, to compile them again as written
+    /// when a page that uses fragments fails: its error is then Tera's own.
+    texts: Vec<(String, std::sync::Arc<str>)>,
+    /// The templates as written, compiled on first need.
+    as_written: OnceLock<Option<Tera>>,
 }
 
 impl Templates {
@@ -58,9 +67,7 @@ impl Templates {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
+        let mut tera = new_tera();
         let sources = layers
             .iter()
             .map(|(n, f)| (n.clone(), f.path.clone()))
@@ -108,11 +115,19 @@ impl Templates {
             .flat_map(|file| literal_ids(&file.text))
             .collect();
         let fingerprint = fingerprint(&layers);
+        let fragments = fragments::Fragments::prepare(&mut tera);
+        let texts = layers
+            .into_iter()
+            .map(|(name, file)| (name, file.text))
+            .collect();
         Ok(Templates {
             tera,
             ids,
             sources,
             fingerprint,
+            fragments,
+            texts,
+            as_written: OnceLock::new(),
         })
     }
 
@@ -137,7 +152,7 @@ impl Templates {
     pub fn render(
         &self,
         template: &str,
-        context: &tera::Context,
+        context: &mut tera::Context,
         page: &str,
     ) -> Result<String, Diagnostic> {
         let mut out = Vec::with_capacity(8192);
@@ -148,15 +163,31 @@ impl Templates {
     }
 
     /// [`Templates::render`] appending the page's bytes to `out`: no copy
-    /// into a string of its own, no check that Tera's text is text.
+    /// into a string of its own, no check that Tera's text is text. The
+    /// context is left as it was given.
     pub fn render_into(
         &self,
         template: &str,
-        context: &tera::Context,
+        context: &mut tera::Context,
         page: &str,
         out: &mut Vec<u8>,
     ) -> Result<(), Diagnostic> {
-        self.tera.render_to(template, context, out).map_err(|err| {
+        let start = out.len();
+        let mut result = self
+            .fragments
+            .set(&self.tera, template, context)
+            .and_then(|()| self.tera.render_to(template, &*context, &mut *out));
+        self.fragments.unset(template, context);
+        if result.is_err() && self.fragments.used_by(template) {
+            // Rendered as written, the page fails with Tera's own message
+            // (or, should a fragment have failed where its include would not
+            // have, renders as it would have).
+            if let Some(tera) = self.as_written() {
+                out.truncate(start);
+                result = tera.render_to(template, &*context, &mut *out);
+            }
+        }
+        result.map_err(|err| {
             let source = self
                 .sources
                 .get(template)
@@ -169,6 +200,32 @@ impl Templates {
             .help("check the expression named above against the template context in the README")
         })
     }
+}
+
+impl Templates {
+    /// The templates compiled as written, without fragments.
+    fn as_written(&self) -> Option<&Tera> {
+        self.as_written
+            .get_or_init(|| {
+                let mut tera = new_tera();
+                for (name, text) in &self.texts {
+                    let template = tera::Template::new(name, None, text).ok()?;
+                    tera.templates.insert(name.clone(), template);
+                }
+                tera.build_inheritance_chains().ok()?;
+                Some(tera)
+            })
+            .as_ref()
+    }
+}
+
+/// A Tera with Bedside's escaping: `.html` and `.xml` templates, by
+/// [`escape_html`].
+fn new_tera() -> Tera {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    tera
 }
 
 fn read_layer(

@@ -302,6 +302,16 @@ impl Key {
         self.bytes.extend_from_slice(text.as_bytes());
     }
 
+    /// Empties the key, keeping its room, to make another.
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+    }
+
+    /// Adds the absence of a value, tagged apart from every value.
+    pub fn absent(&mut self) {
+        self.bytes.push(8);
+    }
+
     /// Adds a hash made by [`value_hash`], tagged apart from values.
     pub fn hash(&mut self, hash: u128) {
         self.bytes.push(9);

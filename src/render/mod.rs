@@ -765,7 +765,7 @@ impl<'a> Renderer<'a> {
             map.insert("stretches".to_string(), serde_json::Value::Array(values));
         }
         let listed = listed.unwrap_or_default();
-        let context = Context::from_value(serde_json::Value::Object(map)).unwrap_or_default();
+        let mut context = Context::from_value(serde_json::Value::Object(map)).unwrap_or_default();
         // Without `gen serve`'s cache the page is rendered into a buffer as
         // large as this template's largest page so far: no growing, no copy.
         let mut bytes = Vec::new();
@@ -775,7 +775,7 @@ impl<'a> Renderer<'a> {
                 self.templates
                     .render_into(
                         template,
-                        &context,
+                        &mut context,
                         &source.display().to_string(),
                         &mut bytes,
                     )
@@ -785,7 +785,7 @@ impl<'a> Renderer<'a> {
                 Some(html) => Ok(Some(html)),
                 None => self
                     .templates
-                    .render(template, &context, &source.display().to_string())
+                    .render(template, &mut context, &source.display().to_string())
                     .map(|html| {
                         let html: std::sync::Arc<str> = html.into();
                         cache.put(template, path, &context, std::sync::Arc::clone(&html));

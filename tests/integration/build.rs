@@ -822,3 +822,34 @@ fn markdown_files_not_ending_in_lower_case_md_are_named_in_a_warning() {
     ]);
     assert!(!site.exists("public/notes/index.html"));
 }
+
+/// The header and footer are rendered once for each distinct set of values
+/// they read (`Templates` keeps them): a header that shows the page's own
+/// data still shows each page's.
+#[test]
+fn a_header_that_shows_page_data_shows_each_pages_own() {
+    let site = TestSite::new("full");
+    site.write(
+        "templates/partials/header.html",
+        "<p class=\"test-header\">{% if stretch is defined %}{{ stretch.title }}{% else %}no stretch{% endif %} at {{ root }}</p>\n",
+    );
+    site.build(&[]).success();
+    let header = |page: &str| {
+        let html = site.read(&format!("public/{page}"));
+        let start = html
+            .find("<p class=\"test-header\">")
+            .expect("the test header");
+        let end = start + html[start..].find("</p>").expect("its end");
+        html[start + "<p class=\"test-header\">".len()..end].to_string()
+    };
+    assert_eq!(
+        header("stretches/knee-to-chest/index.html"),
+        "Knee-to-chest pull at ../../"
+    );
+    assert_eq!(
+        header("stretches/pelvic-tilt/index.html"),
+        "Pelvic tilt at ../../"
+    );
+    assert_eq!(header("stretches/index.html"), "no stretch at ../");
+    assert_eq!(header("index.html"), "no stretch at ");
+}

@@ -602,6 +602,24 @@ fn a_template_render_error_names_template_page_and_expression() {
 }
 
 #[test]
+fn a_render_error_in_the_shared_header_names_the_expression_and_file() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/partials/header.html",
+        "<header>{{ site.title }} {{ site.tagline.text }}</header>\n",
+    );
+    let run = site.build(&[]).failure();
+    let d =
+        run.diagnostic("template `page.html` failed while rendering content/when-to-get-help.md");
+    assert!(d.contains("site.tagline.text"), "names the expression: {d}");
+    assert!(
+        d.contains("partials/header.html"),
+        "names the file it is in: {d}"
+    );
+    assert!(!site.exists("public"));
+}
+
+#[test]
 fn a_command_line_syntax_error_exits_with_status_2() {
     let site = TestSite::new("minimal");
     let run = site.build(&["--no-such-flag"]).status(2);
