@@ -1345,9 +1345,22 @@ struct PageSummary<'a> {
 /// page (`href`).
 fn set_current(nav: &mut serde_json::Value, page: Option<(&str, &str)>) {
     for item in nav.as_array_mut().into_iter().flatten() {
-        let target = item.get("path").and_then(serde_json::Value::as_str);
-        let current = page.is_some_and(|(path, _)| target == Some(path));
-        let href = page.map(|(_, root)| format!("{root}{}", target.unwrap_or_default()));
+        let target = item
+            .get("path")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default();
+        let current = page.is_some_and(|(path, _)| target == path);
+        // Pages in one folder share their links: a link already right (the
+        // page before it on this thread was in the same folder) is kept.
+        let href = page.and_then(|(_, root)| {
+            let old = item.get("href").and_then(serde_json::Value::as_str);
+            let right = old.is_some_and(|old| {
+                old.len() == root.len() + target.len()
+                    && old.starts_with(root)
+                    && old.ends_with(target)
+            });
+            (!right).then(|| format!("{root}{target}"))
+        });
         if let Some(flag) = item.get_mut("current") {
             *flag = serde_json::Value::Bool(current);
         }
