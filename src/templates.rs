@@ -26,9 +26,12 @@ pub enum ThemeSource {
     Folder(PathBuf),
 }
 
-/// The compiled templates of a site.
+/// The templates of a site: read when the site loads, compiled then or,
+/// when a build knows them from the one before (see [`Templates::read`]),
+/// when the first page needs them.
 pub struct Templates {
-    tera: Tera,
+    /// Every template's text, by name.
+    layers: BTreeMap<String, SourceFile>,
     /// Every `id="…"` written literally in a template, which heading ids
     /// must not repeat.
     ids: HashSet<String>,
@@ -37,18 +40,35 @@ pub struct Templates {
     /// A hash of every template's name and text; `None` when a template
     /// mentions `get_env`, whose result no hash of the templates covers.
     fingerprint: Option<u128>,
-    /// Includes rendered once for many pages (see [`fragments`]).
-    fragments: fragments::Fragments,
-    /// Every template's name and text, to compile them again as written
-    /// when a page that uses fragments fails: its error is then Tera's own.
-    texts: Vec<(String, std::sync::Arc<str>)>,
-    /// The templates as written, compiled on first need.
+    /// The templates compiled, or every problem found compiling them.
+    compiled: OnceLock<Result<Compiled, Vec<Diagnostic>>>,
+    /// The templates compiled as written, without fragments: when a page
+    /// that uses fragments fails, it is rendered again by these, so that
+    /// its error is Tera's own. Compiled on first need.
     as_written: OnceLock<Option<Tera>>,
 }
 
+/// Compiled templates.
+struct Compiled {
+    tera: Tera,
+    /// Includes rendered once for many pages (see [`fragments`]).
+    fragments: fragments::Fragments,
+}
+
 impl Templates {
-    /// Loads and compiles every template layer.
+    /// Reads and compiles every template layer.
     pub fn load(root: &Path, theme: &ThemeSource) -> Result<Templates, Vec<Diagnostic>> {
+        let templates = Templates::read(root, theme)?;
+        templates.check()?;
+        Ok(templates)
+    }
+
+    /// Reads every template layer, compiling nothing yet: [`Templates::check`]
+    /// compiles them now, or the first page rendered does. A build whose
+    /// ledger shows that these very templates built the output before
+    /// compiles them only when a page must be rendered; with nothing changed,
+    /// none is (parsing was nine tenths of such a rebuild of a small site).
+    pub fn read(root: &Path, theme: &ThemeSource) -> Result<Templates, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let mut layers: BTreeMap<String, SourceFile> = BTreeMap::new();
         for (path, bytes) in embedded::THEME {
@@ -67,68 +87,39 @@ impl Templates {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut tera = new_tera();
         let sources = layers
             .iter()
             .map(|(n, f)| (n.clone(), f.path.clone()))
             .collect();
-        // Parse every file once, side by side (parsing is most of a small
-        // site's build), keeping every broken file's error.
-        let parsed: Vec<(&String, Result<tera::Template, tera::Error>)> = layers
-            .par_iter()
-            .map(|(name, file)| (name, tera::Template::new(name, None, &file.text)))
-            .collect();
-        for (name, result) in parsed {
-            match result {
-                // `templates` is Tera's own map of parsed templates, what
-                // `add_raw_templates` fills one file at a time.
-                Ok(template) => {
-                    tera.templates.insert(name.clone(), template);
-                }
-                Err(err) => errors.push(template_error(&layers[name], &err)),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        if let Err(err) = tera
-            .build_inheritance_chains()
-            .and_then(|()| tera.check_macro_files())
-        {
-            return Err(vec![Diagnostic::error(format!("templates do not fit together: {}", chain(&err)))
-                .help("check `{% extends %}`, `{% include %}` and `{% import %}` names against the files in templates/")]);
-        }
-        let cycles = cycles::find(&tera.templates);
-        if !cycles.is_empty() {
-            return Err(cycles
-                .into_iter()
-                .map(|(name, chain)| {
-                    let source = layers.get(&name).map_or_else(|| name.clone(), |f| f.path.display().to_string());
-                    Diagnostic::error(format!("templates render each other forever: {chain}"))
-                        .in_file(source)
-                        .help("a template may not include itself, even through other templates, and a macro may not call itself")
-                })
-                .collect());
-        }
         let ids = layers
             .values()
             .flat_map(|file| literal_ids(&file.text))
             .collect();
         let fingerprint = fingerprint(&layers);
-        let fragments = fragments::Fragments::prepare(&mut tera);
-        let texts = layers
-            .into_iter()
-            .map(|(name, file)| (name, file.text))
-            .collect();
         Ok(Templates {
-            tera,
+            layers,
             ids,
             sources,
             fingerprint,
-            fragments,
-            texts,
+            compiled: OnceLock::new(),
             as_written: OnceLock::new(),
         })
+    }
+
+    /// Compiles the templates unless done already; every problem found.
+    pub fn check(&self) -> Result<(), Vec<Diagnostic>> {
+        self.compiled().map(|_| ()).map_err(<[Diagnostic]>::to_vec)
+    }
+
+    fn compiled(&self) -> Result<&Compiled, &[Diagnostic]> {
+        self.compiled
+            .get_or_init(|| {
+                let mut tera = compile(&self.layers)?;
+                let fragments = fragments::Fragments::prepare(&mut tera);
+                Ok(Compiled { tera, fragments })
+            })
+            .as_ref()
+            .map_err(Vec::as_slice)
     }
 
     /// The ids the templates write literally (`id="main"`).
@@ -172,13 +163,24 @@ impl Templates {
         page: &str,
         out: &mut Vec<u8>,
     ) -> Result<(), Diagnostic> {
+        let compiled = match self.compiled() {
+            Ok(compiled) => compiled,
+            // Reported where the templates were checked; a build that took
+            // them as known compiles them here.
+            Err(errors) => {
+                return Err(errors
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| Diagnostic::error("the templates do not compile")));
+            }
+        };
+        let (tera, fragments) = (&compiled.tera, &compiled.fragments);
         let start = out.len();
-        let mut result = self
-            .fragments
-            .set(&self.tera, template, context)
-            .and_then(|()| self.tera.render_to(template, &*context, &mut *out));
-        self.fragments.unset(template, context);
-        if result.is_err() && self.fragments.used_by(template) {
+        let mut result = fragments
+            .set(tera, template, context)
+            .and_then(|()| tera.render_to(template, &*context, &mut *out));
+        fragments.unset(template, context);
+        if result.is_err() && fragments.used_by(template) {
             // Rendered as written, the page fails with Tera's own message
             // (or, should a fragment have failed where its include would not
             // have, renders as it would have).
@@ -206,17 +208,54 @@ impl Templates {
     /// The templates compiled as written, without fragments.
     fn as_written(&self) -> Option<&Tera> {
         self.as_written
-            .get_or_init(|| {
-                let mut tera = new_tera();
-                for (name, text) in &self.texts {
-                    let template = tera::Template::new(name, None, text).ok()?;
-                    tera.templates.insert(name.clone(), template);
-                }
-                tera.build_inheritance_chains().ok()?;
-                Some(tera)
-            })
+            .get_or_init(|| compile(&self.layers).ok())
             .as_ref()
     }
+}
+
+/// Parses every template and checks that they fit together.
+fn compile(layers: &BTreeMap<String, SourceFile>) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = new_tera();
+    let mut errors = Vec::new();
+    // Parse every file once, side by side (parsing is most of a small
+    // site's build), keeping every broken file's error.
+    let parsed: Vec<(&String, Result<tera::Template, tera::Error>)> = layers
+        .par_iter()
+        .map(|(name, file)| (name, tera::Template::new(name, None, &file.text)))
+        .collect();
+    for (name, result) in parsed {
+        match result {
+            // `templates` is Tera's own map of parsed templates, what
+            // `add_raw_templates` fills one file at a time.
+            Ok(template) => {
+                tera.templates.insert(name.clone(), template);
+            }
+            Err(err) => errors.push(template_error(&layers[name], &err)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if let Err(err) = tera
+        .build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files())
+    {
+        return Err(vec![Diagnostic::error(format!("templates do not fit together: {}", chain(&err)))
+            .help("check `{% extends %}`, `{% include %}` and `{% import %}` names against the files in templates/")]);
+    }
+    let cycles = cycles::find(&tera.templates);
+    if !cycles.is_empty() {
+        return Err(cycles
+            .into_iter()
+            .map(|(name, chain)| {
+                let source = layers.get(&name).map_or_else(|| name.clone(), |f| f.path.display().to_string());
+                Diagnostic::error(format!("templates render each other forever: {chain}"))
+                    .in_file(source)
+                    .help("a template may not include itself, even through other templates, and a macro may not call itself")
+            })
+            .collect());
+    }
+    Ok(tera)
 }
 
 /// A Tera with Bedside's escaping: `.html` and `.xml` templates, by

@@ -57,6 +57,17 @@ pub fn load(
     drafts: bool,
     base_url: Option<&str>,
 ) -> Result<(Site, Templates, Vec<Diagnostic>), Error> {
+    load_with(root, drafts, base_url, &|_| false)
+}
+
+/// [`load`], leaving templates uncompiled when `known` says that templates
+/// of their fingerprint built the output before (see [`Templates::read`]).
+fn load_with(
+    root: &std::path::Path,
+    drafts: bool,
+    base_url: Option<&str>,
+    known: &(dyn Fn(Option<u128>) -> bool + Sync),
+) -> Result<(Site, Templates, Vec<Diagnostic>), Error> {
     // Templates are parsed while the content loads: parsing them is most of
     // a small site's build. With gen.toml broken, the theme it names is
     // still checked (the default when `theme` itself is wrong), so that
@@ -65,7 +76,15 @@ pub fn load(
     let theme = crate::site::theme_source(root, &config.theme).ok();
     let ((site, mut diagnostics), templates) = rayon::join(
         || Site::load(root, drafts, base_url),
-        || theme.map(|theme| Templates::load(root, &theme)),
+        || {
+            theme.map(|theme| {
+                let templates = Templates::read(root, &theme)?;
+                if !known(templates.fingerprint()) {
+                    templates.check()?;
+                }
+                Ok::<_, Vec<Diagnostic>>(templates)
+            })
+        },
     );
     let templates = match templates {
         Some(Ok(templates)) => Some(templates),
@@ -104,7 +123,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         stage_start = now;
     };
     let output = Output::begin(root, &target, options.force);
-    let loaded = load(root, options.drafts, options.base_url.as_deref());
+    let env = |name: &str| std::env::var_os(name);
+    // Over a previous build, pages may all be taken from it: templates
+    // known from it are compiled only if one is not. Into a fresh folder
+    // every page is rendered, and compiling beside the content's loading is
+    // quicker.
+    let known = |templates| {
+        output.as_ref().is_ok_and(|output| {
+            output.has_previous()
+                && render::ledger::Ledger::knows_templates(output.target(), templates, env)
+        })
+    };
+    let loaded = load_with(root, options.drafts, options.base_url.as_deref(), &known);
     stage("load and check content and templates");
     let (output, (site, templates, mut diagnostics)) = match (output, loaded) {
         (Ok(output), Ok(loaded)) => (output, loaded),
@@ -123,7 +153,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         output.target(),
         templates.fingerprint(),
         output.has_previous(),
-        |name| std::env::var_os(name),
+        env,
     );
     let (stats, problems) = render::render_site(
         &site,

@@ -34,8 +34,9 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
-/// The first line of a ledger file; a file that starts otherwise is ignored.
-const HEADER: &str = "bedside page ledger 2";
+/// The start of a ledger file's first line, which goes on with the salt of
+/// the build that wrote it; a file that starts otherwise is ignored.
+const HEADER: &str = "bedside page ledger 3";
 
 /// Identifies the `gen` that rendered: the hash of its sources (`build.rs`).
 const BUILD_ID: &str = env!("BEDSIDE_BUILD_ID");
@@ -94,17 +95,8 @@ impl Ledger {
         previous: bool,
         env: impl Fn(&str) -> Option<std::ffi::OsString>,
     ) -> Option<Ledger> {
-        let templates = templates?;
-        let folder = cache_folder(env)?;
-        let name = format!(
-            "pages-{:016x}",
-            xxh3_64(target.as_os_str().as_encoded_bytes())
-        );
-        let file = folder.join(name);
-        let mut salt = Vec::new();
-        salt.extend_from_slice(HEADER.as_bytes());
-        salt.extend_from_slice(BUILD_ID.as_bytes());
-        salt.extend_from_slice(&templates.to_le_bytes());
+        let salt = salt(templates?);
+        let file = place(target, env)?;
         let previous = if previous {
             fs::read_to_string(&file)
                 .map(|text| parse(&text))
@@ -114,11 +106,31 @@ impl Ledger {
         };
         Some(Ledger {
             file,
-            salt: xxh3_128(&salt),
+            salt,
             previous,
             current: Mutex::new(Vec::new()),
             reused: AtomicUsize::new(0),
         })
+    }
+
+    /// Whether the last build into `target` was made by this `gen` with
+    /// templates of this fingerprint: they compiled then (a ledger is kept
+    /// only after a build succeeded), so they will compile again. Reads the
+    /// ledger's first line only.
+    pub fn knows_templates(
+        target: &Path,
+        templates: Option<u128>,
+        env: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> bool {
+        use std::io::Read;
+        let (Some(templates), Some(file)) = (templates, place(target, env)) else {
+            return false;
+        };
+        let expected = first_line(salt(templates));
+        let mut start = vec![0; expected.len()];
+        fs::File::open(file)
+            .and_then(|mut file| file.read_exact(&mut start))
+            .is_ok_and(|()| start == expected.as_bytes())
     }
 
     /// Starts the key of a page rendered with `template`.
@@ -162,8 +174,7 @@ impl Ledger {
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
         let mut text = String::with_capacity(64 + entries.len() * 96);
-        text.push_str(HEADER);
-        text.push('\n');
+        text.push_str(&first_line(self.salt));
         for (path, e) in &entries {
             if !path.contains(['\n', '\r']) {
                 push_hex(&mut text, e.key, 32);
@@ -229,6 +240,33 @@ fn push_hex(text: &mut String, n: u128, width: usize) {
     }
 }
 
+/// What is hashed into every key: this `gen` and the templates'
+/// fingerprint.
+fn salt(templates: u128) -> u128 {
+    let mut salt = Vec::new();
+    salt.extend_from_slice(HEADER.as_bytes());
+    salt.extend_from_slice(BUILD_ID.as_bytes());
+    salt.extend_from_slice(&templates.to_le_bytes());
+    xxh3_128(&salt)
+}
+
+/// The first line of a ledger written with `salt`.
+fn first_line(salt: u128) -> String {
+    let mut line = format!("{HEADER} ");
+    push_hex(&mut line, salt, 32);
+    line.push('\n');
+    line
+}
+
+/// The ledger file of the output folder `target`.
+fn place(target: &Path, env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    let name = format!(
+        "pages-{:016x}",
+        xxh3_64(target.as_os_str().as_encoded_bytes())
+    );
+    Some(cache_folder(env)?.join(name))
+}
+
 /// Where ledgers are kept (see the module documentation).
 fn cache_folder(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
     if let Some(folder) = env("BEDSIDE_CACHE_DIR") {
@@ -245,7 +283,7 @@ fn cache_folder(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<Path
 /// The entries of a ledger file; whatever does not parse is left out.
 fn parse(text: &str) -> HashMap<String, Entry> {
     let mut lines = text.lines();
-    if lines.next() != Some(HEADER) {
+    if !lines.next().is_some_and(|line| line.starts_with(HEADER)) {
         return HashMap::new();
     }
     lines
@@ -410,6 +448,32 @@ mod tests {
     }
 
     #[test]
+    fn templates_are_known_once_a_build_with_them_kept_its_ledger() {
+        let cache = tempfile::tempdir().expect("a temporary folder");
+        let folder = cache.path().display().to_string();
+        let pairs = [("BEDSIDE_CACHE_DIR", folder.as_str())];
+        let cached = env(&pairs);
+        let target = Path::new("/site/public");
+        assert!(!Ledger::knows_templates(target, Some(1), &cached));
+        let ledger = Ledger::open(target, Some(1), false, &cached).expect("a ledger");
+        ledger.record("index.html", Entry::of(5, b"<html>"), false);
+        let written = ledger.write().expect("written");
+        // Written but not kept (the build failed at its swap): not known.
+        assert!(!Ledger::knows_templates(target, Some(1), &cached));
+        written.keep();
+        assert!(Ledger::knows_templates(target, Some(1), &cached));
+        assert!(!Ledger::knows_templates(target, Some(2), &cached));
+        assert!(!Ledger::knows_templates(target, None, &cached));
+        assert!(!Ledger::knows_templates(
+            Path::new("/site/other"),
+            Some(1),
+            &cached
+        ));
+        let none = [("BEDSIDE_CACHE_DIR", "")];
+        assert!(!Ledger::knows_templates(target, Some(1), env(&none)));
+    }
+
+    #[test]
     fn the_cache_folder_follows_the_environment() {
         let folder = |pairs: &[(&str, &str)]| cache_folder(env(pairs));
         assert_eq!(folder(&[]), None);
@@ -537,7 +601,7 @@ mod tests {
         assert_eq!(parsed["stretches/a b/index.html"], entry);
         assert!(entry.holds(b"<html>"));
         assert!(!entry.holds(b"<html "));
-        assert!(parse(&text.replacen("ledger 2", "ledger 1", 1)).is_empty());
+        assert!(parse(&text.replacen("ledger 3", "ledger 2", 1)).is_empty());
         assert!(parse("").is_empty());
     }
 }

@@ -165,6 +165,39 @@ fn a_changed_template_renders_every_page_again() {
     l.assert_as_from_scratch();
 }
 
+/// A rebuild with the templates of the build before does not compile them
+/// unless a page must be rendered; a template broken since is still
+/// reported, with its place, and the output is left as it was.
+#[test]
+fn a_template_broken_after_a_build_is_reported_and_an_edit_still_renders() {
+    let l = Ledgered::new("full");
+    let (_, total) = reused(&l.build(&[]));
+    assert_eq!(reused(&l.build(&[])), (total, total));
+    // An edited body needs the templates, known from the build before.
+    l.site.replace(
+        "content/stretches/02-pelvic-tilt.md",
+        "Lie on your back",
+        "Lie flat on your back",
+    );
+    assert_eq!(reused(&l.build(&[])), (total - 1, total));
+    l.assert_as_from_scratch();
+    let before = l.site.files("public");
+    l.site.write(
+        "templates/partials/footer.html",
+        "<footer>{% if site.title %}unclosed</footer>\n",
+    );
+    let run = l
+        .site
+        .gen_with_env(
+            &["build"],
+            &[("BEDSIDE_CACHE_DIR", &l.cache.display().to_string())],
+        )
+        .failure();
+    let d = run.diagnostic("template does not parse");
+    assert!(d.contains("templates/partials/footer.html"), "{d}");
+    assert_eq!(l.site.files("public"), before);
+}
+
 #[test]
 fn another_base_url_renders_every_page_again() {
     let l = Ledgered::new("full");
