@@ -302,16 +302,26 @@ fn reads(
     }
     let template = tera.templates.get(file)?;
     let mut names = BTreeSet::new();
-    let found = nodes_read(tera, &template.ast, &mut names, known, depth)
-        .is_some()
-        .then_some(names);
+    let found = nodes_read(
+        tera,
+        &template.ast,
+        &mut Vec::new(),
+        &mut names,
+        known,
+        depth,
+    )
+    .is_some()
+    .then_some(names);
     known.insert(file.to_string(), found.clone());
     found
 }
 
+/// Notes the names `nodes` read from the context; `bound` holds the loop
+/// variables in scope, which are not the context's.
 fn nodes_read(
     tera: &Tera,
     nodes: &[Node],
+    bound: &mut Vec<String>,
     names: &mut BTreeSet<String>,
     known: &mut HashMap<String, Option<BTreeSet<String>>>,
     depth: usize,
@@ -320,36 +330,40 @@ fn nodes_read(
         match node {
             Node::Text(_) | Node::Raw(..) | Node::Comment(..) => {}
             Node::Break(_) | Node::Continue(_) => {}
-            Node::VariableBlock(_, expr) => expr_read(expr, names)?,
+            Node::VariableBlock(_, expr) => expr_read(expr, bound, names)?,
             Node::Include(_, files, _) => {
                 let file = files.iter().find(|n| tera.templates.contains_key(*n))?;
                 names.extend(reads(tera, file, known, depth + 1)?);
             }
             Node::If(branches, _) => {
                 for (_, condition, body) in &branches.conditions {
-                    expr_read(condition, names)?;
-                    nodes_read(tera, body, names, known, depth)?;
+                    expr_read(condition, bound, names)?;
+                    nodes_read(tera, body, bound, names, known, depth)?;
                 }
                 if let Some((_, body)) = &branches.otherwise {
-                    nodes_read(tera, body, names, known, depth)?;
+                    nodes_read(tera, body, bound, names, known, depth)?;
                 }
             }
             Node::Forloop(_, forloop, _) => {
-                // The loop's own names are counted as read too: harmless,
-                // and no `set` elsewhere can then shadow them unseen.
-                names.extend(forloop.key.iter().cloned());
-                names.insert(forloop.value.clone());
-                expr_read(&forloop.container, names)?;
-                nodes_read(tera, &forloop.body, names, known, depth)?;
+                expr_read(&forloop.container, bound, names)?;
+                // The loop's variables (and `loop`) hide the context's
+                // within its body; an include in it is read as if outside,
+                // which counts a few names too many, never too few.
+                let scope = bound.len();
+                bound.extend(forloop.key.iter().cloned());
+                bound.push(forloop.value.clone());
+                bound.push("loop".to_string());
+                nodes_read(tera, &forloop.body, bound, names, known, depth)?;
+                bound.truncate(scope);
                 if let Some(empty) = &forloop.empty_body {
-                    nodes_read(tera, empty, names, known, depth)?;
+                    nodes_read(tera, empty, bound, names, known, depth)?;
                 }
             }
             Node::FilterSection(_, section, _) => {
                 for arg in section.filter.args.values() {
-                    expr_read(arg, names)?;
+                    expr_read(arg, bound, names)?;
                 }
-                nodes_read(tera, &section.body, names, known, depth)?;
+                nodes_read(tera, &section.body, bound, names, known, depth)?;
             }
             Node::Set(..)
             | Node::Block(..)
@@ -362,45 +376,45 @@ fn nodes_read(
     Some(())
 }
 
-fn expr_read(expr: &Expr, names: &mut BTreeSet<String>) -> Option<()> {
-    value_read(&expr.val, names)?;
+fn expr_read(expr: &Expr, bound: &[String], names: &mut BTreeSet<String>) -> Option<()> {
+    value_read(&expr.val, bound, names)?;
     for filter in &expr.filters {
         for arg in filter.args.values() {
-            expr_read(arg, names)?;
+            expr_read(arg, bound, names)?;
         }
     }
     Some(())
 }
 
-fn value_read(value: &ExprVal, names: &mut BTreeSet<String>) -> Option<()> {
+fn value_read(value: &ExprVal, bound: &[String], names: &mut BTreeSet<String>) -> Option<()> {
     match value {
-        ExprVal::Ident(ident) => ident_read(ident, names)?,
+        ExprVal::Ident(ident) => ident_read(ident, bound, names)?,
         ExprVal::Math(math) => {
-            expr_read(&math.lhs, names)?;
-            expr_read(&math.rhs, names)?;
+            expr_read(&math.lhs, bound, names)?;
+            expr_read(&math.rhs, bound, names)?;
         }
         ExprVal::Logic(logic) => {
-            expr_read(&logic.lhs, names)?;
-            expr_read(&logic.rhs, names)?;
+            expr_read(&logic.lhs, bound, names)?;
+            expr_read(&logic.rhs, bound, names)?;
         }
         ExprVal::In(within) => {
-            expr_read(&within.lhs, names)?;
-            expr_read(&within.rhs, names)?;
+            expr_read(&within.lhs, bound, names)?;
+            expr_read(&within.rhs, bound, names)?;
         }
         ExprVal::Test(test) => {
-            ident_read(&test.ident, names)?;
+            ident_read(&test.ident, bound, names)?;
             for arg in &test.args {
-                expr_read(arg, names)?;
+                expr_read(arg, bound, names)?;
             }
         }
         ExprVal::Array(items) => {
             for item in items {
-                expr_read(item, names)?;
+                expr_read(item, bound, names)?;
             }
         }
         ExprVal::StringConcat(concat) => {
             for value in &concat.values {
-                value_read(value, names)?;
+                value_read(value, bound, names)?;
             }
         }
         ExprVal::String(_) | ExprVal::Int(_) | ExprVal::Float(_) | ExprVal::Bool(_) => {}
@@ -411,14 +425,16 @@ fn value_read(value: &ExprVal, names: &mut BTreeSet<String>) -> Option<()> {
 
 /// Notes a name read: a plain or dotted name, as Tera looks it up. Tera's
 /// escapes in names (`~0`, `~1`) and subscripts (`a[b]`) do not qualify.
-fn ident_read(ident: &str, names: &mut BTreeSet<String>) -> Option<()> {
+fn ident_read(ident: &str, bound: &[String], names: &mut BTreeSet<String>) -> Option<()> {
     if ident.contains(['[', '~'])
         || ident.starts_with("__tera_context")
         || ident.starts_with(PREFIX)
     {
         return None;
     }
-    names.insert(ident.to_string());
+    if !bound.iter().any(|name| name == root(ident)) {
+        names.insert(ident.to_string());
+    }
     Some(())
 }
 
@@ -528,10 +544,8 @@ mod tests {
         // The include inside `if` stays an include.
         assert!(matches!(tera.templates["base.html"].ast[1], Node::If(..)));
         let nested = &fragments.list[fragments.by_template["base.html"][1]];
-        assert_eq!(
-            nested.reads,
-            ["item", "item.href", "nav", "root", "site.title"]
-        );
+        // A loop's variable is not the context's: `item` is not read.
+        assert_eq!(nested.reads, ["nav", "root", "site.title"]);
     }
 
     #[test]
@@ -570,7 +584,7 @@ mod tests {
             ),
             (
                 "footer.html",
-                "<footer>{{ site.note }} &amp; {{ root }}</footer>",
+                "<footer>{{ site.note }} &amp; {{ root }}{% for site in nav %}/{{ site.label }}{{ loop.index }}{% endfor %}</footer>",
             ),
         ];
         let written = tera(&files);
@@ -621,10 +635,17 @@ mod tests {
             outputs[2]
         );
         assert!(
-            outputs[2].contains("<footer>&lt;i&gt;n&lt;/i&gt; &amp; ../../</footer>"),
+            outputs[2]
+                .contains("<footer>&lt;i&gt;n&lt;/i&gt; &amp; ../..//Home1/A &lt; B2</footer>"),
             "{}",
             outputs[2]
         );
+        let footer = fragments
+            .list
+            .iter()
+            .find(|f| f.template == "footer.html")
+            .expect("the footer is kept");
+        assert_eq!(footer.reads, ["nav", "root", "site.note"]);
         // Headers for (../, none), (../../, Cat & cow), (../../, Knee hug);
         // footers for ../ and ../../.
         let kept = fragments.kept.read().expect("not poisoned").len();
