@@ -651,4 +651,35 @@ mod tests {
         let kept = fragments.kept.read().expect("not poisoned").len();
         assert_eq!(kept, 5);
     }
+
+    #[test]
+    fn a_fragment_that_differs_on_every_page_stops_being_kept() {
+        let files = [
+            (
+                "base.html",
+                "{% include \"header.html\" %}{% block content %}{% endblock content %}",
+            ),
+            (
+                "page.html",
+                "{% extends \"base.html\" %}{% block content %}!{% endblock content %}",
+            ),
+            ("header.html", "<h1>{{ page.title }}</h1>"),
+        ];
+        let mut tera = tera(&files);
+        let fragments = Fragments::prepare(&mut tera);
+        for n in 0..(GIVE_UP * 2) {
+            let mut context = Context::new();
+            context.insert("page", &serde_json::json!({ "title": format!("Page {n}") }));
+            fragments
+                .set(&tera, "page.html", &mut context)
+                .expect("set");
+            let html = tera.render("page.html", &context).expect("rendered");
+            assert_eq!(html, format!("<h1>Page {n}</h1>!"));
+        }
+        let header = &fragments.list[0];
+        assert!(header.gave_up());
+        assert_eq!(header.made.load(Ordering::Relaxed), GIVE_UP + 1);
+        let kept = fragments.kept.read().expect("not poisoned").len();
+        assert_eq!(kept, GIVE_UP + 1, "nothing kept once given up");
+    }
 }
