@@ -4,11 +4,13 @@
 //! syntect's own syntaxes are loaded on the first code block; the extra set
 //! (TOML and more, from two-face) only when a block's language needs it.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use syntect::highlighting::{Theme, ThemeSet};
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -41,17 +43,9 @@ pub fn code_block(code: &str, language: &str) -> String {
     let escaped_language = escape(language);
     if !language.is_empty() {
         if let Some((set, syntax)) = find(language) {
-            let mut generator =
-                ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-            let ok = LinesWithEndings::from(code).all(|line| {
-                generator
-                    .parse_html_for_line_which_includes_newline(line)
-                    .is_ok()
-            });
-            if ok {
+            if let Some(html) = highlight(code, set, syntax) {
                 return format!(
-                    "<pre class=\"hl-code\"><code class=\"language-{escaped_language}\">{}</code></pre>\n",
-                    generator.finalize()
+                    "<pre class=\"hl-code\"><code class=\"language-{escaped_language}\">{html}</code></pre>\n",
                 );
             }
         }
@@ -65,6 +59,110 @@ pub fn code_block(code: &str, language: &str) -> String {
         "<pre class=\"hl-code\"><code{class}>{}</code></pre>\n",
         escape(code)
     )
+}
+
+/// Highlights `code` line by line, as syntect's `ClassedHTMLGenerator`
+/// does: each line parsed from the state the line before left, its scopes
+/// turned into `<span>`s, the spans still open closed at the end. `None`
+/// when syntect fails on a line.
+///
+/// A line's HTML, and the state it leaves, depend only on the line and the
+/// state it starts in, so both are kept (per thread, per syntax) for lines
+/// that start in a state seen before: blank lines, `}`, `[section]` headers
+/// and the like are parsed once, not once per block.
+fn highlight(code: &str, set: &SyntaxSet, syntax: &SyntaxReference) -> Option<String> {
+    thread_local! {
+        static LINES: RefCell<HashMap<usize, Lines>> = RefCell::new(HashMap::new());
+    }
+    LINES.with_borrow_mut(|all| {
+        // The syntaxes are loaded once, into statics: an address names one.
+        let lines = all
+            .entry(std::ptr::from_ref(syntax) as usize)
+            .or_insert_with(|| Lines::new(syntax));
+        lines.highlight(code, set)
+    })
+}
+
+/// Lines highlighted for one syntax, by the state they started in.
+struct Lines {
+    /// The states lines started or ended in (parser and open scopes), the
+    /// first being the start of a block.
+    states: Vec<(ParseState, ScopeStack)>,
+    /// For each state: the lines highlighted from it.
+    done: Vec<HashMap<Box<str>, Line>>,
+    /// Lines kept, in all.
+    kept: usize,
+}
+
+/// A line highlighted: its HTML, the change in open `<span>`s, and the
+/// number of the state it leaves.
+type Line = (Box<str>, isize, usize);
+
+impl Lines {
+    /// The most states and lines kept per syntax and thread.
+    const MOST_STATES: usize = 64;
+    const MOST_LINES: usize = 1 << 14;
+
+    fn new(syntax: &SyntaxReference) -> Lines {
+        Lines {
+            states: vec![(ParseState::new(syntax), ScopeStack::new())],
+            done: vec![HashMap::new()],
+            kept: 0,
+        }
+    }
+
+    fn highlight(&mut self, code: &str, set: &SyntaxSet) -> Option<String> {
+        let mut html = String::with_capacity(code.len() * 3);
+        let mut open: isize = 0;
+        // The state the next line starts in: a known one (`at`), or the one
+        // held in `parse` and `scopes` (`at` is `None`).
+        let mut at = Some(0);
+        let (mut parse, mut scopes) = self.states[0].clone();
+        for line in LinesWithEndings::from(code) {
+            if let Some(i) = at {
+                if let Some((text, delta, next)) = self.done[i].get(line) {
+                    html.push_str(text);
+                    open += delta;
+                    at = Some(*next);
+                    continue;
+                }
+                (parse, scopes) = self.states[i].clone();
+            }
+            let ops = parse.parse_line(line, set).ok()?;
+            let (text, delta) =
+                line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
+            html.push_str(&text);
+            open += delta;
+            let next = self.state(&parse, &scopes);
+            if let (Some(i), Some(next)) = (at, next) {
+                if self.kept < Self::MOST_LINES {
+                    self.kept += 1;
+                    self.done[i].insert(line.into(), (text.into(), delta, next));
+                }
+            }
+            at = next;
+        }
+        for _ in 0..open {
+            html.push_str("</span>");
+        }
+        Some(html)
+    }
+
+    /// The number of a state, known or new; `None` past [`Lines::MOST_STATES`].
+    fn state(&mut self, parse: &ParseState, scopes: &ScopeStack) -> Option<usize> {
+        if let Some(i) = self
+            .states
+            .iter()
+            .position(|(p, s)| p == parse && s == scopes)
+        {
+            return Some(i);
+        }
+        (self.states.len() < Self::MOST_STATES).then(|| {
+            self.states.push((parse.clone(), scopes.clone()));
+            self.done.push(HashMap::new());
+            self.states.len() - 1
+        })
+    }
 }
 
 fn escape(text: &str) -> String {
@@ -149,6 +247,61 @@ mod tests {
         let html = code_block("title = \"x\"\n", "toml");
         assert!(html.contains("class=\"language-toml\""), "{html}");
         assert!(html.contains("hl-"), "{html}");
+    }
+
+    /// What syntect's own generator makes of `code`.
+    fn reference(code: &str, language: &str) -> String {
+        let (set, syntax) = find(language).expect("a known language");
+        let mut generator =
+            syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .expect("syntect parses the line");
+        }
+        generator.finalize()
+    }
+
+    #[test]
+    fn lines_kept_from_earlier_blocks_highlight_as_syntect_does() {
+        // Lines that repeat, in other states: inside a multi-line string or
+        // comment the same text is highlighted otherwise.
+        let blocks = [
+            (
+                "toml",
+                "[routine]\nname = \"a\"\n\n[[routine.stretch]]\nid = \"x\"\n",
+            ),
+            (
+                "toml",
+                "note = \"\"\"\n[routine]\nname = \"a\"\n\"\"\"\n[routine]\nname = \"a\"\n",
+            ),
+            (
+                "toml",
+                "[routine]\nname = \"b\"\n\n[[routine.stretch]]\nid = \"y\"\n",
+            ),
+            ("rust", "fn main() {\n    /* a\n}\n*/\n}\n"),
+            ("rust", "fn main() {\n}\n"),
+            ("rust", "}\n/* open"),
+        ];
+        for round in 0..2 {
+            for (language, code) in blocks {
+                let (set, syntax) = find(language).expect("a known language");
+                let ours = highlight(code, set, syntax).expect("highlighted");
+                assert_eq!(ours, reference(code, language), "round {round}: {code:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_block_seen_before_is_not_parsed_again() {
+        let code = "[seen]\nkey = 1\n";
+        let (set, syntax) = find("toml").expect("TOML");
+        let first = reference(code, "toml");
+        let mut lines = Lines::new(syntax);
+        assert_eq!(lines.highlight(code, set).as_deref(), Some(first.as_str()));
+        assert_eq!(lines.kept, 2);
+        assert_eq!(lines.highlight(code, set).as_deref(), Some(first.as_str()));
+        assert_eq!(lines.kept, 2, "both lines were taken from the cache");
     }
 
     #[test]
