@@ -55,6 +55,22 @@ struct Compiled {
     fragments: fragments::Fragments,
 }
 
+impl Compiled {
+    fn new(mut tera: Tera) -> Compiled {
+        let fragments = fragments::Fragments::prepare(&mut tera);
+        Compiled { tera, fragments }
+    }
+}
+
+/// How [`compile`] parses the files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Parse {
+    /// On all threads (most of a small site's build).
+    SideBySide,
+    /// On the calling thread only, as inside a `OnceLock`'s initialization.
+    InTurn,
+}
+
 impl Templates {
     /// Reads and compiles every template layer.
     pub fn load(root: &Path, theme: &ThemeSource) -> Result<Templates, Vec<Diagnostic>> {
@@ -108,16 +124,22 @@ impl Templates {
 
     /// Compiles the templates unless done already; every problem found.
     pub fn check(&self) -> Result<(), Vec<Diagnostic>> {
+        if self.compiled.get().is_none() {
+            // Parsed side by side here, outside the cell: a thread waiting
+            // for rayon may run another job meanwhile, and a page rendered
+            // by it would ask for the cell again, from inside its own
+            // initialization.
+            let compiled = compile(&self.layers, Parse::SideBySide).map(Compiled::new);
+            let _ = self.compiled.set(compiled);
+        }
         self.compiled().map(|_| ()).map_err(<[Diagnostic]>::to_vec)
     }
 
+    /// The compiled templates, compiled now (one file after another: see
+    /// [`Templates::check`]) when a build took them as known.
     fn compiled(&self) -> Result<&Compiled, &[Diagnostic]> {
         self.compiled
-            .get_or_init(|| {
-                let mut tera = compile(&self.layers)?;
-                let fragments = fragments::Fragments::prepare(&mut tera);
-                Ok(Compiled { tera, fragments })
-            })
+            .get_or_init(|| compile(&self.layers, Parse::InTurn).map(Compiled::new))
             .as_ref()
             .map_err(Vec::as_slice)
     }
@@ -208,21 +230,25 @@ impl Templates {
     /// The templates compiled as written, without fragments.
     fn as_written(&self) -> Option<&Tera> {
         self.as_written
-            .get_or_init(|| compile(&self.layers).ok())
+            .get_or_init(|| compile(&self.layers, Parse::InTurn).ok())
             .as_ref()
     }
 }
 
 /// Parses every template and checks that they fit together.
-fn compile(layers: &BTreeMap<String, SourceFile>) -> Result<Tera, Vec<Diagnostic>> {
+fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = new_tera();
     let mut errors = Vec::new();
-    // Parse every file once, side by side (parsing is most of a small
-    // site's build), keeping every broken file's error.
-    let parsed: Vec<(&String, Result<tera::Template, tera::Error>)> = layers
-        .par_iter()
-        .map(|(name, file)| (name, tera::Template::new(name, None, &file.text)))
-        .collect();
+    // Parse every file once, keeping every broken file's error.
+    fn parse<'a>(
+        (name, file): (&'a String, &SourceFile),
+    ) -> (&'a String, tera::Result<tera::Template>) {
+        (name, tera::Template::new(name, None, &file.text))
+    }
+    let parsed: Vec<(&String, tera::Result<tera::Template>)> = match how {
+        Parse::SideBySide => layers.par_iter().map(parse).collect(),
+        Parse::InTurn => layers.iter().map(parse).collect(),
+    };
     for (name, result) in parsed {
         match result {
             // `templates` is Tera's own map of parsed templates, what
@@ -424,7 +450,40 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_html;
+    use super::*;
+
+    /// Templates left uncompiled by `read` are compiled once, by the first
+    /// page rendered, while the other pages on the thread pool wait for
+    /// them. (They are compiled one file after another there: a thread
+    /// waiting for rayon may take up another page, which would then ask for
+    /// the templates from inside their own compiling.)
+    #[test]
+    fn templates_read_uncompiled_compile_once_for_pages_rendered_side_by_side() {
+        let site = tempfile::tempdir().expect("a temporary folder");
+        std::fs::create_dir(site.path().join("templates")).expect("a folder");
+        std::fs::write(site.path().join("templates/t.html"), "<p>{{ x }}</p>").expect("a template");
+        let templates = Templates::read(site.path(), &ThemeSource::BuiltIn).expect("read");
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("a pool");
+        let pages: Vec<Vec<u8>> = pool.install(|| {
+            (0..512)
+                .into_par_iter()
+                .map(|n| {
+                    let mut context = tera::Context::new();
+                    context.insert("x", &n);
+                    let mut out = Vec::new();
+                    templates
+                        .render_into("t.html", &mut context, "t", &mut out)
+                        .expect("rendered");
+                    out
+                })
+                .collect()
+        });
+        assert_eq!(pages[0], b"<p>0</p>");
+        assert_eq!(pages[511], b"<p>511</p>");
+    }
 
     #[test]
     fn literal_ids_leave_out_expressions() {
