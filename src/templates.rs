@@ -144,6 +144,13 @@ impl Templates {
             .map_err(Vec::as_slice)
     }
 
+    /// The templates compiled as written, without fragments.
+    fn as_written(&self) -> Option<&Tera> {
+        self.as_written
+            .get_or_init(|| compile(&self.layers, Parse::InTurn).ok())
+            .as_ref()
+    }
+
     /// The ids the templates write literally (`id="main"`).
     pub fn ids(&self) -> &HashSet<String> {
         &self.ids
@@ -223,15 +230,6 @@ impl Templates {
             .note(format!("template file: {source}"))
             .help("check the expression named above against the template context in the README")
         })
-    }
-}
-
-impl Templates {
-    /// The templates compiled as written, without fragments.
-    fn as_written(&self) -> Option<&Tera> {
-        self.as_written
-            .get_or_init(|| compile(&self.layers, Parse::InTurn).ok())
-            .as_ref()
     }
 }
 
