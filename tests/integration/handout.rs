@@ -456,6 +456,31 @@ fn worst_case_base_url(site: &TestSite) -> String {
     string(&config, "base_url")
 }
 
+/// Puts the `title` of every routine and stretch of `site` in capitals.
+fn titles_in_capitals(site: &TestSite) {
+    for folder in ["content/routines", "content/stretches"] {
+        let dir = site.path(folder);
+        for entry in std::fs::read_dir(&dir).expect("the folder lists") {
+            let path = entry.expect("an entry").path();
+            let text = std::fs::read_to_string(&path).expect("the file reads");
+            let changed: Vec<String> = text
+                .lines()
+                .map(|line| match line.strip_prefix("title = ") {
+                    Some(value) => format!("title = {}", value.to_uppercase()),
+                    None => line.to_string(),
+                })
+                .collect();
+            assert_ne!(
+                changed.join("\n"),
+                text.trim_end(),
+                "{} has no title line",
+                path.display()
+            );
+            std::fs::write(&path, changed.join("\n") + "\n").expect("the file writes");
+        }
+    }
+}
+
 /// One handout to print: a label, its HTML, and what it must say.
 struct Sheet {
     label: &'static str,
@@ -483,6 +508,12 @@ fn handouts_print_on_one_sheet_of_a4_and_of_letter_at_full_type_size() {
     worst.build(&["--quiet"]).success();
     let worst_out = worst.path("public");
     let worst_base = worst_case_base_url(&worst);
+    // The same texts with the routine's and the stretches' titles in capitals, which are
+    // wider than any mixed-case title: they must fit as well.
+    let capitals = TestSite::new("worst-case");
+    titles_in_capitals(&capitals);
+    capitals.build(&["--quiet"]).success();
+    let capitals_out = capitals.path("public");
 
     let plain_html = std::fs::read_to_string(plain_out.join("handout/index.html")).expect("HTML");
     assert!(
@@ -513,6 +544,11 @@ fn handouts_print_on_one_sheet_of_a4_and_of_letter_at_full_type_size() {
             label: "repository without base_url",
             html: plain_out.join("handout/index.html"),
             expected: expected(&repo, &plain_out, None),
+        },
+        Sheet {
+            label: "worst case in capitals",
+            html: capitals_out.join("handout/index.html"),
+            expected: expected(&capitals.root, &capitals_out, Some(&worst_base)),
         },
     ];
     let doses: Vec<String> = sheets[1]
