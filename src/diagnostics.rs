@@ -115,7 +115,12 @@ impl Diagnostic {
             Severity::Warning => ("warning", "1;33"),
         };
         let mut out = String::new();
-        let _ = writeln!(out, "{}: {}", paint(code, label), paint("1", &self.message));
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            paint(code, label),
+            paint("1", &visible(&self.message))
+        );
         // `= help` lines up with the `|` of the source lines, as in rustc.
         let gutter = self
             .location
@@ -130,7 +135,7 @@ impl Diagnostic {
                     out,
                     "{pad}{} {}:{}:{}",
                     paint("1;34", "-->"),
-                    loc.path.display(),
+                    visible(&loc.path.display().to_string()),
                     loc.line,
                     loc.column
                 );
@@ -140,7 +145,7 @@ impl Diagnostic {
                     out,
                     "{} {bar} {}",
                     paint("1;34", &number),
-                    loc.source_line.replace('\t', " ")
+                    visible(&loc.source_line.replace('\t', " "))
                 );
                 let caret = format!(
                     "{}{}",
@@ -150,24 +155,55 @@ impl Diagnostic {
                 let _ = writeln!(out, "{pad} {bar} {}", paint(code, &caret));
             }
             (None, Some(path)) => {
-                let _ = writeln!(out, " {} {}", paint("1;34", "-->"), path.display());
+                let _ = writeln!(
+                    out,
+                    " {} {}",
+                    paint("1;34", "-->"),
+                    visible(&path.display().to_string())
+                );
             }
             (None, None) => {}
         }
         for note in &self.notes {
-            let _ = writeln!(out, "{margin}= note: {note}");
+            let _ = writeln!(out, "{margin}= note: {}", visible(note));
         }
         if let Some(help) = &self.help {
             let mut lines = help.lines();
             if let Some(first) = lines.next() {
-                let _ = writeln!(out, "{margin}= {}: {first}", paint("1", "help"));
+                let _ = writeln!(out, "{margin}= {}: {}", paint("1", "help"), visible(first));
             }
             for line in lines {
-                let _ = writeln!(out, "{margin}        {line}");
+                let _ = writeln!(out, "{margin}        {}", visible(line));
             }
         }
         out
     }
+}
+
+/// `text` with its control characters made visible, so that what a file holds can never
+/// move the cursor, clear the screen or retitle the terminal when a diagnostic quotes it.
+/// C0 controls and DEL become their Unicode control pictures (`␛` for ESC), one character
+/// for one, so carets stay under their columns; C1 controls become `\u{9b}` escapes.
+/// Line breaks are kept: messages and help may span lines.
+fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| (c.is_control() && c != '\n') || c == '\u{7f}';
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\u{7f}' => out.push('\u{2421}'),
+            c if c < ' ' && c != '\n' => {
+                out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'))
+            }
+            c if hidden(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl fmt::Display for Diagnostic {
@@ -296,6 +332,29 @@ mod tests {
     fn suggests_nearest_key() {
         assert_eq!(closest("titel", &["title", "slug"]), Some("title"));
         assert_eq!(closest("zzzzzz", &["title", "slug"]), None);
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent_to_the_terminal() {
+        let text = "title = \"\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}x\"\n";
+        let file = SourceFile::new("content/a.md", text);
+        let shown = file
+            .error(9..10, "bad \u{1b}[31mvalue\u{7f}")
+            .help("not \u{8}this")
+            .render(false);
+        assert!(
+            !shown.chars().any(|c| c.is_control() && c != '\n'),
+            "{shown:?}"
+        );
+        assert!(shown.contains("bad \u{241b}[31mvalue\u{2421}"), "{shown}");
+        assert!(
+            shown.contains("\u{241b}[2J\u{241b}]0;pwned\u{2407}\\u{9b}x"),
+            "{shown}"
+        );
+        assert!(shown.contains("help: not \u{2408}this"), "{shown}");
+        // One picture for one control: the caret stays under column 10.
+        assert!(shown.contains("1 | title = \"\u{241b}"), "{shown}");
+        assert!(shown.contains("  |          ^"), "{shown}");
     }
 
     #[test]

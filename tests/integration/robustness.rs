@@ -319,3 +319,22 @@ fn a_theme_linked_from_outside_the_site_is_an_error() {
         .diagnostic("points outside the site");
     assert!(!site.exists("public"));
 }
+
+#[test]
+fn control_characters_in_a_file_never_reach_the_terminal() {
+    let site = TestSite::new("minimal");
+    // A cue that would clear the screen and retitle the terminal if echoed as it is.
+    let cue = "\"\u{1b}[2J\u{1b}]0;pwned\u{7}\"";
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("cue", Some(cue))]),
+    );
+    let run = site.build(&["--color", "always"]).failure();
+    let d = run.diagnostic("invalid TOML");
+    assert!(d.contains("\u{241b}[2J\u{241b}]0;pwned\u{2407}"), "{d}");
+    assert!(
+        !run.stderr.contains("\u{1b}[2J") && !run.stderr.contains('\u{7}'),
+        "raw control bytes on stderr: {:?}",
+        run.stderr
+    );
+}
