@@ -271,13 +271,33 @@ fn toml_node(value: &toml::Spanned<toml::de::DeValue<'_>>, base: usize) -> Node 
 
 /// Parses YAML front matter into a table node (one document, no anchors).
 fn parse_yaml(file: &SourceFile, source: &str, base: usize) -> Result<Node, Vec<Diagnostic>> {
+    // YAML allows a tab after a key's `:` (`title:<tab>Knee hug`), which saphyr refuses;
+    // such a tab is read as a space, which keeps every byte offset where it was.
+    let mut text = std::borrow::Cow::Borrowed(source);
+    loop {
+        match parse_yaml_text(file, &text, base) {
+            Err(YamlError::TabAfterColon(at)) => text.to_mut().replace_range(at..at + 1, " "),
+            Err(YamlError::Reported(diagnostics)) => return Err(diagnostics),
+            Ok(node) => return Ok(node),
+        }
+    }
+}
+
+enum YamlError {
+    /// A tab right after a key's `:`, at this offset in the text: retry with a space.
+    TabAfterColon(usize),
+    Reported(Vec<Diagnostic>),
+}
+
+fn parse_yaml_text(file: &SourceFile, source: &str, base: usize) -> Result<Node, YamlError> {
     // saphyr reports positions in characters; map them to bytes once.
     let char_to_byte: Vec<usize> = source
         .char_indices()
         .map(|(i, _)| i)
         .chain(std::iter::once(source.len()))
         .collect();
-    let to_byte = |chars: usize| base + char_to_byte.get(chars).copied().unwrap_or(source.len());
+    let offset = |chars: usize| char_to_byte.get(chars).copied().unwrap_or(source.len());
+    let to_byte = |chars: usize| base + offset(chars);
     let mut builder = YamlBuilder::default();
     let mut parser = Parser::new_from_str(source);
     while let Some(event) = parser.next_event() {
@@ -285,16 +305,34 @@ fn parse_yaml(file: &SourceFile, source: &str, base: usize) -> Result<Node, Vec<
             Ok((event, span)) => {
                 let range = to_byte(span.start.index())..to_byte(span.end.index());
                 if let Err(message) = builder.push(event, range.clone()) {
-                    return Err(vec![file.error(range, message).help(
+                    return Err(YamlError::Reported(vec![file.error(range, message).help(
                         "front matter takes plain `key: value` lines, lists and nested tables",
-                    )]);
+                    )]));
                 }
             }
             Err(e) => {
-                let at = to_byte(e.marker().index());
-                return Err(vec![file
-                    .error(at..at + 1, format!("invalid YAML: {}", e.info()))
-                    .help("write `key: value` lines; quote text that contains `: ` or starts with a symbol")]);
+                let marker = offset(e.marker().index());
+                let info = e.info();
+                if info.contains("must be followed by") {
+                    // The marker is just past the separator: find the key's `:` and its tab.
+                    let line_start = source[..marker].rfind('\n').map_or(0, |i| i + 1);
+                    if let Some(colon) = source[line_start..marker].rfind(":\t") {
+                        return Err(YamlError::TabAfterColon(line_start + colon + 1));
+                    }
+                }
+                let mut help = "write `key: value` lines; quote text that contains `: ` or starts with a symbol";
+                let mut at = marker;
+                if info.contains("found a tab") {
+                    // saphyr points at the start of the token; the tab itself is the news.
+                    if let Some(tab) = source[marker..].find('\t') {
+                        at = marker + tab;
+                    }
+                    help = "YAML indents with spaces only: replace the tab with spaces";
+                }
+                return Err(YamlError::Reported(vec![
+                    file.error(base + at..base + at + 1, format!("invalid YAML: {info}"))
+                        .help(help),
+                ]));
             }
         }
     }
@@ -531,6 +569,26 @@ mod tests {
             "{}",
             errs[0].message
         );
+    }
+
+    #[test]
+    fn yaml_takes_a_tab_after_a_key() {
+        let f = file("---\ntitle:\tKnee hug\nreps:\t\t3\n---\n");
+        let s = split(&f).unwrap();
+        let t = parse(&f, &s).unwrap();
+        assert_eq!(t[0].1.value, Value::String("Knee hug".into()));
+        assert_eq!(&f.text[t[0].1.span.clone()], "Knee hug");
+        assert_eq!(t[1].1.value, Value::Integer(3));
+    }
+
+    #[test]
+    fn yaml_tab_indentation_is_reported_at_the_tab() {
+        let f = file("---\ntitle: Knee hug\nposition: supine\n\thold: 20 s\n---\n");
+        let s = split(&f).unwrap();
+        let errs = parse(&f, &s).unwrap_err();
+        let loc = errs[0].location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column), (4, 1), "{}", errs[0]);
+        assert!(errs[0].help.as_deref().unwrap().contains("spaces only"));
     }
 
     #[test]

@@ -338,3 +338,27 @@ fn control_characters_in_a_file_never_reach_the_terminal() {
         run.stderr
     );
 }
+
+#[test]
+fn yaml_tabs_a_tab_after_a_key_builds_and_a_tab_indent_is_pointed_at() {
+    let site = TestSite::new("minimal");
+    let yaml = "---\ntitle:\tKnee hug\nposition: supine\nhold: 20-30 s\nsides: each\n\
+                targets: [Lower back]\ncautions: [Stop if you feel sharp pain.]\n\
+                cue: Lie on your back and hug one knee.\n---\n\nHug one knee.\n";
+    site.write("content/stretches/01-knee-hug.md", yaml);
+    site.build(&["--quiet"]).success();
+    assert!(
+        site.read("public/stretches/knee-hug/index.html")
+            .contains("Knee hug")
+    );
+
+    let indented = yaml.replace("\nhold:", "\n\thold:");
+    site.write("content/stretches/01-knee-hug.md", &indented);
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("found a tab");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:4:1"),
+        "{d}"
+    );
+    assert!(d.contains("help: YAML indents with spaces only"), "{d}");
+}
