@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
+use crate::content::fields::Spanned;
 use crate::content::load::{clean_relative, display, walk};
 use crate::content::{self, Content, Position, Role};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::embedded;
 use crate::templates::ThemeSource;
 
@@ -156,6 +157,8 @@ impl Site {
         };
         site.connect(&mut problems);
         if problems.iter().any(Diagnostic::is_error) {
+            // The site is not rendered, which is where links are resolved.
+            problems.extend(crate::render::link_problems(&site));
             (None, problems)
         } else {
             (Some(site), problems)
@@ -299,7 +302,7 @@ impl Site {
     /// position when the theme has one.
     fn images(&self, problems: &mut Vec<Diagnostic>) -> Vec<Option<Image>> {
         let content = &self.content;
-        content
+        let images = content
             .stretches
             .iter()
             .map(|s| {
@@ -310,51 +313,71 @@ impl Site {
                         copy_from: None,
                     });
                 };
-                let value = image.value.trim();
-                let lower = value.to_ascii_lowercase();
-                if !(lower.ends_with(".svg") || lower.ends_with(".png")) {
-                    problems.push(
-                        s.meta
-                            .file
-                            .error(image.span.clone(), format!("image \"{value}\" is not an SVG or PNG file"))
-                            .help("use an .svg or .png file beside the stretch or under static/"),
-                    );
-                    return None;
-                }
-                let Some(clean) = clean_relative(value) else {
-                    problems.push(
-                        s.meta
-                            .file
-                            .error(image.span.clone(), format!("image \"{value}\" is not a path inside the site"))
-                            .help("give a file name beside the stretch, or a path under static/ without `..`"),
-                    );
-                    return None;
-                };
-                let beside = PathBuf::from("stretches").join(&clean);
-                if !value.starts_with('/') && content.assets.contains(&beside) {
-                    let name = Path::new(&clean).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                    return Some(Image {
-                        path: format!("stretches/{}/{name}", s.meta.slug),
-                        copy_from: Some(self.root.join("content").join(beside)),
-                    });
-                }
-                if self.statics.contains_key(&clean) {
-                    return Some(Image {
-                        path: clean,
-                        copy_from: None,
-                    });
-                }
-                problems.push(
-                    s.meta
-                        .file
-                        .error(image.span.clone(), format!("image \"{value}\" is not found"))
-                        .help(format!(
-                            "put the file beside the stretch (content/stretches/{clean}) or under static/ (static/{clean})"
-                        )),
-                );
-                None
+                self.image_of(&s.meta.file, &s.meta.slug, image, problems)
             })
-            .collect()
+            .collect();
+        for broken in &content.broken_images {
+            self.image_of(&broken.file, "", &broken.image, problems);
+        }
+        images
+    }
+
+    /// Resolves the `image` a stretch names: beside it, or under static/.
+    fn image_of(
+        &self,
+        file: &SourceFile,
+        slug: &str,
+        image: &Spanned<String>,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<Image> {
+        let content = &self.content;
+        let value = image.value.trim();
+        let lower = value.to_ascii_lowercase();
+        if !(lower.ends_with(".svg") || lower.ends_with(".png")) {
+            problems.push(
+                file.error(
+                    image.span.clone(),
+                    format!("image \"{value}\" is not an SVG or PNG file"),
+                )
+                .help("use an .svg or .png file beside the stretch or under static/"),
+            );
+            return None;
+        }
+        let Some(clean) = clean_relative(value) else {
+            problems.push(
+                file.error(
+                    image.span.clone(),
+                    format!("image \"{value}\" is not a path inside the site"),
+                )
+                .help("give a file name beside the stretch, or a path under static/ without `..`"),
+            );
+            return None;
+        };
+        let beside = PathBuf::from("stretches").join(&clean);
+        if !value.starts_with('/') && content.assets.contains(&beside) {
+            let name = Path::new(&clean)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            return Some(Image {
+                path: format!("stretches/{slug}/{name}"),
+                copy_from: Some(self.root.join("content").join(beside)),
+            });
+        }
+        if self.statics.contains_key(&clean) {
+            return Some(Image {
+                path: clean,
+                copy_from: None,
+            });
+        }
+        problems.push(
+            file
+                .error(image.span.clone(), format!("image \"{value}\" is not found"))
+                .help(format!(
+                    "put the file beside the stretch (content/stretches/{clean}) or under static/ (static/{clean})"
+                )),
+        );
+        None
     }
 
     /// The position and target terms, each with its stretches.

@@ -98,6 +98,12 @@ fn load_with(
         (Some(site), Some(templates)) if !diagnostics.iter().any(Diagnostic::is_error) => {
             Ok((site, templates, diagnostics))
         }
+        (Some(site), _) => {
+            // Broken templates: the content is sound but is not rendered,
+            // which is where its links are resolved.
+            diagnostics.extend(crate::render::link_problems(&site));
+            Err(Error::Site(diagnostics))
+        }
         _ => Err(Error::Site(diagnostics)),
     }
 }

@@ -35,6 +35,18 @@ pub struct Content {
     /// Slugs of routines whose files have errors (already reported), so that
     /// `handout.routine` naming one is not reported again.
     pub broken_routines: BTreeSet<String>,
+    /// The `image` of each stretch with other errors, checked all the same so
+    /// that one run reports every problem.
+    pub broken_images: Vec<BrokenImage>,
+}
+
+/// The `image` of a stretch that has other errors, with where it was written.
+#[derive(Debug)]
+pub struct BrokenImage {
+    /// The stretch's file.
+    pub file: crate::diagnostics::SourceFile,
+    /// The value, and its span in the file.
+    pub image: super::fields::Spanned<String>,
 }
 
 impl Content {
@@ -67,8 +79,9 @@ enum Loaded {
     Routine(Routine),
     Page(Page),
     /// A stretch with errors, known by its slug so that the routines that
-    /// name it do not fail a second time.
-    BrokenStretch(String),
+    /// name it do not fail a second time, with its `image` when it could be
+    /// read, which is still checked.
+    BrokenStretch(String, Option<BrokenImage>),
     /// A routine with errors of its own, by slug, with what could be read
     /// of it: its stretches are still checked against the library.
     BrokenRoutine(String, Option<Routine>),
@@ -387,8 +400,9 @@ fn finish_load(
                 content.broken_routines.insert(slug);
                 broken_routines.extend(routine);
             }
-            Some(Loaded::BrokenStretch(slug)) => {
+            Some(Loaded::BrokenStretch(slug, image)) => {
                 broken.insert(slug);
+                content.broken_images.extend(image);
             }
             Some(Loaded::BrokenPage(has_role)) => red_flags_unknown |= has_role,
             None if matches!(kind, Kind::Stretch | Kind::Routine) => {
@@ -544,7 +558,16 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
     let errors = fields.finish(keys);
     if errors.iter().any(Diagnostic::is_error) {
         let broken = match kind {
-            Kind::Stretch => Some(Loaded::BrokenStretch(slug)),
+            Kind::Stretch => {
+                let image = match loaded.take() {
+                    Some(Loaded::Stretch(stretch)) => stretch.image.map(|image| BrokenImage {
+                        file: stretch.meta.file,
+                        image,
+                    }),
+                    _ => None,
+                };
+                Some(Loaded::BrokenStretch(slug, image))
+            }
             Kind::Routine => {
                 let routine = match loaded.take() {
                     Some(Loaded::Routine(routine)) => Some(routine),
@@ -638,18 +661,29 @@ fn check_across_files(
                         routine
                             .meta
                             .file
-                            .error(slug.span.clone(), format!("routine lists `{}`, which is not a stretch", slug.value))
+                            .error(
+                                slug.span.clone(),
+                                format!("routine lists `{}`, which is not a stretch", slug.value),
+                            )
                             .help(help),
                     );
                 }
-                Some(s) if s.meta.draft && !drafts && !routine.meta.draft => problems.push(
-                    routine
-                        .meta
-                        .file
-                        .error(slug.span.clone(), format!("routine lists `{}`, which is a draft", slug.value))
-                        .note(format!("{} has `draft = true`", s.meta.path().display()))
-                        .help("publish the stretch (remove `draft = true`) or take it out of the routine"),
-                ),
+                Some(s) if s.meta.draft && !drafts && !routine.meta.draft => {
+                    // As the stretch's own front matter spells it.
+                    let draft = if s.meta.file.text.starts_with("---") {
+                        "draft: true"
+                    } else {
+                        "draft = true"
+                    };
+                    problems.push(
+                        routine
+                            .meta
+                            .file
+                            .error(slug.span.clone(), format!("routine lists `{}`, which is a draft", slug.value))
+                            .note(format!("{} has `{draft}`", s.meta.path().display()))
+                            .help(format!("publish the stretch (remove `{draft}`) or take it out of the routine")),
+                    )
+                }
                 Some(_) => {}
             }
         }

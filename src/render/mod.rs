@@ -510,12 +510,71 @@ pub fn render_parts<'a>(
 }
 
 /// Resolves links by source path from one content file.
+/// The content-relative folder of a content file (`stretches`).
+fn content_folder(meta: &Meta) -> PathBuf {
+    meta.path()
+        .strip_prefix("content")
+        .ok()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Turns the link errors of a body into diagnostics.
+fn link_errors(meta: &Meta, errors: Vec<(Range<usize>, String)>, problems: &mut Vec<Diagnostic>) {
+    for (span, message) in errors {
+        let help = if message.starts_with("image ") {
+            "put the picture under static/ and link it by its URL, relative to the page"
+        } else {
+            "link to a content file by its path, e.g. `../stretches/01-knee-to-chest.md` or `@/stretches/01-knee-to-chest.md`"
+        };
+        problems.push(meta.file.error(span, message).help(help));
+    }
+}
+
+/// The link errors of every body of a site that has other errors, and so is
+/// not rendered: one run reports them with the rest. A link to a content
+/// file that failed to load is not reported; that file's errors are.
+pub fn link_problems(site: &Site) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for meta in site.content.metas() {
+        let key = meta
+            .path()
+            .strip_prefix("content")
+            .unwrap_or(meta.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        let Some(target) = site.targets.get(&key) else {
+            continue;
+        };
+        let root = root_of(&target.path);
+        let links = Links {
+            site,
+            folder: content_folder(meta),
+            root: &root,
+            lenient: true,
+        };
+        let (_, errors) = markdown::render(
+            meta.body_text(),
+            meta.body.start,
+            site.config.raw_html,
+            &links,
+            &std::collections::HashSet::new(),
+        );
+        link_errors(meta, errors, &mut problems);
+    }
+    problems
+}
+
 struct Links<'a> {
     site: &'a Site,
     /// The content-relative folder of the file (`stretches`).
     folder: PathBuf,
     /// Prefix from the page to the site root.
     root: &'a str,
+    /// A site with errors: a link to a content file that failed to load
+    /// (and so has no target) is not reported; the file's own errors are.
+    lenient: bool,
 }
 
 impl LinkResolver for Links<'_> {
@@ -541,6 +600,12 @@ impl LinkResolver for Links<'_> {
             }
         }
         let key = parts.join("/");
+        if self.lenient
+            && !self.site.targets.contains_key(&key)
+            && self.site.root.join("content").join(&key).is_file()
+        {
+            return Ok(None);
+        }
         match self.site.targets.get(&key) {
             Some(target) => Ok(Some(match fragment {
                 Some(f) => format!("{}{}#{f}", self.root, target.path),
@@ -883,17 +948,11 @@ impl<'a> Renderer<'a> {
     /// Renders a content file's Markdown body, reporting bad links and left-out HTML.
     fn body(&self, meta: &Meta, path: &str, problems: &mut Vec<Diagnostic>) -> Rendered {
         let root = root_of(path);
-        let folder = meta
-            .path()
-            .strip_prefix("content")
-            .ok()
-            .and_then(Path::parent)
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
         let links = Links {
             site: self.site,
-            folder,
+            folder: content_folder(meta),
             root: &root,
+            lenient: false,
         };
         let raw_html = self.site.config.raw_html;
         let render = || {
@@ -909,14 +968,7 @@ impl<'a> Renderer<'a> {
             Some(cache) => cache.body(meta, path, raw_html, render),
             None => render(),
         };
-        for (span, message) in errors {
-            let help = if message.starts_with("image ") {
-                "put the picture under static/ and link it by its URL, relative to the page"
-            } else {
-                "link to a content file by its path, e.g. `../stretches/01-knee-to-chest.md` or `@/stretches/01-knee-to-chest.md`"
-            };
-            problems.push(meta.file.error(span, message).help(help));
-        }
+        link_errors(meta, errors, problems);
         for span in &rendered.dropped_html {
             problems.push(
                 meta.file

@@ -681,3 +681,73 @@ fn gen_toml_problems_come_in_the_order_of_the_file() {
         .collect();
     assert!(places.windows(2).all(|w| w[0] < w[1]), "{run}");
 }
+
+#[test]
+fn broken_links_are_reported_with_the_other_errors_of_the_run() {
+    let site = TestSite::new("minimal");
+    // A stretch with an error of its own, which a page links to: that link is not
+    // reported (the stretch's error is), a link to nothing is.
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("title", Some("\"Knee hug\"")), ("reps", Some("0"))]),
+    );
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nSee [the hug](stretches/01-knee-hug.md) and [this](nope.md).\n",
+    );
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        "error: `reps` is 0",
+        "error: link `nope.md` does not resolve",
+        " --> content/about.md:5:45",
+    ]);
+    assert!(
+        !run.stderr.contains("01-knee-hug.md` does not resolve"),
+        "{run}"
+    );
+    assert_eq!(run.errors(), 2, "{run}");
+
+    // Broken templates: the content is not rendered, its links are still followed.
+    site.write("content/stretches/01-knee-hug.md", &stretch(&[]));
+    site.write("templates/page.html", "{% if %}\n");
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        "error: template does not parse",
+        "error: link `nope.md` does not resolve",
+    ]);
+    assert_eq!(run.errors(), 2, "{run}");
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn a_stretch_with_an_error_still_has_its_image_checked() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("summary", Some("3")), ("image", Some("\"nope.svg\""))]),
+    );
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        "error: `summary` must be text in quotes",
+        "error: image \"nope.svg\" is not found",
+    ]);
+    assert_eq!(run.errors(), 2, "{run}");
+}
+
+#[test]
+fn a_draft_in_a_routine_is_named_as_its_yaml_file_spells_it() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/02-pelvic-tilt.md",
+        "---\ntitle: Pelvic tilt\ndraft: true\nposition: supine\nhold: 5 s\n\
+         targets: [Lower back]\ncautions: [Stop if it hurts.]\ncue: Tilt your pelvis.\n---\nTilt.\n",
+    );
+    site.write(
+        "content/routines/morning.md",
+        &routine(&[("stretches", Some("[\"knee-hug\", \"pelvic-tilt\"]"))]),
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("which is a draft");
+    assert!(d.contains("has `draft: true`"), "{d}");
+    assert!(d.contains("(remove `draft: true`)"), "{d}");
+}
