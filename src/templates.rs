@@ -218,19 +218,65 @@ impl Templates {
                 result = tera.render_to(template, &*context, &mut *out);
             }
         }
-        result.map_err(|err| {
-            let source = self
-                .sources
-                .get(template)
-                .map_or_else(|| template.to_string(), |p| p.display().to_string());
-            Diagnostic::error(format!(
-                "template `{template}` failed while rendering {page}"
-            ))
-            .note(chain(&err))
-            .note(format!("template file: {source}"))
-            .help("check the expression named above against the template context in the README")
-        })
+        result.map_err(|err| self.render_error(template, page, &err))
     }
+
+    /// A render error, placed in the template that failed (Tera names it,
+    /// `while rendering 'partials/footer.html'`, when it is not the page's
+    /// own) at the first place that template writes what Tera names.
+    fn render_error(&self, template: &str, page: &str, err: &tera::Error) -> Diagnostic {
+        let message = chain(err);
+        let failed = message
+            .rsplit_once("while rendering '")
+            .and_then(|(_, rest)| rest.split_once('\''))
+            .map(|(name, _)| name)
+            .filter(|name| self.layers.contains_key(*name))
+            .unwrap_or(template);
+        let diagnostic = Diagnostic::error(format!(
+            "template `{template}` failed while rendering {page}"
+        ));
+        let diagnostic = match self
+            .layers
+            .get(failed)
+            .and_then(|file| culprit(&message, &file.text).map(|span| file.locate(span)))
+        {
+            Some(location) => diagnostic.at(location),
+            None => {
+                let source = self
+                    .sources
+                    .get(failed)
+                    .map_or_else(|| failed.to_string(), |p| p.display().to_string());
+                diagnostic.note(format!("template file: {source}"))
+            }
+        };
+        diagnostic
+            .note(message)
+            .help("check the expression named above against the template context in the README")
+    }
+}
+
+/// Where in a template's `text` Tera's render error `message` happened: the
+/// first place, inside a tag, where the text holds the first name the message
+/// quotes in backquotes (`Variable \`site.x\` not found`), when there is one.
+fn culprit(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
+    let name = message.split('`').nth(1).filter(|name| !name.is_empty())?;
+    let mut from = 0;
+    while let Some(found) = text[from..].find(name) {
+        let start = from + found;
+        let end = start + name.len();
+        let word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+        let whole = !text[..start].ends_with(word) && !text[end..].starts_with(word);
+        // Inside `{{ … }}` or `{% … %}`: the last opening before it is later
+        // than the last closing.
+        let before = &text[..start];
+        let opened = before.rfind("{{").max(before.rfind("{%"));
+        let closed = before.rfind("}}").max(before.rfind("%}"));
+        if whole && opened.is_some() && opened > closed {
+            return Some(start..end);
+        }
+        from = end;
+    }
+    None
 }
 
 /// Parses every template and checks that they fit together.
@@ -449,6 +495,18 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_render_error_is_placed_at_the_name_it_quotes_inside_a_tag() {
+        let text = "site.title is <b>{{ site.title }}</b> {{ site.title_x }} {{ site.title }}";
+        let message = "Failed to render 'a.html': Variable `site.title` not found in context";
+        let span = culprit(message, text).unwrap();
+        assert_eq!(span.start, text.find("{{ site.title }}").unwrap() + 3);
+        assert_eq!(&text[span], "site.title");
+        // Not in a tag, or only as part of a longer name: no place.
+        assert_eq!(culprit(message, "site.title {{ site.title_x }}"), None);
+        assert_eq!(culprit("Failed to render 'a.html'", text), None);
+    }
 
     /// Templates left uncompiled by `read` are compiled once, by the first
     /// page rendered, while the other pages on the thread pool wait for

@@ -251,7 +251,73 @@ pub fn render_site(
         stats.files += part.stats.files;
         problems.extend(part.problems);
     }
-    (stats, problems)
+    (stats, merge_repeated(problems))
+}
+
+/// One diagnostic for a template error that every page through a template
+/// meets (a bad name in a shared footer fails every page): the first page's,
+/// with a note naming the others.
+fn merge_repeated(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    const SHOWN: usize = 3;
+    // The cause, without the page: where it is and Tera's message past the
+    // name of the page's own template.
+    fn cause(d: &Diagnostic) -> Option<(String, String)> {
+        let (_, page) = d.message.split_once(" failed while rendering ")?;
+        let first = d.notes.iter().find(|n| !n.starts_with("template file: "))?;
+        // `Failed to render 'stretch.html'[ (error happened in a parent template)]: …`
+        let inner = first
+            .strip_prefix("Failed to render '")
+            .and_then(|rest| rest.split_once('\''))
+            .and_then(|(_, rest)| rest.split_once(": "))
+            .map_or(first.as_str(), |(_, rest)| rest);
+        let place = match &d.location {
+            Some(loc) => format!("{}:{}:{}", loc.path.display(), loc.line, loc.column),
+            None => d
+                .notes
+                .iter()
+                .find(|n| n.starts_with("template file: "))?
+                .clone(),
+        };
+        Some((format!("{place}\n{inner}"), page.to_string()))
+    }
+    let mut merged: Vec<Diagnostic> = Vec::with_capacity(problems.len());
+    let mut others: Vec<Vec<String>> = Vec::new();
+    let mut first_of: std::collections::HashMap<String, usize> = Default::default();
+    for d in problems {
+        match cause(&d).filter(|_| d.is_error()) {
+            Some((key, page)) => match first_of.get(&key) {
+                Some(&i) => others[i].push(page),
+                None => {
+                    first_of.insert(key, merged.len());
+                    merged.push(d);
+                    others.push(Vec::new());
+                }
+            },
+            None => {
+                merged.push(d);
+                others.push(Vec::new());
+            }
+        }
+    }
+    for (d, pages) in merged.iter_mut().zip(others) {
+        if pages.is_empty() {
+            continue;
+        }
+        let mut list = pages
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if pages.len() > SHOWN {
+            list.push_str(&format!(" and {} more", pages.len() - SHOWN));
+        }
+        let n = pages.len();
+        let s = if n == 1 { "" } else { "s" };
+        d.notes
+            .push(format!("the same error in {n} other page{s}: {list}"));
+    }
+    merged
 }
 
 /// Which outputs a render makes.

@@ -595,8 +595,8 @@ fn a_template_render_error_names_template_page_and_expression() {
         "names the expression: {d}"
     );
     assert!(
-        d.contains("templates/page.html"),
-        "names the template file: {d}"
+        d.contains(" --> templates/page.html:4:7\n"),
+        "points at the expression in the template file: {d}"
     );
     assert!(!site.exists("public"));
 }
@@ -609,13 +609,15 @@ fn a_render_error_in_the_shared_header_names_the_expression_and_file() {
         "<header>{{ site.title }} {{ site.tagline.text }}</header>\n",
     );
     let run = site.build(&[]).failure();
-    let d =
-        run.diagnostic("template `page.html` failed while rendering content/when-to-get-help.md");
+    let d = run.diagnostic("failed while rendering");
     assert!(d.contains("site.tagline.text"), "names the expression: {d}");
     assert!(
-        d.contains("partials/header.html"),
-        "names the file it is in: {d}"
+        d.contains(" --> templates/partials/header.html:1:29\n"),
+        "points at the expression in the file it is in: {d}"
     );
+    // Every page meets it: one error, naming how many other pages do.
+    assert!(d.contains("= note: the same error in "), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
     assert!(!site.exists("public"));
 }
 
