@@ -71,9 +71,19 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
     let slug = slug::slugify(title);
     if slug.is_empty() {
         return Err(Diagnostic::error(format!(
-            "the title \"{title}\" has no letters or digits to make a file name from"
+            "the title \"{title}\" has no letters or digits of a–z and 0–9 to make a file name from"
         ))
-        .help("give a title in words, e.g. `gen new stretch \"Cat Cow\"`")
+        .help("file names and web addresses keep the letters a–z and the digits 0–9 of the title: give a title with some, e.g. `gen new stretch \"Cat Cow\"`")
+        .into());
+    }
+    // `NN-<slug>.md` must fit the 255 bytes a file name may take.
+    const MOST_SLUG: usize = 240;
+    if slug.len() > MOST_SLUG {
+        return Err(Diagnostic::error(format!(
+            "the title makes a file name of {} characters; file systems take at most 255",
+            slug.len() + 6
+        ))
+        .help("give a shorter title here, then write the full one in the new file's `title`")
         .into());
     }
     if !root.join("content").is_dir() && !root.join("gen.toml").is_file() {

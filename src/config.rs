@@ -166,7 +166,15 @@ impl Config {
             }
         }
         if let Some(language) = fields.string("language", 0) {
-            config.language = language.value;
+            if is_language_tag(&language.value) {
+                config.language = language.value;
+            } else {
+                fields.error_at(
+                    language.span,
+                    format!("`language` \"{}\" is not a language tag", language.value),
+                    "give a BCP 47 tag, as HTML's `lang` takes: e.g. \"en\", \"en-GB\", \"de\", \"pt-BR\"",
+                );
+            }
         }
         if let Some(theme) = fields.string("theme", 0) {
             config.theme = theme.value;
@@ -268,11 +276,96 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
             "write the address without `?` or `#`, e.g. `https://example.org/back/`".into(),
         );
     }
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if !host.is_ascii() {
+        return Err(
+            "write the host name in its ASCII form (punycode, `xn--…`), e.g. `https://xn--bcher-kva.example/`"
+                .into(),
+        );
+    }
+    // The path goes into sitemap.xml, canonical links and the QR code as it
+    // is: letters beyond ASCII, and the few ASCII characters a URL may not
+    // hold, are percent-encoded (what is already encoded is kept).
+    let mut encoded = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii()
+            && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')
+            && !c.is_ascii_control()
+        {
+            encoded.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                encoded.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    let url = format!("{scheme}://{host}/{encoded}");
     Ok(Some(format!("{}/", url.trim_end_matches('/'))))
+}
+
+/// A BCP 47 language tag by its shape: a primary language of 2–8 letters (or
+/// `x`/`i`), then subtags of 1–8 letters and digits, joined by `-`.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary_ok = parts.next().is_some_and(|p| {
+        (p.len() >= 2 || p == "x" || p == "i" || p == "X" || p == "I")
+            && p.len() <= 8
+            && p.bytes().all(|b| b.is_ascii_alphabetic())
+    });
+    primary_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{is_language_tag, normalize_base_url};
+
+    #[test]
+    fn base_url_paths_are_percent_encoded_and_hosts_ascii() {
+        let url = |u: &str| normalize_base_url(u).ok().flatten();
+        assert_eq!(
+            url("https://example.org/rücken/{a}").as_deref(),
+            Some("https://example.org/r%C3%BCcken/%7Ba%7D/")
+        );
+        assert_eq!(
+            url("https://example.org/r%C3%BCcken").as_deref(),
+            Some("https://example.org/r%C3%BCcken/")
+        );
+        assert_eq!(
+            url("https://example.org").as_deref(),
+            Some("https://example.org/")
+        );
+        assert!(normalize_base_url("https://bücher.example/").is_err());
+    }
+
+    #[test]
+    fn language_tags_by_their_shape() {
+        for good in [
+            "en",
+            "en-GB",
+            "pt-BR",
+            "zh-Hant-TW",
+            "de-CH-1996",
+            "x-klingon",
+            "sgn-BE-FR",
+        ] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in [
+            "",
+            "e",
+            "x y<",
+            "en_GB",
+            "en-",
+            "-en",
+            "en-toolongsubtag",
+            "fr-ça",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+
     use super::*;
 
     fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {

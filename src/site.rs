@@ -404,7 +404,7 @@ impl Site {
                 if slug.is_empty() {
                     problems.push(
                         Diagnostic::error(format!(
-                            "target \"{target}\" of {} has no letters or digits",
+                            "target \"{target}\" of {} has no letters or digits of a–z and 0–9 to name its page by",
                             s.meta.path().display()
                         ))
                         .in_file(s.meta.path())

@@ -18,7 +18,7 @@ pub enum Hold {
 }
 
 /// The forms `hold` accepts, for error messages.
-pub const ACCEPTED: &str = "accepted forms: \"30 s\", \"about 30 s\", \"20-30 s\", \"20–30 seconds\", \"up to 30 s\", \"3 to 5 s\", \"brief\"";
+pub const ACCEPTED: &str = "accepted forms: \"30 s\", \"about 30 s\", \"20-30 s\", \"20–30 seconds\", \"up to 30 s\", \"3 to 5 s\", \"brief\"; the seconds are whole numbers from 1 to 3600, a range's first below its second";
 
 impl Hold {
     /// Parses a hold; `None` when the text is not one of the accepted forms.

@@ -178,7 +178,10 @@ impl Stretch {
             if super::slug::slugify(&target.value).is_empty() {
                 fields.error_at(
                     target.span.clone(),
-                    format!("target \"{}\" has no letters or digits", target.value),
+                    format!(
+                        "target \"{}\" has no letters or digits of a–z and 0–9 to name its page by",
+                        target.value
+                    ),
                     "name the muscle or region in words, e.g. \"lower back\"",
                 );
             }

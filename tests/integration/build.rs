@@ -853,3 +853,32 @@ fn a_header_that_shows_page_data_shows_each_pages_own() {
     assert_eq!(header("stretches/index.html"), "no stretch at ../");
     assert_eq!(header("index.html"), "no stretch at ");
 }
+
+#[test]
+fn gen_toml_language_and_a_base_url_beyond_ascii() {
+    let site = TestSite::new("minimal");
+    site.write("gen.toml", "title = \"T\"\nlanguage = \"x y<\"\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`language` \"x y<\" is not a language tag");
+    assert!(d.contains(" --> gen.toml:2:12"), "{d}");
+    assert!(!site.exists("public"));
+
+    site.write(
+        "gen.toml",
+        "title = \"T\"\nlanguage = \"de-CH\"\nbase_url = \"https://example.org/rücken\"\n",
+    );
+    site.build(&["--quiet"]).success();
+    assert!(
+        site.read("public/index.html")
+            .contains("<html lang=\"de-CH\"")
+    );
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://example.org/r%C3%BCcken/stretches/knee-hug/</loc>"),
+        "{sitemap}"
+    );
+    site.write("gen.toml", "base_url = \"https://bücher.example/\"\n");
+    site.build(&[])
+        .failure()
+        .stderr_has(&["is not a web address", "punycode"]);
+}

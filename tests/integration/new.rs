@@ -87,6 +87,24 @@ fn refuses_a_title_that_is_taken_or_too_long() {
     let long = "A title much longer than the forty-eight characters";
     let run = site.run(&["new", "stretch", long]).status(1);
     assert!(run.stderr.contains("at most 48"), "{}", run.stderr);
+
+    // A page's title has no limit, but its file name has one.
+    let longest = "word ".repeat(60);
+    let run = site.run(&["new", "page", &longest]).status(1);
+    assert!(
+        run.stderr.contains("file systems take at most 255")
+            && run.stderr.contains("help: give a shorter title here"),
+        "{}",
+        run.stderr
+    );
+    // A title with no letters a–z or digits says which letters a file name keeps.
+    let run = site.run(&["new", "stretch", "éééé"]).status(1);
+    assert!(
+        run.stderr
+            .contains("has no letters or digits of a–z and 0–9 to make a file name from"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
