@@ -39,7 +39,8 @@ pub fn run(args: crate::cli::ServeArgs, ui: &Ui) -> Result<(), Error> {
         root.display()
     ));
     if args.open {
-        if let Err(diagnostic) = serve::open_browser(&url) {
+        let later = *ui;
+        if let Err(diagnostic) = serve::open_browser(&url, move |d| later.report(&[d])) {
             ui.report(&[diagnostic]);
         }
     }

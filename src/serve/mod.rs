@@ -288,15 +288,18 @@ fn failure(snapshot: &Snapshot) -> Reply {
 }
 
 /// Opens `url` in the default browser, without waiting for it.
-pub fn open_browser(url: &str) -> Result<(), Diagnostic> {
-    let mut command = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
+pub fn open_browser(
+    url: &str,
+    report: impl FnOnce(Diagnostic) + Send + 'static,
+) -> Result<(), Diagnostic> {
+    let (program, mut command) = if cfg!(target_os = "macos") {
+        ("open", std::process::Command::new("open"))
     } else if cfg!(windows) {
         let mut c = std::process::Command::new("cmd");
         c.args(["/C", "start", ""]);
-        c
+        ("start", c)
     } else {
-        std::process::Command::new("xdg-open")
+        ("xdg-open", std::process::Command::new("xdg-open"))
     };
     command
         .arg(url)
@@ -307,6 +310,20 @@ pub fn open_browser(url: &str) -> Result<(), Diagnostic> {
         Diagnostic::warning(format!("cannot open a browser: {e}"))
             .help(format!("open {url} yourself"))
     })?;
-    std::thread::spawn(move || child.wait());
+    // The opener says whether it found a browser only when it exits.
+    let url = url.to_string();
+    std::thread::spawn(move || {
+        let failed = match child.wait() {
+            Ok(status) if status.success() => return,
+            Ok(status) => status.to_string(),
+            Err(e) => e.to_string(),
+        };
+        report(
+            Diagnostic::warning(format!(
+                "cannot open a browser: `{program}` failed ({failed})"
+            ))
+            .help(format!("open {url} yourself")),
+        );
+    });
     Ok(())
 }

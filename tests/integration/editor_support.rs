@@ -123,9 +123,15 @@ impl Serve {
     /// Starts `gen serve --port 0 ARGS` in the site and waits for its
     /// "Serving … at http://…" line.
     pub fn start(site: &EditorSite, args: &[&str]) -> Serve {
+        Serve::start_with_env(site, args, &[])
+    }
+
+    /// [`Serve::start`] with these environment variables (and no others).
+    pub fn start_with_env(site: &EditorSite, args: &[&str], env: &[(&str, &str)]) -> Serve {
         let mut all = vec!["serve", "--port", "0"];
         all.extend_from_slice(args);
         let mut child = command(&site.root, &all)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -187,3 +187,27 @@ fn a_folder_that_is_not_a_site_is_an_error() {
         run.stderr
     );
 }
+
+#[test]
+fn open_warns_when_the_browser_opener_fails_or_is_missing() {
+    let site = EditorSite::fixture("editor");
+    // No opener on PATH.
+    let server = Serve::start(&site, &["--open"]);
+    server.wait_stderr("warning: cannot open a browser");
+    drop(server);
+    // An opener that finds no browser and exits 3, as xdg-open does.
+    let bin = tempfile::tempdir().expect("a temporary folder");
+    let opener = bin.path().join("xdg-open");
+    std::fs::write(&opener, "#!/bin/sh\nexit 3\n").expect("the opener writes");
+    let mut permissions = std::fs::metadata(&opener).expect("metadata").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&opener, permissions).expect("the opener is executable");
+    let path = format!("{}:/usr/bin:/bin", bin.path().display());
+    let server = Serve::start_with_env(&site, &["--open"], &[("PATH", &path)]);
+    server.wait_stderr("warning: cannot open a browser: `xdg-open` failed (exit status: 3)");
+    assert!(
+        server.stderr().contains("help: open http://127.0.0.1:"),
+        "{}",
+        server.stderr()
+    );
+}
