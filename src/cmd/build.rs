@@ -57,6 +57,7 @@ pub fn load(
     drafts: bool,
     base_url: Option<&str>,
 ) -> Result<(Site, Templates, Vec<Diagnostic>), Error> {
+    crate::site::require_root(root)?;
     load_with(root, drafts, base_url, &|_| false)
 }
 
@@ -106,6 +107,7 @@ fn load_with(
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
     let root = &options.root;
+    crate::site::require_root(root)?;
     let target = options
         .output_dir
         .clone()
