@@ -57,10 +57,10 @@ fn which(name: &std::ffi::OsStr) -> Option<PathBuf> {
 }
 
 /// Prints the HTML page `html` (a file in the output) to `pdf` at `paper`.
-pub fn print(browser: &Path, html: &Path, pdf: &Path, paper: Paper) -> Result<(), Diagnostic> {
-    let fail =
-        |what: String| Diagnostic::error(format!("cannot print {} to PDF: {what}", html.display()));
-    let text = std::fs::read_to_string(html).map_err(|e| fail(e.to_string()))?;
+/// An error says what went wrong, without naming the files: the caller
+/// knows the routine and where its PDF is published.
+pub fn print(browser: &Path, html: &Path, pdf: &Path, paper: Paper) -> Result<(), String> {
+    let text = std::fs::read_to_string(html).map_err(|e| format!("cannot read its page: {e}"))?;
     let size = match paper {
         Paper::A4 => "A4",
         Paper::Letter => "letter",
@@ -72,7 +72,8 @@ pub fn print(browser: &Path, html: &Path, pdf: &Path, paper: Paper) -> Result<()
     };
     let folder = html.parent().unwrap_or(Path::new("."));
     let copy = folder.join(format!(".gen-print-{}.html", std::process::id()));
-    std::fs::write(&copy, printable).map_err(|e| fail(e.to_string()))?;
+    std::fs::write(&copy, printable)
+        .map_err(|e| format!("cannot write the page to print beside it: {e}"))?;
     let profile = std::env::temp_dir().join(format!(
         "gen-chromium-{}-{}",
         std::process::id(),
@@ -81,7 +82,7 @@ pub fn print(browser: &Path, html: &Path, pdf: &Path, paper: Paper) -> Result<()
     let result = run_browser(browser, &copy, pdf, &profile);
     let _ = std::fs::remove_file(&copy);
     let _ = std::fs::remove_dir_all(&profile);
-    result.map_err(fail)
+    result
 }
 
 fn pdf_id(pdf: &Path) -> String {

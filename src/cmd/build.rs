@@ -202,19 +202,40 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 }
 
 /// Prints every routine's handout to PDF in the staging folder; the main
-/// routine's also to `handout.pdf`. Returns how many files were written.
+/// routine's also to `handout.pdf`. Returns how many files were written. An
+/// error names the routine's file and where its PDF is published, never
+/// the staging folder.
 fn print_handouts(site: &Site, output: &Output, browser: &std::path::Path) -> Result<usize, Error> {
     use rayon::prelude::*;
     let paper = site.config.paper;
+    let staging = output.staged("");
+    let published_root = format!("{}/", output.target().display());
+    let help = format!(
+        "check that {} prints a page headless (`--headless --print-to-pdf=FILE URL`), or pass another browser with --browser",
+        browser.display()
+    );
     let results: Vec<Result<(), Diagnostic>> = site
         .content
         .routines
         .par_iter()
         .map(|routine| {
             let slug = &routine.meta.slug;
+            let path = format!("routines/{slug}/handout.pdf");
             let html = output.staged(&crate::site::handout_path(slug));
-            let pdf = output.staged(&format!("routines/{slug}/handout.pdf"));
-            crate::pdf::print(browser, &html, &pdf, paper)
+            let pdf = output.staged(&path);
+            crate::pdf::print(browser, &html, &pdf, paper).map_err(|why| {
+                // The browser's messages name the files it was given.
+                let why = why.replace(staging.to_string_lossy().as_ref(), &published_root);
+                let mut lines = why.lines();
+                let diagnostic = Diagnostic::error(format!(
+                    "cannot print the handout of routine `{slug}` to {}: {}",
+                    output.target().join(&path).display(),
+                    lines.next().unwrap_or_default()
+                ))
+                .in_file(routine.meta.path())
+                .help(&help);
+                lines.fold(diagnostic, |d, line| d.note(format!("browser: {line}")))
+            })
         })
         .collect();
     let errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
@@ -227,8 +248,8 @@ fn print_handouts(site: &Site, output: &Output, browser: &std::path::Path) -> Re
         let from = output.staged(&format!("routines/{slug}/handout.pdf"));
         std::fs::copy(&from, output.staged("handout.pdf")).map_err(|e| {
             Diagnostic::error(format!(
-                "cannot copy {} to handout.pdf: {e}",
-                from.display()
+                "cannot copy the handout of routine `{slug}` to {}: {e}",
+                output.target().join("handout.pdf").display()
             ))
         })?;
         written += 1;
