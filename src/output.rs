@@ -29,6 +29,55 @@ pub struct Output {
     /// did not change are hard-linked from it instead of written again.
     previous: Option<OwnedFd>,
     committed: bool,
+    /// The folders this run made above the output: removed again (when
+    /// empty) if the build is not swapped in.
+    above: MadeAbove,
+}
+
+/// An output folder checked for a build ([`Destination::check`]); nothing on
+/// disk is made before [`Destination::begin`].
+pub struct Destination {
+    target: PathBuf,
+    previous: Option<OwnedFd>,
+}
+
+/// Folders this run made above the output, from the top down. Dropped, it
+/// removes them (deepest first, and only those still empty);
+/// [`MadeAbove::keep`] keeps them.
+struct MadeAbove(Vec<PathBuf>);
+
+impl MadeAbove {
+    /// Makes the folders missing above `folder`, and `folder`.
+    fn make(folder: &Path) -> Result<MadeAbove, (PathBuf, io::Error)> {
+        let mut missing = Vec::new();
+        let mut next = Some(folder);
+        while let Some(folder) = next.filter(|f| !f.as_os_str().is_empty() && !f.exists()) {
+            missing.push(folder);
+            next = folder.parent();
+        }
+        let mut made = MadeAbove(Vec::new());
+        for folder in missing.into_iter().rev() {
+            match fs::create_dir(folder) {
+                Ok(()) => made.0.push(folder.to_path_buf()),
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists && folder.is_dir() => {}
+                Err(err) => return Err((folder.to_path_buf(), err)),
+            }
+        }
+        Ok(made)
+    }
+
+    /// Keeps the folders: the build is in place.
+    fn keep(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl Drop for MadeAbove {
+    fn drop(&mut self) {
+        for folder in self.0.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+    }
 }
 
 /// Makes `path` absolute and removes `.` and `..` without touching the disk,
@@ -73,10 +122,10 @@ pub fn resolve(path: &Path) -> PathBuf {
     resolved
 }
 
-impl Output {
-    /// Checks that `target` may be written for the site at `root` and opens
-    /// a staging folder beside it.
-    pub fn begin(root: &Path, target: &Path, force: bool) -> Result<Output, Diagnostic> {
+impl Destination {
+    /// Checks that `target` may be written for the site at `root`, and
+    /// opens the previous build it holds. Makes nothing on disk.
+    pub fn check(root: &Path, target: &Path, force: bool) -> Result<Destination, Diagnostic> {
         let root = resolve(root);
         let target = resolve(target);
         let refuse = |why: String| {
@@ -117,6 +166,29 @@ impl Output {
                 .help("pass --force to replace it, or choose another folder with --output-dir"));
             }
         }
+        let previous = target
+            .join(MARKER)
+            .is_file()
+            .then(|| open_folder(CWD, &target).ok())
+            .flatten();
+        Ok(Destination { target, previous })
+    }
+
+    /// The folder to be replaced.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Whether the folder to be replaced holds a previous build.
+    pub fn has_previous(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    /// Makes the folders missing above the output and a staging folder
+    /// beside it. The folders made above are removed again if the build
+    /// fails.
+    pub fn begin(self) -> Result<Output, Diagnostic> {
+        let Destination { target, previous } = self;
         let parent = target
             .parent()
             .map(Path::to_path_buf)
@@ -129,27 +201,31 @@ impl Output {
             Diagnostic::error(format!("cannot create {}: {err}", path.display()))
                 .help("check the folder's permissions")
         };
-        fs::create_dir_all(&parent).map_err(|e| io_error(e, &parent))?;
+        let above = MadeAbove::make(&parent).map_err(|(path, e)| io_error(e, &path))?;
         let staging = parent.join(format!(".{name}.gen-new-{}", std::process::id()));
         if staging.exists() {
             let _ = fs::remove_dir_all(&staging);
         }
         fs::create_dir(&staging).map_err(|e| io_error(e, &staging))?;
-        let staging_folder = open_folder(CWD, &staging).map_err(|e| io_error(e, &staging))?;
-        let previous = target
-            .join(MARKER)
-            .is_file()
-            .then(|| open_folder(CWD, &target).ok())
-            .flatten();
+        let staging_folder = match open_folder(CWD, &staging) {
+            Ok(folder) => folder,
+            Err(e) => {
+                let _ = fs::remove_dir(&staging);
+                return Err(io_error(e, &staging));
+            }
+        };
         Ok(Output {
             target,
             staging,
             staging_folder,
             previous,
             committed: false,
+            above,
         })
     }
+}
 
+impl Output {
     /// Where a site path of the build in progress is on disk.
     pub fn staged(&self, path: &str) -> PathBuf {
         self.staging.join(path)
@@ -273,6 +349,7 @@ impl Output {
                 return Err(diagnostic);
             }
             self.committed = true;
+            self.above.keep();
             remove_tree(&old)
                 .map_err(|e| fail(&format!("remove the old build {}", old.display()), e))?;
         } else {
@@ -283,6 +360,7 @@ impl Output {
                 )
             })?;
             self.committed = true;
+            self.above.keep();
         }
         Ok(())
     }

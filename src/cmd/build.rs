@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::Error;
 use crate::diagnostics::Diagnostic;
-use crate::output::Output;
+use crate::output::{Destination, Output};
 use crate::render;
 use crate::site::Site;
 use crate::templates::Templates;
@@ -124,25 +124,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         stages.push((name, now - stage_start));
         stage_start = now;
     };
-    let output = Output::begin(root, &target, options.force);
+    let destination = Destination::check(root, &target, options.force);
     let env = |name: &str| std::env::var_os(name);
     // Over a previous build, pages may all be taken from it: templates
     // known from it are compiled only if one is not. Into a fresh folder
     // every page is rendered, and compiling beside the content's loading is
     // quicker.
     let known = |templates| {
-        output.as_ref().is_ok_and(|output| {
-            output.has_previous()
-                && render::ledger::Ledger::knows_templates(output.target(), templates, env)
+        destination.as_ref().is_ok_and(|destination| {
+            destination.has_previous()
+                && render::ledger::Ledger::knows_templates(destination.target(), templates, env)
         })
     };
     let loaded = load_with(root, options.drafts, options.base_url.as_deref(), &known);
     stage("load and check content and templates");
-    let (output, (site, templates, mut diagnostics)) = match (output, loaded) {
-        (Ok(output), Ok(loaded)) => (output, loaded),
-        (output, loaded) => {
+    let (destination, (site, templates, mut diagnostics)) = match (destination, loaded) {
+        (Ok(destination), Ok(loaded)) => (destination, loaded),
+        (destination, loaded) => {
             let mut all = Vec::new();
-            if let Err(diagnostic) = output {
+            if let Err(diagnostic) = destination {
                 all.push(diagnostic);
             }
             if let Err(Error::Site(diagnostics)) = loaded {
@@ -151,6 +151,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             return Err(Error::Site(all));
         }
     };
+    // Nothing is made on disk (the staging folder, the folders above the
+    // output) before the site is known to be sound.
+    let output = destination.begin()?;
     let ledger = render::ledger::Ledger::open(
         output.target(),
         templates.fingerprint(),

@@ -360,3 +360,40 @@ fn a_fifo_in_the_previous_output_is_replaced_without_waiting_on_it() {
     );
     nothing_left_behind(&site.root);
 }
+
+/// A build that fails leaves no folder it made: none above the output
+/// when the site has errors (nothing is made before it is checked), and
+/// those it made for the output removed again when rendering fails.
+#[test]
+fn a_failed_build_removes_the_folders_it_made_above_the_output() {
+    let site = TestSite::new("minimal");
+    let x = site.parent().join("x");
+    std::fs::create_dir(&x).unwrap();
+    let out = x.join("deep/y/public");
+    let out = out.to_str().unwrap();
+    let empty = |dir: &std::path::Path| std::fs::read_dir(dir).unwrap().count() == 0;
+
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("reps", Some("99"))]),
+    );
+    site.build(&["-o", out]).failure();
+    assert!(empty(&x), "a site with errors made {:?}", files(&x));
+
+    site.write("content/stretches/01-knee-hug.md", &stretch(&[]));
+    site.write(
+        "templates/stretch.html",
+        "{{ stretch.no_such_thing.at_all }}\n",
+    );
+    site.build(&["-o", out]).failure();
+    assert!(
+        empty(&x),
+        "a failed render left {:?}",
+        std::fs::read_dir(&x).unwrap().collect::<Vec<_>>()
+    );
+
+    site.remove("templates/stretch.html");
+    site.build(&["-o", out]).success();
+    assert!(x.join("deep/y/public/index.html").is_file());
+    nothing_left_behind(&x.join("deep/y"));
+}
