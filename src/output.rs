@@ -202,9 +202,16 @@ impl Destination {
                 .help("check the folder's permissions")
         };
         let above = MadeAbove::make(&parent).map_err(|(path, e)| io_error(e, &path))?;
+        // Trees named after this process's id are left by an earlier one of
+        // the same id: they would be in the way.
         let staging = parent.join(format!(".{name}.gen-new-{}", std::process::id()));
-        if staging.exists() {
-            let _ = fs::remove_dir_all(&staging);
+        for tree in [
+            &staging,
+            &parent.join(format!(".{name}.gen-old-{}", std::process::id())),
+        ] {
+            if tree.exists() {
+                let _ = fs::remove_dir_all(tree);
+            }
         }
         fs::create_dir(&staging).map_err(|e| io_error(e, &staging))?;
         let staging_folder = match open_folder(CWD, &staging) {
@@ -294,14 +301,22 @@ impl Output {
     }
 
     /// Swaps the finished build in: the old output's top-level dot-entries
-    /// (such as `.git`) are carried over, the old tree is removed.
-    pub fn commit(mut self) -> Result<(), Diagnostic> {
+    /// (such as `.git`) are carried over, the old tree is removed, and so
+    /// are the staging and old trees left beside the output by earlier runs
+    /// that were stopped (see [`remove_leftovers`]).
+    ///
+    /// An error means the build was not swapped in, and the previous output
+    /// is as it was. Once the build is in place, what goes wrong removing
+    /// old trees is returned as warnings: the build is published, and the
+    /// next one tries again.
+    pub fn commit(mut self) -> Result<Vec<Diagnostic>, Diagnostic> {
         let fail = |what: &str, err: io::Error| Diagnostic::error(format!("cannot {what}: {err}"));
         fs::write(
             self.staging.join(MARKER),
             "This folder is a build of Bedside's `gen build`. It is replaced on every build.\n",
         )
         .map_err(|e| fail("write the build marker", e))?;
+        let mut old_tree = None;
         if self.target.exists() {
             let old = self.staging.with_file_name(
                 self.staging
@@ -348,10 +363,7 @@ impl Output {
                 let _ = fs::rename(&old, &self.target);
                 return Err(diagnostic);
             }
-            self.committed = true;
-            self.above.keep();
-            remove_tree(&old)
-                .map_err(|e| fail(&format!("remove the old build {}", old.display()), e))?;
+            old_tree = Some(old);
         } else {
             fs::rename(&self.staging, &self.target).map_err(|e| {
                 fail(
@@ -359,11 +371,99 @@ impl Output {
                     e,
                 )
             })?;
-            self.committed = true;
-            self.above.keep();
         }
-        Ok(())
+        self.committed = true;
+        self.above.keep();
+        let mut warnings = Vec::new();
+        if let Some(old) = old_tree {
+            if let Err(err) = remove_tree(&old) {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "the new build is in place in {}, but the old build beside it could not be removed: {err}",
+                        self.target.display()
+                    ))
+                    .help(remove_by_hand(&old))
+                    .in_file(old),
+                );
+            }
+        }
+        if let Some(parent) = self.target.parent() {
+            warnings.extend(remove_leftovers(parent, &self.name()));
+        }
+        Ok(warnings)
     }
+
+    /// The output folder's name, which the staging and old trees beside it
+    /// carry: `.<name>.gen-new-<pid>`, `.<name>.gen-old-<pid>`.
+    fn name(&self) -> String {
+        self.target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into())
+    }
+}
+
+/// What to do about an old tree that could not be removed.
+fn remove_by_hand(tree: &Path) -> String {
+    let quoted = format!("'{}'", tree.display().to_string().replace('\'', "'\\''"));
+    format!(
+        "remove that folder yourself, with write permission on it if it is read-only (`chmod -R u+w {quoted} && rm -rf {quoted}`); the next `gen build` also tries to remove it"
+    )
+}
+
+/// Removes the staging (`.<name>.gen-new-<pid>`) and old
+/// (`.<name>.gen-old-<pid>`) trees in `parent` that were left by runs of
+/// `gen` that were stopped or could not finish removing them: those whose
+/// process is no longer running. Those of a running process, a concurrent
+/// build, and this process's own are kept. Returns a warning for each that
+/// could not be removed.
+fn remove_leftovers(parent: &Path, name: &str) -> Vec<Diagnostic> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let prefix = format!(".{name}.gen-");
+    let own = std::process::id();
+    let mut warnings = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some(pid) = rest
+            .strip_prefix("new-")
+            .or_else(|| rest.strip_prefix("old-"))
+            .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == own || may_be_running(pid) || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let path = entry.path();
+        if let Err(err) = remove_tree(&path) {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "cannot remove a folder left beside the output by an earlier build: {err}"
+                ))
+                .help(remove_by_hand(&path))
+                .in_file(path),
+            );
+        }
+    }
+    warnings
+}
+
+/// Whether the process `pid` may be running: `false` only when there is
+/// surely no such process.
+fn may_be_running(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return true;
+    };
+    rustix::process::test_kill_process(pid) != Err(rustix::io::Errno::SRCH)
 }
 
 /// Removes a tree as fast as the file system allows.

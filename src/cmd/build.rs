@@ -188,7 +188,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             ledger.and_then(render::ledger::Ledger::write)
         },
     );
-    committed?;
+    diagnostics.extend(committed?);
     if let Some(ledger) = ledger {
         ledger.keep();
     }
