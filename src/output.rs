@@ -13,6 +13,7 @@ use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
 use std::sync::{Mutex, mpsc};
 
 use crate::diagnostics::Diagnostic;
+use crate::interrupt::{self, Pending, Undo};
 use crate::render::Sink;
 
 /// The file that marks a folder as a Bedside build.
@@ -32,6 +33,8 @@ pub struct Output {
     /// The folders this run made above the output: removed again (when
     /// empty) if the build is not swapped in.
     above: MadeAbove,
+    /// `staging`, registered for removal if the build is interrupted.
+    staging_pending: Option<Pending>,
 }
 
 /// An output folder checked for a build ([`Destination::check`]); nothing on
@@ -41,10 +44,11 @@ pub struct Destination {
     previous: Option<OwnedFd>,
 }
 
-/// Folders this run made above the output, from the top down. Dropped, it
-/// removes them (deepest first, and only those still empty);
-/// [`MadeAbove::keep`] keeps them.
-struct MadeAbove(Vec<PathBuf>);
+/// Folders this run made above the output, from the top down, each
+/// registered for removal if the build is interrupted. Dropped, it removes
+/// them (deepest first, and only those still empty); [`MadeAbove::keep`]
+/// keeps them.
+struct MadeAbove(Vec<(PathBuf, Pending)>);
 
 impl MadeAbove {
     /// Makes the folders missing above `folder`, and `folder`.
@@ -57,8 +61,8 @@ impl MadeAbove {
         }
         let mut made = MadeAbove(Vec::new());
         for folder in missing.into_iter().rev() {
-            match fs::create_dir(folder) {
-                Ok(()) => made.0.push(folder.to_path_buf()),
+            match make_registered(folder, Undo::Folder) {
+                Ok(pending) => made.0.push((folder.to_path_buf(), pending)),
                 Err(err) if err.kind() == io::ErrorKind::AlreadyExists && folder.is_dir() => {}
                 Err(err) => return Err((folder.to_path_buf(), err)),
             }
@@ -74,10 +78,18 @@ impl MadeAbove {
 
 impl Drop for MadeAbove {
     fn drop(&mut self) {
-        for folder in self.0.iter().rev() {
+        for (folder, _) in self.0.iter().rev() {
             let _ = fs::remove_dir(folder);
         }
     }
+}
+
+/// Makes a folder and registers it for [`crate::interrupt`], with no moment
+/// between in which an interruption would miss it.
+fn make_registered(path: &Path, undo: fn(PathBuf) -> Undo) -> io::Result<Pending> {
+    let mut held = interrupt::hold();
+    fs::create_dir(path)?;
+    Ok(held.register(undo(path.to_path_buf())))
 }
 
 /// Makes `path` absolute and removes `.` and `..` without touching the disk,
@@ -185,8 +197,8 @@ impl Destination {
     }
 
     /// Makes the folders missing above the output and a staging folder
-    /// beside it. The folders made above are removed again if the build
-    /// fails.
+    /// beside it, each registered for removal if the build is interrupted.
+    /// The folders made above are removed again if the build fails.
     pub fn begin(self) -> Result<Output, Diagnostic> {
         let Destination { target, previous } = self;
         let parent = target
@@ -213,7 +225,8 @@ impl Destination {
                 let _ = fs::remove_dir_all(tree);
             }
         }
-        fs::create_dir(&staging).map_err(|e| io_error(e, &staging))?;
+        let staging_pending =
+            make_registered(&staging, Undo::Tree).map_err(|e| io_error(e, &staging))?;
         let staging_folder = match open_folder(CWD, &staging) {
             Ok(folder) => folder,
             Err(e) => {
@@ -228,6 +241,7 @@ impl Destination {
             previous,
             committed: false,
             above,
+            staging_pending: Some(staging_pending),
         })
     }
 }
@@ -316,6 +330,8 @@ impl Output {
             "This folder is a build of Bedside's `gen build`. It is replaced on every build.\n",
         )
         .map_err(|e| fail("write the build marker", e))?;
+        // The swap is not cut in half by an interruption: it waits.
+        let mut held = interrupt::hold();
         let mut old_tree = None;
         if self.target.exists() {
             let old = self.staging.with_file_name(
@@ -363,7 +379,8 @@ impl Output {
                 let _ = fs::rename(&old, &self.target);
                 return Err(diagnostic);
             }
-            old_tree = Some(old);
+            let pending = held.register(Undo::Tree(old.clone()));
+            old_tree = Some((old, pending));
         } else {
             fs::rename(&self.staging, &self.target).map_err(|e| {
                 fail(
@@ -373,9 +390,14 @@ impl Output {
             })?;
         }
         self.committed = true;
+        held.swapped();
+        if let Some(pending) = self.staging_pending.take() {
+            held.release(pending);
+        }
+        drop(held);
         self.above.keep();
         let mut warnings = Vec::new();
-        if let Some(old) = old_tree {
+        if let Some((old, _pending)) = old_tree {
             if let Err(err) = remove_tree(&old) {
                 warnings.push(
                     Diagnostic::warning(format!(

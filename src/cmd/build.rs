@@ -262,6 +262,13 @@ fn print_handouts(site: &Site, output: &Output, browser: &std::path::Path) -> Re
 
 /// `gen build` from the command line.
 pub fn run(args: crate::cli::BuildArgs, ui: &super::Ui) -> Result<(), Error> {
+    // From here on, Ctrl-C, SIGTERM and SIGHUP stop the build, its browsers
+    // and remove what it made, leaving the previous output as it was.
+    if let Err(err) = crate::interrupt::install("Build") {
+        ui.detail(&format!(
+            "cannot watch for Ctrl-C ({err}): an interrupted build may leave its staging folder behind"
+        ));
+    }
     let options = BuildOptions {
         root: args.root,
         output_dir: args.output_dir,
