@@ -9,6 +9,7 @@
 //! For editors: [`serve`] builds into memory, serves, watches and reloads;
 //! [`check`] also follows links, anchors and images; [`archetype`] starts a
 //! new stretch, routine or page; [`starter`] writes a new site.
+//! [`interrupt`] undoes a build's work when a signal stops it.
 
 pub mod archetype;
 pub mod check;
@@ -19,6 +20,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod embedded;
 pub mod files;
+pub mod interrupt;
 pub mod markdown;
 pub mod output;
 pub mod pdf;

@@ -1,7 +1,9 @@
 //! `gen`: parse the command line, run the command, report, exit.
 //!
 //! Exit status: 0 success (warnings allowed), 1 anything wrong with the site
-//! or the requested work, 2 command-line syntax errors (clap).
+//! or the requested work, 2 command-line syntax errors (clap); `gen build`
+//! stopped by SIGINT, SIGTERM or SIGHUP exits with 130, 143 or 129
+//! ([`bedside::interrupt`]).
 
 use std::process::ExitCode;
 

@@ -13,6 +13,7 @@ use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
 use std::sync::{Mutex, mpsc};
 
 use crate::diagnostics::Diagnostic;
+use crate::interrupt::{self, Pending, Undo};
 use crate::render::Sink;
 
 /// The file that marks a folder as a Bedside build.
@@ -29,6 +30,66 @@ pub struct Output {
     /// did not change are hard-linked from it instead of written again.
     previous: Option<OwnedFd>,
     committed: bool,
+    /// The folders this run made above the output: removed again (when
+    /// empty) if the build is not swapped in.
+    above: MadeAbove,
+    /// `staging`, registered for removal if the build is interrupted.
+    staging_pending: Option<Pending>,
+}
+
+/// An output folder checked for a build ([`Destination::check`]); nothing on
+/// disk is made before [`Destination::begin`].
+pub struct Destination {
+    target: PathBuf,
+    previous: Option<OwnedFd>,
+}
+
+/// Folders this run made above the output, from the top down, each
+/// registered for removal if the build is interrupted. Dropped, it removes
+/// them (deepest first, and only those still empty); [`MadeAbove::keep`]
+/// keeps them.
+struct MadeAbove(Vec<(PathBuf, Pending)>);
+
+impl MadeAbove {
+    /// Makes the folders missing above `folder`, and `folder`.
+    fn make(folder: &Path) -> Result<MadeAbove, (PathBuf, io::Error)> {
+        let mut missing = Vec::new();
+        let mut next = Some(folder);
+        while let Some(folder) = next.filter(|f| !f.as_os_str().is_empty() && !f.exists()) {
+            missing.push(folder);
+            next = folder.parent();
+        }
+        let mut made = MadeAbove(Vec::new());
+        for folder in missing.into_iter().rev() {
+            match make_registered(folder, Undo::Folder) {
+                Ok(pending) => made.0.push((folder.to_path_buf(), pending)),
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists && folder.is_dir() => {}
+                Err(err) => return Err((folder.to_path_buf(), err)),
+            }
+        }
+        Ok(made)
+    }
+
+    /// Keeps the folders: the build is in place.
+    fn keep(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl Drop for MadeAbove {
+    fn drop(&mut self) {
+        for (folder, _) in self.0.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+    }
+}
+
+/// Makes a folder and registers it for [`crate::interrupt`], with no moment
+/// between in which an interruption would miss it.
+fn make_registered(path: &Path, undo: fn(PathBuf) -> Undo) -> io::Result<Pending> {
+    let mut held = interrupt::hold();
+    fs::create_dir(path)?;
+    Ok(held.register(undo(path.to_path_buf())))
 }
 
 /// Makes `path` absolute and removes `.` and `..` without touching the disk,
@@ -73,10 +134,10 @@ pub fn resolve(path: &Path) -> PathBuf {
     resolved
 }
 
-impl Output {
-    /// Checks that `target` may be written for the site at `root` and opens
-    /// a staging folder beside it.
-    pub fn begin(root: &Path, target: &Path, force: bool) -> Result<Output, Diagnostic> {
+impl Destination {
+    /// Checks that `target` may be written for the site at `root`, and
+    /// opens the previous build it holds. Makes nothing on disk.
+    pub fn check(root: &Path, target: &Path, force: bool) -> Result<Destination, Diagnostic> {
         let root = resolve(root);
         let target = resolve(target);
         let refuse = |why: String| {
@@ -117,6 +178,29 @@ impl Output {
                 .help("pass --force to replace it, or choose another folder with --output-dir"));
             }
         }
+        let previous = target
+            .join(MARKER)
+            .is_file()
+            .then(|| open_folder(CWD, &target).ok())
+            .flatten();
+        Ok(Destination { target, previous })
+    }
+
+    /// The folder to be replaced.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Whether the folder to be replaced holds a previous build.
+    pub fn has_previous(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    /// Makes the folders missing above the output and a staging folder
+    /// beside it, each registered for removal if the build is interrupted.
+    /// The folders made above are removed again if the build fails.
+    pub fn begin(self) -> Result<Output, Diagnostic> {
+        let Destination { target, previous } = self;
         let parent = target
             .parent()
             .map(Path::to_path_buf)
@@ -129,27 +213,40 @@ impl Output {
             Diagnostic::error(format!("cannot create {}: {err}", path.display()))
                 .help("check the folder's permissions")
         };
-        fs::create_dir_all(&parent).map_err(|e| io_error(e, &parent))?;
+        let above = MadeAbove::make(&parent).map_err(|(path, e)| io_error(e, &path))?;
+        // Trees named after this process's id are left by an earlier one of
+        // the same id: they would be in the way.
         let staging = parent.join(format!(".{name}.gen-new-{}", std::process::id()));
-        if staging.exists() {
-            let _ = fs::remove_dir_all(&staging);
+        for tree in [
+            &staging,
+            &parent.join(format!(".{name}.gen-old-{}", std::process::id())),
+        ] {
+            if tree.exists() {
+                let _ = fs::remove_dir_all(tree);
+            }
         }
-        fs::create_dir(&staging).map_err(|e| io_error(e, &staging))?;
-        let staging_folder = open_folder(CWD, &staging).map_err(|e| io_error(e, &staging))?;
-        let previous = target
-            .join(MARKER)
-            .is_file()
-            .then(|| open_folder(CWD, &target).ok())
-            .flatten();
+        let staging_pending =
+            make_registered(&staging, Undo::Tree).map_err(|e| io_error(e, &staging))?;
+        let staging_folder = match open_folder(CWD, &staging) {
+            Ok(folder) => folder,
+            Err(e) => {
+                let _ = fs::remove_dir(&staging);
+                return Err(io_error(e, &staging));
+            }
+        };
         Ok(Output {
             target,
             staging,
             staging_folder,
             previous,
             committed: false,
+            above,
+            staging_pending: Some(staging_pending),
         })
     }
+}
 
+impl Output {
     /// Where a site path of the build in progress is on disk.
     pub fn staged(&self, path: &str) -> PathBuf {
         self.staging.join(path)
@@ -218,14 +315,24 @@ impl Output {
     }
 
     /// Swaps the finished build in: the old output's top-level dot-entries
-    /// (such as `.git`) are carried over, the old tree is removed.
-    pub fn commit(mut self) -> Result<(), Diagnostic> {
+    /// (such as `.git`) are carried over, the old tree is removed, and so
+    /// are the staging and old trees left beside the output by earlier runs
+    /// that were stopped (see [`remove_leftovers`]).
+    ///
+    /// An error means the build was not swapped in, and the previous output
+    /// is as it was. Once the build is in place, what goes wrong removing
+    /// old trees is returned as warnings: the build is published, and the
+    /// next one tries again.
+    pub fn commit(mut self) -> Result<Vec<Diagnostic>, Diagnostic> {
         let fail = |what: &str, err: io::Error| Diagnostic::error(format!("cannot {what}: {err}"));
         fs::write(
             self.staging.join(MARKER),
             "This folder is a build of Bedside's `gen build`. It is replaced on every build.\n",
         )
         .map_err(|e| fail("write the build marker", e))?;
+        // The swap is not cut in half by an interruption: it waits.
+        let mut held = interrupt::hold();
+        let mut old_tree = None;
         if self.target.exists() {
             let old = self.staging.with_file_name(
                 self.staging
@@ -272,9 +379,8 @@ impl Output {
                 let _ = fs::rename(&old, &self.target);
                 return Err(diagnostic);
             }
-            self.committed = true;
-            remove_tree(&old)
-                .map_err(|e| fail(&format!("remove the old build {}", old.display()), e))?;
+            let pending = held.register(Undo::Tree(old.clone()));
+            old_tree = Some((old, pending));
         } else {
             fs::rename(&self.staging, &self.target).map_err(|e| {
                 fail(
@@ -282,10 +388,104 @@ impl Output {
                     e,
                 )
             })?;
-            self.committed = true;
         }
-        Ok(())
+        self.committed = true;
+        held.swapped();
+        if let Some(pending) = self.staging_pending.take() {
+            held.release(pending);
+        }
+        drop(held);
+        self.above.keep();
+        let mut warnings = Vec::new();
+        if let Some((old, _pending)) = old_tree {
+            if let Err(err) = remove_tree(&old) {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "the new build is in place in {}, but the old build beside it could not be removed: {err}",
+                        self.target.display()
+                    ))
+                    .help(remove_by_hand(&old))
+                    .in_file(old),
+                );
+            }
+        }
+        if let Some(parent) = self.target.parent() {
+            warnings.extend(remove_leftovers(parent, &self.name()));
+        }
+        Ok(warnings)
     }
+
+    /// The output folder's name, which the staging and old trees beside it
+    /// carry: `.<name>.gen-new-<pid>`, `.<name>.gen-old-<pid>`.
+    fn name(&self) -> String {
+        self.target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into())
+    }
+}
+
+/// What to do about an old tree that could not be removed.
+fn remove_by_hand(tree: &Path) -> String {
+    let quoted = format!("'{}'", tree.display().to_string().replace('\'', "'\\''"));
+    format!(
+        "remove that folder yourself, with write permission on it if it is read-only (`chmod -R u+w {quoted} && rm -rf {quoted}`); the next `gen build` also tries to remove it"
+    )
+}
+
+/// Removes the staging (`.<name>.gen-new-<pid>`) and old
+/// (`.<name>.gen-old-<pid>`) trees in `parent` that were left by runs of
+/// `gen` that were stopped or could not finish removing them: those whose
+/// process is no longer running. Those of a running process, a concurrent
+/// build, and this process's own are kept. Returns a warning for each that
+/// could not be removed.
+fn remove_leftovers(parent: &Path, name: &str) -> Vec<Diagnostic> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let prefix = format!(".{name}.gen-");
+    let own = std::process::id();
+    let mut warnings = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some(pid) = rest
+            .strip_prefix("new-")
+            .or_else(|| rest.strip_prefix("old-"))
+            .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == own || may_be_running(pid) || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let path = entry.path();
+        if let Err(err) = remove_tree(&path) {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "cannot remove a folder left beside the output by an earlier build: {err}"
+                ))
+                .help(remove_by_hand(&path))
+                .in_file(path),
+            );
+        }
+    }
+    warnings
+}
+
+/// Whether the process `pid` may be running: `false` only when there is
+/// surely no such process.
+fn may_be_running(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return true;
+    };
+    rustix::process::test_kill_process(pid) != Err(rustix::io::Errno::SRCH)
 }
 
 /// Removes a tree as fast as the file system allows.

@@ -3,12 +3,16 @@
 //! a copy of the page with `@page { size: … }` is printed, so `handout.paper`
 //! decides the PDF's paper only.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+use rustix::process::{Pid, Signal};
 
 use crate::config::Paper;
 use crate::diagnostics::Diagnostic;
+use crate::interrupt::{self, Undo};
 
 /// Browser names looked up on `PATH`, in order.
 pub const BROWSERS: &[&str] = &[
@@ -57,10 +61,10 @@ fn which(name: &std::ffi::OsStr) -> Option<PathBuf> {
 }
 
 /// Prints the HTML page `html` (a file in the output) to `pdf` at `paper`.
-pub fn print(browser: &Path, html: &Path, pdf: &Path, paper: Paper) -> Result<(), Diagnostic> {
-    let fail =
-        |what: String| Diagnostic::error(format!("cannot print {} to PDF: {what}", html.display()));
-    let text = std::fs::read_to_string(html).map_err(|e| fail(e.to_string()))?;
+/// An error says what went wrong, without naming the files: the caller
+/// knows the routine and where its PDF is published.
+pub fn print(browser: &Path, html: &Path, pdf: &Path, paper: Paper) -> Result<(), String> {
+    let text = std::fs::read_to_string(html).map_err(|e| format!("cannot read its page: {e}"))?;
     let size = match paper {
         Paper::A4 => "A4",
         Paper::Letter => "letter",
@@ -72,7 +76,8 @@ pub fn print(browser: &Path, html: &Path, pdf: &Path, paper: Paper) -> Result<()
     };
     let folder = html.parent().unwrap_or(Path::new("."));
     let copy = folder.join(format!(".gen-print-{}.html", std::process::id()));
-    std::fs::write(&copy, printable).map_err(|e| fail(e.to_string()))?;
+    std::fs::write(&copy, printable)
+        .map_err(|e| format!("cannot write the page to print beside it: {e}"))?;
     let profile = std::env::temp_dir().join(format!(
         "gen-chromium-{}-{}",
         std::process::id(),
@@ -80,8 +85,7 @@ pub fn print(browser: &Path, html: &Path, pdf: &Path, paper: Paper) -> Result<()
     ));
     let result = run_browser(browser, &copy, pdf, &profile);
     let _ = std::fs::remove_file(&copy);
-    let _ = std::fs::remove_dir_all(&profile);
-    result.map_err(fail)
+    result
 }
 
 fn pdf_id(pdf: &Path) -> String {
@@ -107,11 +111,18 @@ fn run_browser(browser: &Path, html: &Path, pdf: &Path, profile: &Path) -> Resul
     let html = html.canonicalize().map_err(|e| e.to_string())?;
     // The browser's messages go to a file: a pipe nobody reads could fill and stall it.
     let log = profile.with_extension("log");
-    let log_file =
-        std::fs::File::create(&log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
-    let result = wait_for(browser, html.as_path(), pdf, profile, &log_file);
+    let log_file = {
+        let mut held = interrupt::hold();
+        std::fs::File::create(&log)
+            .map(|file| (file, held.register(Undo::File(log.clone()))))
+            .map_err(|e| format!("cannot create {}: {e}", log.display()))?
+    };
+    let profile_pending = interrupt::register(Undo::Tree(profile.to_path_buf()));
+    let result = wait_for(browser, html.as_path(), pdf, profile, &log_file.0);
     let messages = std::fs::read_to_string(&log).unwrap_or_default();
     let _ = std::fs::remove_file(&log);
+    let _ = std::fs::remove_dir_all(profile);
+    drop((log_file, profile_pending));
     result.map_err(|e| {
         let last = messages
             .lines()
@@ -153,6 +164,9 @@ fn wait_for(
         .arg("--virtual-time-budget=5000")
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!("file://{}", html.display()))
+        // A group of its own: Ctrl-C at a terminal reaches `gen` alone,
+        // which stops the browser and every process it started together.
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(
@@ -164,17 +178,25 @@ fn wait_for(
     if is_root() {
         command.arg("--no-sandbox");
     }
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", browser.display()))?;
+    let mut browser_run = {
+        let mut held = interrupt::hold();
+        let child = command
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", browser.display()))?;
+        let leader = Pid::from_child(&child);
+        BrowserRun {
+            child,
+            leader,
+            pending: Some(held.register(Undo::Group(leader))),
+        }
+    };
     let start = Instant::now();
     loop {
-        match child.try_wait() {
+        match browser_run.finished() {
             Ok(Some(status)) if status.success() && pdf.is_file() => return Ok(()),
             Ok(Some(status)) => return Err(format!("{} exited with {status}", browser.display())),
             Ok(None) if start.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
+                browser_run.stop();
                 return Err(format!(
                     "{} did not finish within {} s",
                     browser.display(),
@@ -182,7 +204,55 @@ fn wait_for(
                 ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(e.to_string()),
+            Err(e) => {
+                browser_run.stop();
+                return Err(e.to_string());
+            }
+        }
+    }
+}
+
+/// A browser started in a process group of its own, registered with
+/// [`interrupt`] until it has ended and every process of its group is gone.
+struct BrowserRun {
+    child: Child,
+    leader: Pid,
+    pending: Option<interrupt::Pending>,
+}
+
+impl BrowserRun {
+    /// Whether the browser has ended. When it has, whatever it left running
+    /// in its group is killed before it is reaped (its id, the group's, is
+    /// not given to another process until then), and it is let go of.
+    fn finished(&mut self) -> std::io::Result<Option<ExitStatus>> {
+        let mut held = interrupt::hold();
+        if !interrupt::has_ended(self.leader) {
+            return Ok(None);
+        }
+        let _ = rustix::process::kill_process_group(self.leader, Signal::KILL);
+        let status = self.child.wait()?;
+        if let Some(pending) = self.pending.take() {
+            held.release(pending);
+        }
+        Ok(Some(status))
+    }
+
+    /// Stops the browser and its group (SIGTERM, then SIGKILL after a
+    /// grace) and reaps it.
+    fn stop(&mut self) {
+        let mut held = interrupt::hold();
+        interrupt::stop_groups(&[self.leader]);
+        let _ = self.child.wait();
+        if let Some(pending) = self.pending.take() {
+            held.release(pending);
+        }
+    }
+}
+
+impl Drop for BrowserRun {
+    fn drop(&mut self) {
+        if self.pending.is_some() {
+            self.stop();
         }
     }
 }

@@ -639,6 +639,31 @@ pub fn alias_path(clean: &str) -> String {
     }
 }
 
+/// Checks that the site folder `root` is there and is a folder, before
+/// anything is read from it or made beside it: a mistyped `--root` is one
+/// clear error, not a list of what the missing site lacks.
+pub fn require_root(root: &Path) -> Result<(), Diagnostic> {
+    let help = "pass the folder that holds the site's content/ with --root DIR, or make a new site with `gen init DIR`";
+    match std::fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(Diagnostic::error(format!(
+            "the site folder {} is a file, not a folder",
+            root.display()
+        ))
+        .help(help)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err(Diagnostic::error(format!(
+            "the site folder {} does not exist",
+            root.display()
+        ))
+        .help(help)),
+        Err(err) => Err(Diagnostic::error(format!(
+            "cannot open the site folder {}: {err}",
+            root.display()
+        ))
+        .help("check the folder's permissions")),
+    }
+}
+
 /// Where the theme `name` of the site at `root` comes from: its folder under
 /// `themes/`, else the built-in theme for `default`.
 pub fn theme_source(root: &Path, name: &str) -> Result<ThemeSource, Diagnostic> {

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::Error;
 use crate::diagnostics::Diagnostic;
-use crate::output::Output;
+use crate::output::{Destination, Output};
 use crate::render;
 use crate::site::Site;
 use crate::templates::Templates;
@@ -57,6 +57,7 @@ pub fn load(
     drafts: bool,
     base_url: Option<&str>,
 ) -> Result<(Site, Templates, Vec<Diagnostic>), Error> {
+    crate::site::require_root(root)?;
     load_with(root, drafts, base_url, &|_| false)
 }
 
@@ -112,6 +113,7 @@ fn load_with(
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
     let root = &options.root;
+    crate::site::require_root(root)?;
     let target = options
         .output_dir
         .clone()
@@ -128,25 +130,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         stages.push((name, now - stage_start));
         stage_start = now;
     };
-    let output = Output::begin(root, &target, options.force);
+    let destination = Destination::check(root, &target, options.force);
     let env = |name: &str| std::env::var_os(name);
     // Over a previous build, pages may all be taken from it: templates
     // known from it are compiled only if one is not. Into a fresh folder
     // every page is rendered, and compiling beside the content's loading is
     // quicker.
     let known = |templates| {
-        output.as_ref().is_ok_and(|output| {
-            output.has_previous()
-                && render::ledger::Ledger::knows_templates(output.target(), templates, env)
+        destination.as_ref().is_ok_and(|destination| {
+            destination.has_previous()
+                && render::ledger::Ledger::knows_templates(destination.target(), templates, env)
         })
     };
     let loaded = load_with(root, options.drafts, options.base_url.as_deref(), &known);
     stage("load and check content and templates");
-    let (output, (site, templates, mut diagnostics)) = match (output, loaded) {
-        (Ok(output), Ok(loaded)) => (output, loaded),
-        (output, loaded) => {
+    let (destination, (site, templates, mut diagnostics)) = match (destination, loaded) {
+        (Ok(destination), Ok(loaded)) => (destination, loaded),
+        (destination, loaded) => {
             let mut all = Vec::new();
-            if let Err(diagnostic) = output {
+            if let Err(diagnostic) = destination {
                 all.push(diagnostic);
             }
             if let Err(Error::Site(diagnostics)) = loaded {
@@ -155,6 +157,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             return Err(Error::Site(all));
         }
     };
+    // Nothing is made on disk (the staging folder, the folders above the
+    // output) before the site is known to be sound.
+    let output = destination.begin()?;
     let ledger = render::ledger::Ledger::open(
         output.target(),
         templates.fingerprint(),
@@ -189,7 +194,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             ledger.and_then(render::ledger::Ledger::write)
         },
     );
-    committed?;
+    diagnostics.extend(committed?);
     if let Some(ledger) = ledger {
         ledger.keep();
     }
@@ -206,19 +211,40 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 }
 
 /// Prints every routine's handout to PDF in the staging folder; the main
-/// routine's also to `handout.pdf`. Returns how many files were written.
+/// routine's also to `handout.pdf`. Returns how many files were written. An
+/// error names the routine's file and where its PDF is published, never
+/// the staging folder.
 fn print_handouts(site: &Site, output: &Output, browser: &std::path::Path) -> Result<usize, Error> {
     use rayon::prelude::*;
     let paper = site.config.paper;
+    let staging = output.staged("");
+    let published_root = format!("{}/", output.target().display());
+    let help = format!(
+        "check that {} prints a page headless (`--headless --print-to-pdf=FILE URL`), or pass another browser with --browser",
+        browser.display()
+    );
     let results: Vec<Result<(), Diagnostic>> = site
         .content
         .routines
         .par_iter()
         .map(|routine| {
             let slug = &routine.meta.slug;
+            let path = format!("routines/{slug}/handout.pdf");
             let html = output.staged(&crate::site::handout_path(slug));
-            let pdf = output.staged(&format!("routines/{slug}/handout.pdf"));
-            crate::pdf::print(browser, &html, &pdf, paper)
+            let pdf = output.staged(&path);
+            crate::pdf::print(browser, &html, &pdf, paper).map_err(|why| {
+                // The browser's messages name the files it was given.
+                let why = why.replace(staging.to_string_lossy().as_ref(), &published_root);
+                let mut lines = why.lines();
+                let diagnostic = Diagnostic::error(format!(
+                    "cannot print the handout of routine `{slug}` to {}: {}",
+                    output.target().join(&path).display(),
+                    lines.next().unwrap_or_default()
+                ))
+                .in_file(routine.meta.path())
+                .help(&help);
+                lines.fold(diagnostic, |d, line| d.note(format!("browser: {line}")))
+            })
         })
         .collect();
     let errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
@@ -231,8 +257,8 @@ fn print_handouts(site: &Site, output: &Output, browser: &std::path::Path) -> Re
         let from = output.staged(&format!("routines/{slug}/handout.pdf"));
         std::fs::copy(&from, output.staged("handout.pdf")).map_err(|e| {
             Diagnostic::error(format!(
-                "cannot copy {} to handout.pdf: {e}",
-                from.display()
+                "cannot copy the handout of routine `{slug}` to {}: {e}",
+                output.target().join("handout.pdf").display()
             ))
         })?;
         written += 1;
@@ -242,6 +268,13 @@ fn print_handouts(site: &Site, output: &Output, browser: &std::path::Path) -> Re
 
 /// `gen build` from the command line.
 pub fn run(args: crate::cli::BuildArgs, ui: &super::Ui) -> Result<(), Error> {
+    // From here on, Ctrl-C, SIGTERM and SIGHUP stop the build, its browsers
+    // and remove what it made, leaving the previous output as it was.
+    if let Err(err) = crate::interrupt::install("Build") {
+        ui.detail(&format!(
+            "cannot watch for Ctrl-C ({err}): an interrupted build may leave its staging folder behind"
+        ));
+    }
     let options = BuildOptions {
         root: args.root,
         output_dir: args.output_dir,

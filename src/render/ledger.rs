@@ -26,6 +26,7 @@
 
 use std::collections::HashMap;
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -33,6 +34,8 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
+
+use crate::interrupt::{self, Pending, Undo};
 
 /// The start of a ledger file's first line, which goes on with the salt of
 /// the build that wrote it; a file that starts otherwise is ignored.
@@ -190,11 +193,19 @@ impl Ledger {
         let temporary = self
             .file
             .with_extension(format!("new-{}", std::process::id()));
+        // Made and registered at once, so that an interruption removes it;
+        // written after, without holding up the swap of the build.
+        let (mut file, pending) = {
+            let mut held = interrupt::hold();
+            let file = fs::File::create(&temporary).ok()?;
+            (file, held.register(Undo::File(temporary.clone())))
+        };
         let written = Written {
             temporary,
             file: self.file,
+            _pending: pending,
         };
-        fs::write(&written.temporary, text).ok()?;
+        file.write_all(text.as_bytes()).ok()?;
         Some(written)
     }
 }
@@ -205,6 +216,8 @@ impl Ledger {
 pub struct Written {
     temporary: PathBuf,
     file: PathBuf,
+    /// `temporary`, registered for removal if the build is interrupted.
+    _pending: Pending,
 }
 
 impl Written {

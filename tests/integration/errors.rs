@@ -650,6 +650,37 @@ fn no_content_folder_is_an_error() {
     assert!(!site.exists("public"));
 }
 
+/// A mistyped `--root` is one clear error: no warning about what the
+/// missing site lacks, and no folder made for it or its output.
+#[test]
+fn a_site_folder_that_does_not_exist_is_one_error_and_is_not_made() {
+    let site = TestSite::empty();
+    let missing = site.parent().join("no-such-site");
+    let missing = missing.to_str().unwrap();
+    for args in [
+        vec!["build", "--root", missing],
+        vec!["build", "--root", missing, "-o", "out/public"],
+        vec!["check", "--root", missing],
+    ] {
+        let run = site.run(&args).failure();
+        let d = run.diagnostic(&format!("the site folder {missing} does not exist"));
+        assert!(
+            d.contains("help: pass the folder that holds the site's content/ with --root DIR"),
+            "{d}"
+        );
+        assert_eq!((run.errors(), run.warnings()), (1, 0), "{args:?}\n{run}");
+        assert!(
+            !std::path::Path::new(missing).exists(),
+            "{args:?} made {missing}"
+        );
+        assert!(!site.exists("out"), "{args:?} made the output's folder");
+    }
+    site.write("file", "x");
+    let run = site.build(&["--root", "file"]).failure();
+    run.stderr_has(&["the site folder file is a file, not a folder"]);
+    assert_eq!(run.warnings(), 0, "{run}");
+}
+
 #[test]
 fn content_files_too_deep_or_misplaced_indexes_are_reported() {
     let site = TestSite::new("minimal");

@@ -733,3 +733,49 @@ fn gen_build_pdf_without_a_browser_fails_saying_what_to_install() {
         "no PDF without a browser"
     );
 }
+
+/// A browser that fails names the routine's file and where its PDF is
+/// published, never the temporary folder the build was written to; the
+/// previous output is left as it was.
+#[test]
+fn gen_build_pdf_names_the_routine_and_its_pdf_when_the_browser_fails() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = TestSite::new("minimal");
+    site.build(&[]).success();
+    let before = site.files("public");
+    let browser = site.parent().join("failing-chromium");
+    std::fs::write(
+        &browser,
+        "#!/bin/sh\necho \"cannot print: $*\" >&2\nexit 3\n",
+    )
+    .expect("the browser script");
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755))
+        .expect("an executable script");
+    let run = site.build(&["--pdf", "--browser", browser.to_str().expect("UTF-8")]);
+    assert_eq!(run.code, Some(1), "{run}");
+    let published = site.path("public/routines/morning/handout.pdf");
+    let d = run.diagnostic("cannot print the handout of routine `morning`");
+    assert!(
+        d.contains(&format!("to {}: ", published.display())),
+        "names the published PDF: {d}"
+    );
+    assert!(d.contains("exited with exit status: 3"), "{d}");
+    assert!(
+        d.contains(" --> content/routines/morning.md"),
+        "names the routine's file: {d}"
+    );
+    assert!(
+        d.contains("note: browser: cannot print: "),
+        "shows what the browser said: {d}"
+    );
+    assert!(d.contains("help: check that "), "{d}");
+    assert!(
+        !run.stderr.contains(".gen-new-"),
+        "names the staging folder\n{run}"
+    );
+    assert!(
+        site.files("public") == before,
+        "the previous output changed"
+    );
+    assert!(crate::support::entries_starting_with(&site.root, ".public.gen-").is_empty());
+}

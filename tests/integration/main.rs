@@ -8,6 +8,7 @@ mod build;
 mod determinism;
 mod errors;
 mod front_matter;
+mod interrupt;
 mod ledger;
 mod limits;
 mod links;

@@ -2,7 +2,9 @@
 //! succeeded; refused output folders; `--force`; dot-entries carried over;
 //! stale files gone; nothing left behind.
 
-use super::support::{TestSite, entries_starting_with, files, stretch};
+use super::support::{
+    Run, TestSite, entries_starting_with, files, gen_command, run_to_end, stretch,
+};
 
 /// Asserts that no staging or old tree is left beside `output` in `dir`.
 #[track_caller]
@@ -359,4 +361,180 @@ fn a_fifo_in_the_previous_output_is_replaced_without_waiting_on_it() {
             .contains("Knee hug")
     );
     nothing_left_behind(&site.root);
+}
+
+/// Runs `gen ARGS` in the site as the unprivileged user `nobody`, through
+/// util-linux's `setpriv`: root ignores permission bits, so a folder it
+/// cannot remove needs another user. The ledgers are off (`nobody` may not
+/// write where the tests keep them). A missing `setpriv` fails the test.
+fn gen_as_nobody(site: &TestSite, args: &[&str]) -> Run {
+    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+        .into_iter()
+        .map(std::path::Path::new)
+        .find(|path| path.is_file())
+        .expect("setpriv (Debian package util-linux) is needed: run scripts/test");
+    let gen_path = env!("CARGO_BIN_EXE_gen");
+    let before = ["--reuid=65534", "--regid=65534", "--clear-groups", gen_path];
+    let command = gen_command(
+        setpriv,
+        &before,
+        &site.root,
+        args,
+        &[("BEDSIDE_CACHE_DIR", "")],
+    );
+    let run = run_to_end(command, "setpriv gen", std::time::Duration::from_secs(60));
+    assert!(!run.stderr.contains("panicked"), "gen panicked\n{run}");
+    run
+}
+
+/// Makes every folder and file under `dir` (and `dir`) writable by anyone,
+/// so that `nobody` can build there.
+fn open_to_everyone(dir: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if dir.is_dir() { 0o777 } else { 0o666 };
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).unwrap();
+    if dir.is_dir() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            open_to_everyone(&entry.unwrap().path());
+        }
+    }
+}
+
+/// The names beside the output that start with `.public.gen-`.
+fn trees_beside(site: &TestSite) -> Vec<String> {
+    entries_starting_with(&site.root, ".public.gen-")
+}
+
+/// SPEC §7: once the new build is swapped in, an old tree that cannot be
+/// removed (here a folder of it is read-only to the user) does not make the
+/// build a failure: the report says the new build is in place and which
+/// folder to remove, the exit status is 0, and the next build removes it.
+#[test]
+fn an_old_build_that_cannot_be_removed_is_reported_truthfully_and_removed_later() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = TestSite::new("minimal");
+    open_to_everyone(&site.parent());
+    gen_as_nobody(&site, &["build"]).success();
+    let read_only = site.path("public/stretches");
+    std::fs::set_permissions(&read_only, std::fs::Permissions::from_mode(0o555)).unwrap();
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "Hug one knee at a time.",
+        "Hug one knee, then the other.",
+    );
+
+    let run = gen_as_nobody(&site, &["build"]).success();
+    assert!(run.stdout.starts_with("Built "), "{run}");
+    assert!(
+        site.read("public/stretches/knee-hug/index.html")
+            .contains("Hug one knee, then the other."),
+        "the new build is in place"
+    );
+    let left = trees_beside(&site);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].starts_with(".public.gen-old-"), "{left:?}");
+    let d = run.diagnostic("the new build is in place");
+    assert!(d.starts_with("warning: "), "{d}");
+    assert!(
+        d.contains(&site.path("public").display().to_string()),
+        "{d}"
+    );
+    assert!(d.contains("could not be removed: Permission denied"), "{d}");
+    assert!(
+        d.contains(&site.path(&left[0]).display().to_string()),
+        "{d}"
+    );
+    assert!(d.contains("help: remove that folder yourself"), "{d}");
+    run.stderr_lacks(&["error:", "Build failed"]);
+
+    // While it still cannot be removed, every build says so.
+    let run = gen_as_nobody(&site, &["build"]).success();
+    let d = run.diagnostic("cannot remove a folder left beside the output");
+    assert!(d.contains(&left[0]), "{d}");
+
+    // Once it can be, the next build removes it.
+    let stuck = site.path(&left[0]).join("stretches");
+    std::fs::set_permissions(&stuck, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let run = gen_as_nobody(&site, &["build"]).success();
+    assert_eq!(run.warnings(), 0, "{run}");
+    nothing_left_behind(&site.root);
+}
+
+/// Trees left beside the output by runs that were stopped (their process
+/// is gone) are removed by the next build; those of a running process, a
+/// build going on beside this one, are kept, and so is anything else.
+#[test]
+fn a_build_removes_the_trees_left_by_dead_runs_and_keeps_those_of_live_ones() {
+    let site = TestSite::new("minimal");
+    site.build(&[]).success();
+    let mut ended = std::process::Command::new("true").spawn().unwrap();
+    ended.wait().unwrap();
+    let dead = ended.id();
+    let live = std::process::id();
+    let plant = |name: &str| {
+        let folder = site.path(name);
+        std::fs::create_dir_all(folder.join("stretches/x")).unwrap();
+        std::fs::write(folder.join("stretches/x/index.html"), "old").unwrap();
+    };
+    let gone = [
+        format!(".public.gen-old-{dead}"),
+        format!(".public.gen-new-{dead}"),
+    ];
+    let kept = [
+        format!(".public.gen-old-{live}"),
+        format!(".public.gen-new-{live}"),
+        format!(".other.gen-old-{dead}"),
+        ".public.gen-old-notes".to_string(),
+    ];
+    for name in gone.iter().chain(&kept) {
+        plant(name);
+    }
+    site.build(&[]).success();
+    for name in &gone {
+        assert!(!site.exists(name), "{name} is still there");
+    }
+    for name in &kept {
+        assert!(
+            site.exists(&format!("{name}/stretches/x/index.html")),
+            "{name} was touched"
+        );
+    }
+    assert!(site.exists("public/index.html"));
+}
+
+/// A build that fails leaves no folder it made: none above the output
+/// when the site has errors (nothing is made before it is checked), and
+/// those it made for the output removed again when rendering fails.
+#[test]
+fn a_failed_build_removes_the_folders_it_made_above_the_output() {
+    let site = TestSite::new("minimal");
+    let x = site.parent().join("x");
+    std::fs::create_dir(&x).unwrap();
+    let out = x.join("deep/y/public");
+    let out = out.to_str().unwrap();
+    let empty = |dir: &std::path::Path| std::fs::read_dir(dir).unwrap().count() == 0;
+
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("reps", Some("99"))]),
+    );
+    site.build(&["-o", out]).failure();
+    assert!(empty(&x), "a site with errors made {:?}", files(&x));
+
+    site.write("content/stretches/01-knee-hug.md", &stretch(&[]));
+    site.write(
+        "templates/stretch.html",
+        "{{ stretch.no_such_thing.at_all }}\n",
+    );
+    site.build(&["-o", out]).failure();
+    assert!(
+        empty(&x),
+        "a failed render left {:?}",
+        std::fs::read_dir(&x).unwrap().collect::<Vec<_>>()
+    );
+
+    site.remove("templates/stretch.html");
+    site.build(&["-o", out]).success();
+    assert!(x.join("deep/y/public/index.html").is_file());
+    nothing_left_behind(&x.join("deep/y"));
 }

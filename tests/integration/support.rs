@@ -246,8 +246,32 @@ pub fn ledgers() -> PathBuf {
 /// `NO_COLOR=1` and `BEDSIDE_CACHE_DIR` (see [`ledgers`]), plus `env`. Fails
 /// the test on a hang or a panic.
 pub fn gen_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gen"));
+    let command = gen_command(env!("CARGO_BIN_EXE_gen").as_ref(), &[], dir, args, env);
+    let run = run_to_end(command, "gen", DEADLINE);
+    assert!(
+        !run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"),
+        "gen {args:?} panicked\n{run}"
+    );
+    assert!(
+        run.code.is_some(),
+        "gen {args:?} was killed by a signal\n{run}"
+    );
+    run
+}
+
+/// The command that runs `program` (`gen`, or a tool such as `setpriv`
+/// that runs it) with the arguments `before` and then `gen`'s `args`, in
+/// `dir`, with the cleared environment of [`gen_in`] plus `env`.
+pub fn gen_command(
+    program: &Path,
+    before: &[&str],
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Command {
+    let mut command = Command::new(program);
     command
+        .args(before)
         .args(args)
         .current_dir(dir)
         .env_clear()
@@ -262,16 +286,7 @@ pub fn gen_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     for (key, value) in env {
         command.env(key, value);
     }
-    let run = run_to_end(command, "gen", DEADLINE);
-    assert!(
-        !run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"),
-        "gen {args:?} panicked\n{run}"
-    );
-    assert!(
-        run.code.is_some(),
-        "gen {args:?} was killed by a signal\n{run}"
-    );
-    run
+    command
 }
 
 /// Runs `command` to its end with its output captured, failing the test if
