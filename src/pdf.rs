@@ -88,6 +88,46 @@ pub fn print(browser: &Path, html: &Path, pdf: &Path, paper: Paper) -> Result<()
     result
 }
 
+/// How many pages a PDF has, read from its page tree: the largest `/Count`
+/// of a `/Type /Pages` dictionary (the root's). `None` when the file shows no
+/// page tree in the clear (one compressed in an object stream).
+pub fn page_count(pdf: &[u8]) -> Option<usize> {
+    let mut most: Option<usize> = None;
+    let mut from = 0;
+    while let Some(found) = find(&pdf[from..], b"/Type") {
+        let at = from + found;
+        from = at + 5;
+        if !trim_start(&pdf[from..]).starts_with(b"/Pages") {
+            continue;
+        }
+        // The dictionary around it: from the `<<` before to the `>>` after.
+        let start = pdf[..at].windows(2).rposition(|w| w == b"<<").unwrap_or(0);
+        let end = find(&pdf[at..], b">>").map_or(pdf.len(), |e| at + e);
+        let dictionary = &pdf[start..end];
+        let Some(count) = find(dictionary, b"/Count") else {
+            continue;
+        };
+        let digits = trim_start(&dictionary[count + 6..]);
+        let digits = &digits[..digits.iter().take_while(|b| b.is_ascii_digit()).count()];
+        if let Some(n) = std::str::from_utf8(digits)
+            .ok()
+            .and_then(|d| d.parse().ok())
+        {
+            most = Some(most.map_or(n, |m| m.max(n)));
+        }
+    }
+    most
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let skip = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    &bytes[skip..]
+}
+
 fn pdf_id(pdf: &Path) -> String {
     pdf.to_string_lossy()
         .bytes()
@@ -254,5 +294,21 @@ impl Drop for BrowserRun {
         if self.pending.is_some() {
             self.stop();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_count;
+
+    #[test]
+    fn counts_pages_from_the_page_tree() {
+        let one = b"%PDF-1.4\n2 0 obj\n<</Type /Page\n/Parent 14 0 R>>\nendobj\n14 0 obj\n<</Type /Pages\n/Count 1\n/Kids [2 0 R]>>\nendobj\n";
+        assert_eq!(page_count(one), Some(1));
+        let two =
+            b"<</Type/Pages/Kids [3 0 R 4 0 R]/Count 2>> <</Type /Pages /Count 1 /Parent 1 0 R>>";
+        assert_eq!(page_count(two), Some(2));
+        assert_eq!(page_count(b"<</Type /Page>>"), None);
+        assert_eq!(page_count(b""), None);
     }
 }

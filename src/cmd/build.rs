@@ -180,7 +180,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     }
     let mut files = stats.files;
     if let Some(browser) = &browser {
-        files += print_handouts(&site, &output, browser)?;
+        let (printed, warnings) = print_handouts(&site, &output, browser)?;
+        files += printed;
+        diagnostics.extend(warnings);
         stage("print the handouts to PDF");
     }
     let written = output.target().to_path_buf();
@@ -214,7 +216,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 /// routine's also to `handout.pdf`. Returns how many files were written. An
 /// error names the routine's file and where its PDF is published, never
 /// the staging folder.
-fn print_handouts(site: &Site, output: &Output, browser: &std::path::Path) -> Result<usize, Error> {
+/// A handout that prints on more than one page is a warning: the PDF is
+/// written, and the layout or the texts must change for it to keep its promise.
+fn print_handouts(
+    site: &Site,
+    output: &Output,
+    browser: &std::path::Path,
+) -> Result<(usize, Vec<Diagnostic>), Error> {
     use rayon::prelude::*;
     let paper = site.config.paper;
     let staging = output.staged("");
@@ -251,6 +259,28 @@ fn print_handouts(site: &Site, output: &Output, browser: &std::path::Path) -> Re
     if !errors.is_empty() {
         return Err(Error::Site(errors));
     }
+    let paper_name = match paper {
+        crate::config::Paper::A4 => "A4",
+        crate::config::Paper::Letter => "US Letter",
+    };
+    let mut warnings = Vec::new();
+    for routine in &site.content.routines {
+        let slug = &routine.meta.slug;
+        let path = format!("routines/{slug}/handout.pdf");
+        let pages = std::fs::read(output.staged(&path))
+            .ok()
+            .and_then(|pdf| crate::pdf::page_count(&pdf));
+        if let Some(pages) = pages.filter(|&n| n > 1) {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "the handout of routine `{slug}` prints on {pages} pages of {paper_name}, not one"
+                ))
+                .in_file(routine.meta.path())
+                .note(format!("written to {}", output.target().join(&path).display()))
+                .help("shorten the longest texts it prints (titles, cues, main cautions, points), or fix the theme's handout layout"),
+            );
+        }
+    }
     let mut written = site.content.routines.len();
     if let Some(main) = site.main_routine {
         let slug = &site.content.routines[main].meta.slug;
@@ -263,7 +293,7 @@ fn print_handouts(site: &Site, output: &Output, browser: &std::path::Path) -> Re
         })?;
         written += 1;
     }
-    Ok(written)
+    Ok((written, warnings))
 }
 
 /// `gen build` from the command line.

@@ -779,3 +779,30 @@ fn gen_build_pdf_names_the_routine_and_its_pdf_when_the_browser_fails() {
     );
     assert!(crate::support::entries_starting_with(&site.root, ".public.gen-").is_empty());
 }
+
+#[test]
+fn gen_build_pdf_warns_when_a_handout_runs_onto_a_second_page() {
+    browser::require(&[Tool::Chromium, Tool::Pdfplumber]);
+    let site = TestSite::new("minimal");
+    // A theme whose handout cannot fit: sixty paragraphs of 12pt type.
+    site.write(
+        "templates/handout.html",
+        "<!DOCTYPE html><html><head><style>p { font-size: 12pt; margin: 0 0 6mm; }</style></head>\
+         <body>{% for i in range(end=60) %}<p>Line {{ i }}</p>{% endfor %}</body></html>\n",
+    );
+    let run = {
+        let _one = browser::one_at_a_time();
+        site.build(&["--pdf"]).success()
+    };
+    let d = run.diagnostic("the handout of routine `morning` prints on");
+    assert!(d.starts_with("warning: "), "{d}");
+    let pdf = site.path("public/routines/morning/handout.pdf");
+    let facts = browser::pdf_facts(&pdf);
+    let pages = facts["pages"].as_u64().unwrap_or(0);
+    assert!(pages > 1, "{facts}");
+    assert!(
+        d.contains(&format!("prints on {pages} pages of A4, not one")),
+        "{d}"
+    );
+    assert!(d.contains(" --> content/routines/morning.md"), "{d}");
+}
