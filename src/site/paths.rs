@@ -1,6 +1,8 @@
 //! Every path a build writes, checked before anything is written (SPEC §1):
 //! no two outputs share a path, and no file stands where another output
-//! needs a folder.
+//! needs a folder. An alias may not make a top-level dot-entry either: those
+//! belong to the output folder (`.git`), and each build carries them over
+//! from the previous one (SPEC §7).
 //!
 //! One pass over a hash map of every output path (about 25,000 for a
 //! 10,000-page site); what each path is, for messages, is described only
@@ -345,6 +347,19 @@ fn alias_output(
         ));
         return None;
     };
+    let top = clean.split('/').next().unwrap_or_default();
+    // The build marker is a file gen writes: an alias through it collides
+    // with it, and is reported so.
+    if top.starts_with('.') && top != MARKER {
+        problems.push(error(
+            format!(
+                "alias \"{}\" would make `{top}`, a top-level dot-entry of the output",
+                alias.value
+            ),
+            "the output's top-level names that start with `.` (such as `.git`) are not the build's: each build carries them over from the previous output, so an alias cannot make one; choose an old path that does not start with `.`",
+        ));
+        return None;
+    }
     Some(alias_path(&clean))
 }
 
