@@ -486,6 +486,14 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
             fields.error_at(s.span, "the home page has no slug", "remove `slug`");
             (String::new(), None)
         }
+        (_, Some(s)) if s.value.trim().is_empty() => {
+            fields.error_at(
+                s.span.clone(),
+                "`slug` is empty",
+                "remove `slug` to take the slug from the file name, or write one such as `knee-to-chest`",
+            );
+            (String::new(), Some(s.span))
+        }
         (_, Some(s)) if !slug::is_valid(&s.value) => {
             let suggestion = slug::slugify(&s.value);
             fields.error_at(
@@ -524,10 +532,23 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         extra,
         body: split.body.clone(),
     };
-    if kind != Kind::Home && meta.slug.is_empty() {
-        let diagnostic = Diagnostic::error(format!("{} gives an empty slug", file.path.display()))
-            .in_file(&file.path)
-            .help("rename the file so its name has letters or digits after the number prefix, or set `slug`");
+    // An empty slug from the file name has no place in the file: the
+    // diagnostic names the file. An explicit one is reported at its value
+    // (empty, or not valid with no valid suggestion) already.
+    if kind != Kind::Home && meta.slug.is_empty() && meta.slug_span.is_none() {
+        let set = if meta.title.is_empty() && !fields.has("title") {
+            "set `title` and `slug`"
+        } else {
+            "set `slug`"
+        };
+        let diagnostic = Diagnostic::error(format!(
+            "{} gives an empty slug: its file name has no letter or digit after the number prefix",
+            file.path.display()
+        ))
+        .in_file(&file.path)
+        .help(format!(
+            "rename the file so its name has letters or digits after the number prefix, or {set}"
+        ));
         fields.errors.push(diagnostic);
     }
     let slug = meta.slug.clone();
@@ -663,16 +684,30 @@ fn check_across_files(
             .filter(|p| p.role == Some(role) && (drafts || !p.meta.draft))
             .collect();
         if let [first, rest @ ..] = with_role.as_slice() {
+            let role_at = |page: &Page| {
+                page.role_span
+                    .clone()
+                    .map(|span| page.meta.file.locate(span))
+            };
+            let first_at = role_at(first).map_or_else(
+                || first.meta.path().display().to_string(),
+                |at| format!("{}:{}:{}", at.path.display(), at.line, at.column),
+            );
             for other in rest {
+                let diagnostic = Diagnostic::error(format!(
+                    "more than one `{}` page: {} and {}",
+                    role.name(),
+                    first.meta.path().display(),
+                    other.meta.path().display()
+                ));
+                let diagnostic = match role_at(other) {
+                    Some(at) => diagnostic.at(at),
+                    None => diagnostic.in_file(other.meta.path()),
+                };
                 problems.push(
-                    Diagnostic::error(format!(
-                        "more than one `{}` page: {} and {}",
-                        role.name(),
-                        first.meta.path().display(),
-                        other.meta.path().display()
-                    ))
-                    .in_file(other.meta.path())
-                    .help("a site has one such page; remove `role` from one of them"),
+                    diagnostic
+                        .note(format!("the first `{}` page is {first_at}", role.name()))
+                        .help("a site has one such page; remove `role` from one of them"),
                 );
             }
         }
@@ -730,9 +765,12 @@ fn duplicates<'a>(
                 first.path().display(),
                 meta.path().display()
             ));
-            let diagnostic = match &meta.slug_span {
-                Some(span) => diagnostic.at(meta.file.locate(span.clone())),
-                None => diagnostic.in_file(meta.path()),
+            // At an explicit `slug` of either file; two slugs from file
+            // names have no place but the file's name.
+            let diagnostic = match (&meta.slug_span, &first.slug_span) {
+                (Some(span), _) => diagnostic.at(meta.file.locate(span.clone())),
+                (None, Some(span)) => diagnostic.at(first.file.locate(span.clone())),
+                (None, None) => diagnostic.in_file(meta.path()),
             };
             problems.push(diagnostic.help("rename one file or set a different `slug`"));
         } else {

@@ -756,3 +756,57 @@ fn a_file_where_the_site_needs_a_folder_or_a_folder_where_it_writes_a_file_is_an
     assert_eq!(run.errors(), 8, "one error per collision: {run}");
     assert_eq!(site.files("public"), before, "the old output changed");
 }
+
+#[test]
+fn an_explicit_empty_slug_is_one_error_at_its_value() {
+    let site = TestSite::new("minimal");
+    site.write("content/about.md", &page(&[("slug", Some("\"\""))]));
+    site.write("content/more.md", &page(&[("slug", Some("\"--\""))]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`slug` is empty");
+    assert!(d.contains(" --> content/about.md:3:8\n"), "{d}");
+    assert!(
+        d.contains("help: remove `slug` to take the slug from the file name"),
+        "{d}"
+    );
+    let d = run.diagnostic("slug \"--\" is not valid");
+    assert!(d.contains(" --> content/more.md:3:8\n"), "{d}");
+    run.stderr_lacks(&["gives an empty slug"]);
+    assert_eq!(run.errors(), 2, "one error per mistake: {run}");
+}
+
+#[test]
+fn a_duplicate_slug_points_at_the_explicit_slug_of_either_file() {
+    let site = TestSite::new("minimal");
+    // `a.md` comes first and sets the slug; `guides/about.md` takes its
+    // slug from its file name, which has no line to point at.
+    site.write("content/a.md", &page(&[("slug", Some("\"about\""))]));
+    site.write("content/guides/about.md", &page(&[]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("two pages have the slug `about`");
+    assert!(d.contains(" --> content/a.md:3:8\n"), "at the `slug`: {d}");
+    assert!(d.contains("content/guides/about.md"), "{d}");
+}
+
+#[test]
+fn more_than_one_red_flags_page_points_at_each_role() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/emergency.md",
+        &page(&[
+            ("role", Some("\"red-flags\"")),
+            ("handout_points", Some("[\"Call for help.\"]")),
+        ]),
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("more than one `red-flags` page");
+    assert!(
+        d.contains(" --> content/when-to-get-help.md:3:8\n  |\n3 | role = \"red-flags\"\n"),
+        "at the second page's role: {d}"
+    );
+    assert!(
+        d.contains("note: the first `red-flags` page is content/emergency.md:3:8"),
+        "{d}"
+    );
+    assert_eq!(run.errors(), 1, "{run}");
+}
