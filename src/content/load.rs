@@ -428,13 +428,21 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         Err(diagnostics) => return (None, diagnostics),
     };
     if split.format.is_none() && matches!(kind, Kind::Stretch | Kind::Routine) {
-        let what = match kind {
-            Kind::Stretch => "a stretch",
-            _ => "a routine",
+        let (what, first) = match kind {
+            Kind::Stretch => ("a stretch needs at least a `title`", "`title = \"…\"`"),
+            _ => (
+                "a routine needs at least `stretches`",
+                "`stretches = [\"…\"]`",
+            ),
         };
         let diagnostic = file
-            .error(0..0, format!("{} has no front matter; {what} needs at least a `title`", file.path.display()))
-            .help("start the file with a `+++` line, `title = \"…\"` and the other keys, then another `+++` line");
+            .error(
+                0..0,
+                format!("{} has no front matter; {what}", file.path.display()),
+            )
+            .help(format!(
+                "start the file with a `+++` line, {first} and the other keys, then another `+++` line"
+            ));
         return (None, vec![diagnostic]);
     }
     let missing_at = if split.format.is_some() {
@@ -460,7 +468,10 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let example = "title = \"Knee-to-Chest Pull\"";
+    let example = match kind {
+        Kind::Routine => "title = \"Morning routine\"",
+        _ => "title = \"Knee-to-Chest Pull\"",
+    };
     let title = match kind {
         Kind::Home => fields.string("title", 0).map(|t| t.value),
         Kind::Stretch => fields
@@ -469,9 +480,29 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         // Pages and routines without a title take one from the file name.
         Kind::Routine | Kind::Page if !fields.has("title") => {
             let title = slug::title_from_stem(&stem);
-            let fits = title_max == 0 || title.chars().count() <= title_max;
-            if title.is_empty() || !fits {
-                fields.missing("title", example);
+            let count = title.chars().count();
+            if title.is_empty() {
+                // Such a file name gives no slug either: without a `slug`,
+                // the empty slug is reported (one error for one name).
+                if fields.has("slug") {
+                    fields.error_at(
+                        fields.missing_at(),
+                        format!("the file name {file_name} gives no title"),
+                        format!("add a line such as `{}`", fields.example(example)),
+                    );
+                }
+                None
+            } else if title_max > 0 && count > title_max {
+                fields.error_at(
+                    fields.missing_at(),
+                    format!(
+                        "the title taken from the file name is {count} characters, over the limit of {title_max}"
+                    ),
+                    format!(
+                        "set a shorter `title`, e.g. `{}`, or shorten the file name",
+                        fields.example(example)
+                    ),
+                );
                 None
             } else {
                 Some(title)
