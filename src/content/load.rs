@@ -126,16 +126,37 @@ pub fn walk_each(
                     .path()
                     .map(|p| display(root, p))
                     .unwrap_or_else(|| display(root, dir));
-                let message = if err.loop_ancestor().is_some() {
-                    "symbolic link loop".to_string()
+                let shown = path.display();
+                let is_link = err
+                    .path()
+                    .and_then(|p| fs::symlink_metadata(p).ok())
+                    .is_some_and(|m| m.file_type().is_symlink());
+                let io = err
+                    .io_error()
+                    .map_or_else(|| err.to_string(), |e| e.to_string());
+                let link_help = "remove the link, or point it at a file or folder inside the site";
+                let (message, help) = if err.loop_ancestor().is_some() {
+                    (
+                        format!("symbolic link loop: {shown} leads back to a folder that holds it"),
+                        link_help,
+                    )
+                } else if is_link {
+                    let target = err
+                        .path()
+                        .and_then(|p| fs::read_link(p).ok())
+                        .map(|t| t.display().to_string())
+                        .unwrap_or_default();
+                    (
+                        format!("symbolic link {shown} (to {target}) cannot be followed: {io}"),
+                        link_help,
+                    )
                 } else {
-                    err.io_error()
-                        .map_or_else(|| err.to_string(), |e| e.to_string())
+                    (
+                        format!("cannot read {shown}: {io}"),
+                        "check that the file or folder can be read",
+                    )
                 };
-                errors.push(
-                    Diagnostic::error(format!("cannot read {}: {message}", path.display()))
-                        .in_file(path),
-                );
+                errors.push(Diagnostic::error(message).in_file(&path).help(help));
                 continue;
             }
         };
@@ -164,7 +185,8 @@ pub fn walk_each(
                             "broken symbolic link {}: {err}",
                             display(root, entry.path()).display()
                         ))
-                        .in_file(display(root, entry.path())),
+                        .in_file(display(root, entry.path()))
+                        .help("remove the link, or point it at a file or folder inside the site"),
                     );
                     continue;
                 }
@@ -350,11 +372,10 @@ fn classify(
         [_] | [_, _] => Kind::Page,
         _ => {
             let shown = display(root, &dir.join(relative));
-            let message = format!(
-                "{} is too deep: content files go in content/, content/stretches/, content/routines/ or one folder below content/",
-                shown.display()
-            );
-            problems.push(Diagnostic::error(message).in_file(shown));
+            let message = format!("{} is too deep", shown.display());
+            problems.push(Diagnostic::error(message).in_file(shown).help(
+                "move it: content files go in content/, content/stretches/, content/routines/ or one folder below content/",
+            ));
             return None;
         }
     };

@@ -656,7 +656,16 @@ fn content_files_too_deep_or_misplaced_indexes_are_reported() {
     let run = site.build(&[]).failure();
     let d = run.diagnostic("content/stretches/more/03-deep.md is too deep");
     assert!(
-        d.contains("content files go in content/, content/stretches/, content/routines/"),
+        d.contains(
+            " --> content/stretches/more/03-deep.md
+"
+        ),
+        "{d}"
+    );
+    assert!(
+        d.contains(
+            "help: move it: content files go in content/, content/stretches/, content/routines/"
+        ),
         "{d}"
     );
     let d = run.diagnostic("content/guides/_index.md is ignored");
