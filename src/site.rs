@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::content::fields::Spanned;
-use crate::content::load::{clean_relative, display, walk};
+use crate::content::load::{clean_relative, walk};
 use crate::content::{self, Content, Position, Role};
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::embedded;
 use crate::templates::ThemeSource;
+
+mod paths;
 
 /// Where a static file's bytes come from.
 #[derive(Debug, Clone)]
@@ -424,180 +426,6 @@ impl Site {
             }
         }
         (positions, targets.into_values().collect())
-    }
-
-    /// The paths the site generates, each with what it is (for messages).
-    fn generated_paths(&self) -> BTreeMap<String, String> {
-        let mut taken: BTreeMap<String, String> = BTreeMap::new();
-        let per_page = self.config.paginate_by.max(1);
-        let mut paginated = |base: &str, count: usize, what: &str| {
-            for n in 1..=count.div_ceil(per_page).max(1) {
-                let path = if n == 1 {
-                    format!("{base}/index.html")
-                } else {
-                    format!("{base}/page/{n}/index.html")
-                };
-                taken.insert(path, what.to_string());
-            }
-        };
-        paginated(
-            "stretches",
-            self.content.stretches.len(),
-            "the stretch library",
-        );
-        for term in &self.positions {
-            let what = format!("the page of the position `{}`", term.slug);
-            paginated(
-                &format!("positions/{}", term.slug),
-                term.stretches.len(),
-                &what,
-            );
-        }
-        for term in &self.target_terms {
-            let what = format!("the page of the target `{}`", term.slug);
-            paginated(
-                &format!("targets/{}", term.slug),
-                term.stretches.len(),
-                &what,
-            );
-        }
-        for (source, target) in &self.targets {
-            taken.insert(target.path.clone(), format!("the page of content/{source}"));
-        }
-        for (name, what) in [
-            ("index.html", "the home page"),
-            ("404.html", "the not-found page"),
-            ("sitemap.xml", "the sitemap"),
-            ("highlight.css", "the highlight stylesheet"),
-            ("routines/index.html", "the list of routines"),
-            ("positions/index.html", "the list of positions"),
-            ("targets/index.html", "the list of targets"),
-        ] {
-            taken.insert(name.to_string(), what.to_string());
-        }
-        for routine in &self.content.routines {
-            taken.insert(
-                handout_path(&routine.meta.slug),
-                format!("the handout of {}", routine.meta.path().display()),
-            );
-        }
-        if self.main_routine.is_some() {
-            taken.insert(
-                "handout/index.html".to_string(),
-                "the main routine's handout".to_string(),
-            );
-        }
-        for (stretch, image) in self.content.stretches.iter().zip(&self.images) {
-            if let Some(image) = image.as_ref().filter(|i| i.copy_from.is_some()) {
-                taken.insert(
-                    image.path.clone(),
-                    format!("the image of {}", stretch.meta.path().display()),
-                );
-            }
-        }
-        taken
-    }
-
-    /// Aliases and static files must not take a path the site generates.
-    fn check_paths(&self, problems: &mut Vec<Diagnostic>) {
-        let taken = self.generated_paths();
-        for (path, source) in &self.statics {
-            let shown = match source {
-                StaticSource::Embedded(_) => format!("(built-in theme)/static/{path}"),
-                StaticSource::File(file) => display(&self.root, file).display().to_string(),
-            };
-            if let Some(owner) = taken.get(path) {
-                problems.push(
-                    Diagnostic::error(format!("static file {shown} collides with {path}, {owner}"))
-                        .in_file(&shown)
-                        .help("rename the static file"),
-                );
-            }
-        }
-        let metas = self
-            .content
-            .stretches
-            .iter()
-            .map(|s| (&s.meta, stretch_path(&s.meta.slug)))
-            .chain(
-                self.content
-                    .routines
-                    .iter()
-                    .map(|r| (&r.meta, routine_path(&r.meta.slug))),
-            )
-            .chain(
-                self.content
-                    .pages
-                    .iter()
-                    .map(|p| (&p.meta, page_path(&p.meta.slug))),
-            );
-        let mut aliases: BTreeMap<String, PathBuf> = BTreeMap::new();
-        for (meta, _) in metas {
-            for alias in &meta.aliases {
-                // `?` and `#` start a query or fragment, never a folder a host
-                // serves; the rest cannot be in a file name on every system.
-                if let Some(bad) = alias.value.chars().find(|c| {
-                    matches!(c, '?' | '#' | '"' | '<' | '>' | '|' | '*' | ':') || c.is_control()
-                }) {
-                    problems.push(
-                        meta.file
-                            .error(
-                                alias.span.clone(),
-                                format!("alias \"{}\" has `{}`, which cannot be part of a page's path", alias.value.escape_debug(), bad.escape_debug()),
-                            )
-                            .help("write the old path alone, such as \"/old-name/\", without a query, fragment or any of ? # \" < > | * :"),
-                    );
-                    continue;
-                }
-                let Some(clean) = clean_relative(&alias.value) else {
-                    problems.push(
-                        meta.file
-                            .error(
-                                alias.span.clone(),
-                                format!("alias \"{}\" is not a path inside the site", alias.value),
-                            )
-                            .help("write an old path such as \"/old-name/\", without `..`"),
-                    );
-                    continue;
-                };
-                let path = alias_path(&clean);
-                if let Some(owner) = taken.get(&path) {
-                    problems.push(
-                        meta.file
-                            .error(
-                                alias.span.clone(),
-                                format!("alias \"{}\" collides with {path}, {owner}", alias.value),
-                            )
-                            .help("an alias is an old path that no longer holds a page"),
-                    );
-                } else if self.statics.contains_key(&path) {
-                    problems.push(
-                        meta.file
-                            .error(
-                                alias.span.clone(),
-                                format!(
-                                    "alias \"{}\" collides with the static file {path}",
-                                    alias.value
-                                ),
-                            )
-                            .help("rename the static file or change the alias"),
-                    );
-                } else if let Some(other) = aliases.insert(path.clone(), meta.path().clone()) {
-                    problems.push(
-                        meta.file
-                            .error(
-                                alias.span.clone(),
-                                format!(
-                                    "alias \"{}\" is also an alias of {}",
-                                    alias.value,
-                                    other.display()
-                                ),
-                            )
-                            .help("an old path can redirect to one page only"),
-                    );
-                }
-            }
-        }
     }
 
     /// The pages of the main routine's handout, with their content.

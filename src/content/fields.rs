@@ -69,7 +69,7 @@ impl<'a> Fields<'a> {
     }
 
     /// An example line (`title = "A"`) in the file's own syntax.
-    fn example(&self, toml: &str) -> String {
+    pub fn example(&self, toml: &str) -> String {
         if self.yaml {
             toml.replacen(" = ", ": ", 1)
         } else {
@@ -77,6 +77,12 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Where an error about a missing key points (the closing fence).
+    pub fn missing_at(&self) -> Range<usize> {
+        self.missing_at.clone()
+    }
+
+    /// Reports the required `key` missing; the help shows `example`.
     pub fn missing(&mut self, key: &str, example: &str) {
         let example = self.example(example);
         let diagnostic = self

@@ -139,16 +139,37 @@ pub fn walk_each(
                     .path()
                     .map(|p| display(root, p))
                     .unwrap_or_else(|| display(root, dir));
-                let message = if err.loop_ancestor().is_some() {
-                    "symbolic link loop".to_string()
+                let shown = path.display();
+                let is_link = err
+                    .path()
+                    .and_then(|p| fs::symlink_metadata(p).ok())
+                    .is_some_and(|m| m.file_type().is_symlink());
+                let io = err
+                    .io_error()
+                    .map_or_else(|| err.to_string(), |e| e.to_string());
+                let link_help = "remove the link, or point it at a file or folder inside the site";
+                let (message, help) = if err.loop_ancestor().is_some() {
+                    (
+                        format!("symbolic link loop: {shown} leads back to a folder that holds it"),
+                        link_help,
+                    )
+                } else if is_link {
+                    let target = err
+                        .path()
+                        .and_then(|p| fs::read_link(p).ok())
+                        .map(|t| t.display().to_string())
+                        .unwrap_or_default();
+                    (
+                        format!("symbolic link {shown} (to {target}) cannot be followed: {io}"),
+                        link_help,
+                    )
                 } else {
-                    err.io_error()
-                        .map_or_else(|| err.to_string(), |e| e.to_string())
+                    (
+                        format!("cannot read {shown}: {io}"),
+                        "check that the file or folder can be read",
+                    )
                 };
-                errors.push(
-                    Diagnostic::error(format!("cannot read {}: {message}", path.display()))
-                        .in_file(path),
-                );
+                errors.push(Diagnostic::error(message).in_file(&path).help(help));
                 continue;
             }
         };
@@ -177,7 +198,8 @@ pub fn walk_each(
                             "broken symbolic link {}: {err}",
                             display(root, entry.path()).display()
                         ))
-                        .in_file(display(root, entry.path())),
+                        .in_file(display(root, entry.path()))
+                        .help("remove the link, or point it at a file or folder inside the site"),
                     );
                     continue;
                 }
@@ -363,11 +385,10 @@ fn classify(
         [_] | [_, _] => Kind::Page,
         _ => {
             let shown = display(root, &dir.join(relative));
-            let message = format!(
-                "{} is too deep: content files go in content/, content/stretches/, content/routines/ or one folder below content/",
-                shown.display()
-            );
-            problems.push(Diagnostic::error(message).in_file(shown));
+            let message = format!("{} is too deep", shown.display());
+            problems.push(Diagnostic::error(message).in_file(shown).help(
+                "move it: content files go in content/, content/stretches/, content/routines/ or one folder below content/",
+            ));
             return None;
         }
     };
@@ -442,13 +463,21 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         Err(diagnostics) => return (None, diagnostics),
     };
     if split.format.is_none() && matches!(kind, Kind::Stretch | Kind::Routine) {
-        let what = match kind {
-            Kind::Stretch => "a stretch",
-            _ => "a routine",
+        let (what, first) = match kind {
+            Kind::Stretch => ("a stretch needs at least a `title`", "`title = \"…\"`"),
+            _ => (
+                "a routine needs at least `stretches`",
+                "`stretches = [\"…\"]`",
+            ),
         };
         let diagnostic = file
-            .error(0..0, format!("{} has no front matter; {what} needs at least a `title`", file.path.display()))
-            .help("start the file with a `+++` line, `title = \"…\"` and the other keys, then another `+++` line");
+            .error(
+                0..0,
+                format!("{} has no front matter; {what}", file.path.display()),
+            )
+            .help(format!(
+                "start the file with a `+++` line, {first} and the other keys, then another `+++` line"
+            ));
         return (None, vec![diagnostic]);
     }
     let missing_at = if split.format.is_some() {
@@ -474,7 +503,10 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let example = "title = \"Knee-to-Chest Pull\"";
+    let example = match kind {
+        Kind::Routine => "title = \"Morning routine\"",
+        _ => "title = \"Knee-to-Chest Pull\"",
+    };
     let title = match kind {
         Kind::Home => fields.string("title", 0).map(|t| t.value),
         Kind::Stretch => fields
@@ -483,9 +515,29 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         // Pages and routines without a title take one from the file name.
         Kind::Routine | Kind::Page if !fields.has("title") => {
             let title = slug::title_from_stem(&stem);
-            let fits = title_max == 0 || title.chars().count() <= title_max;
-            if title.is_empty() || !fits {
-                fields.missing("title", example);
+            let count = title.chars().count();
+            if title.is_empty() {
+                // Such a file name gives no slug either: without a `slug`,
+                // the empty slug is reported (one error for one name).
+                if fields.has("slug") {
+                    fields.error_at(
+                        fields.missing_at(),
+                        format!("the file name {file_name} gives no title"),
+                        format!("add a line such as `{}`", fields.example(example)),
+                    );
+                }
+                None
+            } else if title_max > 0 && count > title_max {
+                fields.error_at(
+                    fields.missing_at(),
+                    format!(
+                        "the title taken from the file name is {count} characters, over the limit of {title_max}"
+                    ),
+                    format!(
+                        "set a shorter `title`, e.g. `{}`, or shorten the file name",
+                        fields.example(example)
+                    ),
+                );
                 None
             } else {
                 Some(title)
@@ -499,6 +551,14 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         (Kind::Home, Some(s)) => {
             fields.error_at(s.span, "the home page has no slug", "remove `slug`");
             (String::new(), None)
+        }
+        (_, Some(s)) if s.value.trim().is_empty() => {
+            fields.error_at(
+                s.span.clone(),
+                "`slug` is empty",
+                "remove `slug` to take the slug from the file name, or write one such as `knee-to-chest`",
+            );
+            (String::new(), Some(s.span))
         }
         (_, Some(s)) if !slug::is_valid(&s.value) => {
             let suggestion = slug::slugify(&s.value);
@@ -538,10 +598,23 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         extra,
         body: split.body.clone(),
     };
-    if kind != Kind::Home && meta.slug.is_empty() {
-        let diagnostic = Diagnostic::error(format!("{} gives an empty slug", file.path.display()))
-            .in_file(&file.path)
-            .help("rename the file so its name has letters or digits after the number prefix, or set `slug`");
+    // An empty slug from the file name has no place in the file: the
+    // diagnostic names the file. An explicit one is reported at its value
+    // (empty, or not valid with no valid suggestion) already.
+    if kind != Kind::Home && meta.slug.is_empty() && meta.slug_span.is_none() {
+        let set = if meta.title.is_empty() && !fields.has("title") {
+            "set `title` and `slug`"
+        } else {
+            "set `slug`"
+        };
+        let diagnostic = Diagnostic::error(format!(
+            "{} gives an empty slug: its file name has no letter or digit after the number prefix",
+            file.path.display()
+        ))
+        .in_file(&file.path)
+        .help(format!(
+            "rename the file so its name has letters or digits after the number prefix, or {set}"
+        ));
         fields.errors.push(diagnostic);
     }
     let slug = meta.slug.clone();
@@ -697,16 +770,30 @@ fn check_across_files(
             .filter(|p| p.role == Some(role) && (drafts || !p.meta.draft))
             .collect();
         if let [first, rest @ ..] = with_role.as_slice() {
+            let role_at = |page: &Page| {
+                page.role_span
+                    .clone()
+                    .map(|span| page.meta.file.locate(span))
+            };
+            let first_at = role_at(first).map_or_else(
+                || first.meta.path().display().to_string(),
+                |at| format!("{}:{}:{}", at.path.display(), at.line, at.column),
+            );
             for other in rest {
+                let diagnostic = Diagnostic::error(format!(
+                    "more than one `{}` page: {} and {}",
+                    role.name(),
+                    first.meta.path().display(),
+                    other.meta.path().display()
+                ));
+                let diagnostic = match role_at(other) {
+                    Some(at) => diagnostic.at(at),
+                    None => diagnostic.in_file(other.meta.path()),
+                };
                 problems.push(
-                    Diagnostic::error(format!(
-                        "more than one `{}` page: {} and {}",
-                        role.name(),
-                        first.meta.path().display(),
-                        other.meta.path().display()
-                    ))
-                    .in_file(other.meta.path())
-                    .help("a site has one such page; remove `role` from one of them"),
+                    diagnostic
+                        .note(format!("the first `{}` page is {first_at}", role.name()))
+                        .help("a site has one such page; remove `role` from one of them"),
                 );
             }
         }
@@ -764,9 +851,12 @@ fn duplicates<'a>(
                 first.path().display(),
                 meta.path().display()
             ));
-            let diagnostic = match &meta.slug_span {
-                Some(span) => diagnostic.at(meta.file.locate(span.clone())),
-                None => diagnostic.in_file(meta.path()),
+            // At an explicit `slug` of either file; two slugs from file
+            // names have no place but the file's name.
+            let diagnostic = match (&meta.slug_span, &first.slug_span) {
+                (Some(span), _) => diagnostic.at(meta.file.locate(span.clone())),
+                (None, Some(span)) => diagnostic.at(first.file.locate(span.clone())),
+                (None, None) => diagnostic.in_file(meta.path()),
             };
             problems.push(diagnostic.help("rename one file or set a different `slug`"));
         } else {

@@ -1,5 +1,7 @@
 //! Pages: the home page (`content/_index.md`) and every other page.
 
+use std::ops::Range;
+
 use super::Meta;
 use super::fields::Fields;
 
@@ -44,6 +46,8 @@ pub struct Page {
     pub weight: Option<i64>,
     /// Role on the handout.
     pub role: Option<Role>,
+    /// Where the `role` value is in the file.
+    pub role_span: Option<Range<usize>>,
     /// Lines printed on every handout (only with a role).
     pub handout_points: Vec<String>,
 }
@@ -68,15 +72,15 @@ impl Page {
         let weight = fields
             .integer("weight", i64::MIN..=i64::MAX)
             .map(|w| w.value);
-        let role = fields
-            .choice("role", &["preparation", "red-flags"])
-            .map(|r| {
-                if r.value == "preparation" {
-                    Role::Preparation
-                } else {
-                    Role::RedFlags
-                }
-            });
+        let role = fields.choice("role", &["preparation", "red-flags"]);
+        let role_span = role.as_ref().map(|r| r.span.clone());
+        let role = role.map(|r| {
+            if r.value == "preparation" {
+                Role::Preparation
+            } else {
+                Role::RedFlags
+            }
+        });
         let points = fields.string_list("handout_points", 0..=usize::MAX, MAX_POINT_CHARS, None);
         let mut handout_points = Vec::new();
         if let Some(points) = points {
@@ -105,6 +109,7 @@ impl Page {
             description,
             weight,
             role,
+            role_span,
             handout_points,
         })
     }

@@ -197,7 +197,14 @@ fn a_stretch_or_routine_without_front_matter_is_an_error_a_page_is_not() {
         "{d}"
     );
     assert!(d.contains("help: start the file with a `+++` line"), "{d}");
-    run.diagnostic("content/routines/evening.md has no front matter; a routine needs");
+    let d = run.diagnostic("content/routines/evening.md has no front matter");
+    // A routine's title may come from its file name; its stretches may not.
+    assert!(d.contains("a routine needs at least `stretches`"), "{d}");
+    assert!(
+        d.contains("help: start the file with a `+++` line, `stretches = [\"…\"]`"),
+        "{d}"
+    );
+    assert!(!d.contains("`title`"), "{d}");
     assert!(!run.stderr.contains("about-us"), "{run}");
     assert!(!run.stderr.contains("_index.md"), "{run}");
     assert!(
@@ -249,6 +256,40 @@ fn a_page_or_routine_without_a_title_takes_one_from_its_file_name() {
     // A title is still checked when given.
     site.write("content/notes_for-carers.md", "+++\ntitle = \"\"\n+++\n");
     site.build(&[]).failure().stderr_has(&["`title` is empty"]);
+    site.write(
+        "content/notes_for-carers.md",
+        "+++\nweight = 3\n+++\n\nNotes.\n",
+    );
+
+    // A title from a file name keeps the limit of 60 characters of a
+    // routine's title, and says so.
+    let long = format!("content/routines/{}.md", "longword-".repeat(8));
+    site.write(&long, "+++\nstretches = [\"knee-hug\"]\n+++\n");
+    let run = site.build(&[]).failure();
+    let d =
+        run.diagnostic("the title taken from the file name is 71 characters, over the limit of 60");
+    assert!(
+        d.contains(&format!(" --> {long}:3:1\n")),
+        "at the closing fence: {d}"
+    );
+    assert!(d.contains("help: set a shorter `title`, e.g. `title = \"Morning routine\"`, or shorten the file name"), "{d}");
+    run.stderr_lacks(&["missing required key"]);
+    assert_eq!(run.errors(), 1, "{run}");
+    site.replace(&long, "+++\nstretches", "+++\ntitle = \"Long\"\nstretches");
+    site.build(&[]).success();
+
+    // A file name that gives no title gives no slug either: one error.
+    site.write("content/07.md", "Notes.\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("content/07.md gives an empty slug");
+    assert!(d.contains("or set `title` and `slug`"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+    // With a `slug`, the missing title is the one error, at the closing fence.
+    site.write("content/07.md", "+++\nslug = \"notes\"\n+++\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("the file name 07.md gives no title");
+    assert!(d.contains(" --> content/07.md:3:1\n"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
 }
 
 #[test]

@@ -256,21 +256,75 @@ fn the_output_folder_holds_only_the_build() {
 }
 
 #[test]
-fn a_dot_entry_that_cannot_be_carried_over_fails_the_build_and_keeps_it() {
+fn an_alias_may_not_make_a_top_level_dot_entry() {
+    // SPEC §7: the old output's top-level dot-entries are carried into the
+    // new one, so the build may not make one: an alias into `.well-known/`
+    // is refused at its line, before anything is written, and never fails
+    // later builds.
     let site = TestSite::new("minimal");
     site.build(&[]).success();
     std::fs::create_dir(site.path("public/.well-known")).unwrap();
     std::fs::write(site.path("public/.well-known/security.txt"), "Contact: x\n").unwrap();
     let before = site.files("public");
-    // An alias writes into `.well-known/` of the new build: the old folder
-    // cannot be moved there, and must not be lost.
     site.write(
         "content/about.md",
-        &super::support::page(&[("aliases", Some("[\"/.well-known/old/\"]"))]),
+        &super::support::page(&[(
+            "aliases",
+            Some("[\"/.well-known/old/\", \"/.hidden\", \".old.html\", \"/a/.b/\"]"),
+        )]),
     );
     let run = site.build(&[]).failure();
-    run.stderr_has(&["cannot carry .well-known over to the new build"]);
+    let d = run.diagnostic(
+        "alias \"/.well-known/old/\" would make `.well-known`, a top-level dot-entry of the output",
+    );
+    assert!(
+        d.contains(" --> content/about.md:3:12\n"),
+        "at the alias: {d}"
+    );
+    assert!(
+        d.contains("help: the output's top-level names that start with `.`"),
+        "{d}"
+    );
+    let d = run.diagnostic("alias \"/.hidden\" would make `.hidden`");
+    assert!(d.contains(" --> content/about.md:3:33\n"), "{d}");
+    run.diagnostic("alias \".old.html\" would make `.old.html`");
+    run.stderr_lacks(&["cannot carry", "error: alias \"/a/.b/\""]);
+    assert_eq!(run.errors(), 3, "a dot below the top is fine: {run}");
     assert_eq!(site.files("public"), before, "the old output changed");
+    nothing_left_behind(&site.root);
+
+    // Without the aliases the site builds, again and again, carrying
+    // `.well-known/` over.
+    site.write("content/about.md", &super::support::page(&[]));
+    site.build(&[]).success();
+    site.build(&[]).success();
+    assert_eq!(site.read("public/.well-known/security.txt"), "Contact: x\n");
+}
+
+#[test]
+fn a_hidden_static_folder_is_not_published_and_builds_again() {
+    // Hidden files in static/ are ignored (SPEC §1), so `static/.well-known/`
+    // never makes a top-level dot-entry that a rebuild would have to carry
+    // over; the output's own `.well-known/` is carried over instead.
+    let site = TestSite::new("minimal");
+    site.write("static/.well-known/security.txt", "Contact: static\n");
+    site.write("static/docs/.hidden/x.txt", "hidden\n");
+    site.build(&[]).success();
+    site.build(&[]).success();
+    assert!(!site.exists("public/.well-known"));
+    assert!(!site.exists("public/docs"));
+    std::fs::create_dir(site.path("public/.well-known")).unwrap();
+    std::fs::write(
+        site.path("public/.well-known/security.txt"),
+        "Contact: own\n",
+    )
+    .unwrap();
+    site.build(&[]).success();
+    site.build(&[]).success();
+    assert_eq!(
+        site.read("public/.well-known/security.txt"),
+        "Contact: own\n"
+    );
     nothing_left_behind(&site.root);
 }
 

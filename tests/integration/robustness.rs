@@ -75,6 +75,12 @@ fn a_symlink_loop_in_content_is_an_error() {
         "symbolic link loop",
         "content/self.md",
     ]);
+    // Each names its link as the file and says what to do.
+    let d = run.diagnostic("symbolic link loop: content/stretches/loop leads back");
+    assert!(d.contains(" --> content/stretches/loop\n"), "{d}");
+    assert!(d.contains("help: remove the link"), "{d}");
+    let d = run.diagnostic("symbolic link content/self.md (to self.md) cannot be followed");
+    assert!(d.contains("help: remove the link"), "{d}");
     assert!(!site.exists("public"));
 }
 
