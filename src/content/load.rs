@@ -799,16 +799,38 @@ fn check_across_files(
         }
     }
 
+    // A red-flags page left out as a draft is named in the error below.
+    let draft_red_flags = content
+        .pages
+        .iter()
+        .find(|p| p.meta.draft && !drafts && p.role == Some(Role::RedFlags))
+        .map(|p| p.meta.path().display().to_string());
     if !drafts {
         content.stretches.retain(|s| !s.meta.draft);
         content.routines.retain(|r| !r.meta.draft);
         content.pages.retain(|p| !p.meta.draft);
     }
-    if !red_flags_unknown && !content.pages.iter().any(|p| p.role == Some(Role::RedFlags)) {
-        problems.push(
-            Diagnostic::error("the site has no red-flags page")
-                .help("add a page with `role = \"red-flags\"` and its `handout_points`, e.g. content/when-to-get-help.md"),
-        );
+    match content.pages.iter().find(|p| p.role == Some(Role::RedFlags)) {
+        None if !red_flags_unknown => {
+            let diagnostic = Diagnostic::error("the site has no red-flags page");
+            problems.push(match draft_red_flags {
+                Some(path) => diagnostic
+                    .note(format!("{path} has `role = \"red-flags\"` but is a draft, left out of the build"))
+                    .help("publish it (remove `draft`), or build with --drafts to preview it"),
+                None => diagnostic.help("add a page with `role = \"red-flags\"` and its `handout_points`, e.g. content/when-to-get-help.md"),
+            });
+        }
+        // Its points stand in the handout's red-flag box (SPEC §4), which
+        // would be empty.
+        Some(page) if page.handout_points.is_empty() => problems.push(
+            Diagnostic::warning(format!(
+                "the red-flags page {} has no `handout_points`: the handout's red-flag box is empty",
+                page.meta.path().display()
+            ))
+            .in_file(page.meta.path())
+            .help("list the signs to get help for, one short line each (at most 6, 80 characters each), in `handout_points`"),
+        ),
+        _ => {}
     }
 }
 

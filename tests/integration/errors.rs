@@ -922,3 +922,29 @@ fn more_than_one_red_flags_page_points_at_each_role() {
     );
     assert_eq!(run.errors(), 1, "{run}");
 }
+
+#[test]
+fn a_red_flags_page_without_points_warns_and_a_draft_one_is_named() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/when-to-get-help.md",
+        "+++\ntitle = \"When to get help\"\nrole = \"red-flags\"\n+++\n\nSigns.\n",
+    );
+    let run = site.build(&[]).success();
+    let d =
+        run.diagnostic("the red-flags page content/when-to-get-help.md has no `handout_points`");
+    assert!(d.starts_with("warning: "), "{d}");
+    assert!(d.contains("help: list the signs"), "{d}");
+
+    site.write(
+        "content/when-to-get-help.md",
+        "+++\ntitle = \"When to get help\"\nrole = \"red-flags\"\ndraft = true\nhandout_points = [\"Pain down a leg: see a doctor.\"]\n+++\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("the site has no red-flags page");
+    assert!(
+        d.contains("note: content/when-to-get-help.md has `role = \"red-flags\"` but is a draft"),
+        "{d}"
+    );
+    site.build(&["--drafts", "--quiet"]).success();
+}
