@@ -219,7 +219,11 @@ impl Site {
             }
             None => (!content.routines.is_empty()).then_some(0),
         };
-        if content.routines.is_empty() && content.broken_routines.is_empty() {
+        // Without content/ at all, that error says it all.
+        if content.routines.is_empty()
+            && content.broken_routines.is_empty()
+            && self.root.join("content").is_dir()
+        {
             problems.push(
                 Diagnostic::warning("the site has no routine, so no handout is written").help(
                     "add a routine to content/routines/, e.g. with `gen new routine \"Morning\"`",

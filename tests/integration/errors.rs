@@ -647,6 +647,7 @@ fn no_content_folder_is_an_error() {
         "error: no content/ folder in",
         "help: run `gen build` in a site folder, or pass `--root DIR`",
     ]);
+    assert_eq!(run.warnings(), 0, "no noise beside the error: {run}");
     assert!(!site.exists("public"));
 }
 
