@@ -668,13 +668,19 @@ impl Output {
 
 impl Sink for Output {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let full = self.full(path)?;
+        self.full(path)?;
         if self.link_unchanged(path, bytes.len() as u64, |old| old == bytes) {
             return Ok(());
         }
+        // Named by where it would be published, not by the staging folder.
         self.create(path)
             .and_then(|mut file| file.write_all(bytes))
-            .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", full.display())))
+            .map_err(|e| {
+                Diagnostic::error(format!(
+                    "cannot write {}: {e}",
+                    self.target.join(path).display()
+                ))
+            })
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
@@ -689,7 +695,7 @@ impl Sink for Output {
             Diagnostic::error(format!(
                 "cannot copy {} to {}: {e}",
                 from.display(),
-                full.display()
+                self.target.join(path).display()
             ))
         })
     }
