@@ -328,6 +328,38 @@ impl Site {
         images
     }
 
+    /// Reports an image whose bytes are not what its name says: a PNG starts
+    /// with PNG's signature, an SVG has an `<svg` element near its start.
+    fn check_image_kind(
+        &self,
+        file: &SourceFile,
+        image: &Spanned<String>,
+        lower: &str,
+        from: &Path,
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        use std::io::Read;
+        let mut head = Vec::with_capacity(4096);
+        let read = std::fs::File::open(from).and_then(|f| f.take(4096).read_to_end(&mut head));
+        let (kind, fits) = if lower.ends_with(".png") {
+            ("a PNG", head.starts_with(b"\x89PNG\r\n\x1a\n"))
+        } else {
+            let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
+            ("an SVG", text.contains("<svg"))
+        };
+        let why = match read {
+            Err(e) => format!("cannot be read: {e}"),
+            Ok(_) if !fits => format!("is not {kind} image"),
+            Ok(_) => return,
+        };
+        let value = image.value.trim();
+        problems.push(
+            file.error(image.span.clone(), format!("image \"{value}\" {why}"))
+                .note(format!("the file is {}", content::load::display(&self.root, from).display()))
+                .help("give a real .png or .svg file (an SVG starts with `<svg` or an XML declaration before it)"),
+        );
+    }
+
     /// Resolves the `image` a stretch names: beside it, or under static/.
     fn image_of(
         &self,
@@ -365,12 +397,17 @@ impl Site {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            let from = self.root.join("content").join(beside);
+            self.check_image_kind(file, image, &lower, &from, problems);
             return Some(Image {
                 path: format!("stretches/{slug}/{name}"),
-                copy_from: Some(self.root.join("content").join(beside)),
+                copy_from: Some(from),
             });
         }
-        if self.statics.contains_key(&clean) {
+        if let Some(source) = self.statics.get(&clean) {
+            if let StaticSource::File(from) = source {
+                self.check_image_kind(file, image, &lower, from, problems);
+            }
             return Some(Image {
                 path: clean,
                 copy_from: None,

@@ -949,3 +949,43 @@ fn a_red_flags_page_without_points_warns_and_a_draft_one_is_named() {
     );
     site.build(&["--drafts", "--quiet"]).success();
 }
+
+#[test]
+fn an_image_whose_bytes_are_not_its_kind_is_an_error() {
+    let site = TestSite::new("minimal");
+    site.write("content/stretches/fake.png", "not a png\n");
+    site.write("static/img/x.svg", "<html>not an svg</html>\n");
+    site.write(
+        "static/img/ok.svg",
+        "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("image", Some("\"fake.png\""))]),
+    );
+    site.write(
+        "content/stretches/02-pelvic-tilt.md",
+        &stretch(&[
+            ("title", Some("\"Pelvic tilt\"")),
+            ("image", Some("\"/img/x.svg\"")),
+        ]),
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("image \"fake.png\" is not a PNG image");
+    assert!(
+        d.contains("note: the file is content/stretches/fake.png"),
+        "{d}"
+    );
+    run.diagnostic("image \"/img/x.svg\" is not an SVG image");
+    assert_eq!(run.errors(), 2, "{run}");
+    site.write(
+        "content/stretches/02-pelvic-tilt.md",
+        &stretch(&[
+            ("title", Some("\"Pelvic tilt\"")),
+            ("image", Some("\"/img/ok.svg\"")),
+        ]),
+    );
+    site.remove("content/stretches/fake.png");
+    site.write("content/stretches/01-knee-hug.md", &stretch(&[]));
+    site.build(&["--quiet"]).success();
+}
