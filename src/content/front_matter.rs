@@ -205,14 +205,20 @@ pub fn parse_toml(file: &SourceFile, source: &str, base: usize) -> Result<Node, 
             .iter()
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
-                let message = e.message().trim().trim_end_matches('.').to_string();
+                let mut message = e.message().trim().trim_end_matches('.').to_string();
+                let mut help = "see https://toml.io for the syntax: `key = \"text\"`, `key = [\"a\", \"b\"]`";
+                if message == "duplicate key" {
+                    // Name it: a key given twice, or a `[table]` opened twice.
+                    if let Some(key) = source.get(span.clone()).filter(|k| !k.is_empty()) {
+                        message = format!("duplicate key `{key}`");
+                    }
+                    help = "give each key, and each `[table]`, once; put all of a table's keys under one heading";
+                }
                 file.error(
                     base + span.start..base + span.end,
                     format!("invalid TOML: {message}"),
                 )
-                .help(
-                    "see https://toml.io for the syntax: `key = \"text\"`, `key = [\"a\", \"b\"]`",
-                )
+                .help(help)
             })
             .collect());
     }

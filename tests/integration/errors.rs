@@ -989,3 +989,26 @@ fn an_image_whose_bytes_are_not_its_kind_is_an_error() {
     site.write("content/stretches/01-knee-hug.md", &stretch(&[]));
     site.build(&["--quiet"]).success();
 }
+
+#[test]
+fn a_toml_key_or_table_given_twice_is_named() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "gen.toml",
+        "title = \"x\"\n[handout]\npaper = \"a4\"\n[handout]\nroutine = \"morning\"\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("invalid TOML: duplicate key `handout`");
+    assert!(d.contains(" --> gen.toml:4:2"), "{d}");
+    assert!(
+        d.contains("help: give each key, and each `[table]`, once"),
+        "{d}"
+    );
+    site.write("gen.toml", "title = \"x\"\n");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("cue", Some("\"Hug.\"\ncue = \"Hug again.\""))]),
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("invalid TOML: duplicate key `cue`");
+}
