@@ -135,18 +135,10 @@ fn pages(site: &Site) -> Vec<(&Meta, String)> {
     site.content
         .metas()
         .filter_map(|meta| {
-            let key = source_key(meta.path());
+            let key = crate::site::source_key(meta.path());
             site.targets.get(&key).map(|t| (meta, t.path.clone()))
         })
         .collect()
-}
-
-/// `content/stretches/01-a.md` → `stretches/01-a.md`, the key of `Site::targets`.
-fn source_key(path: &Path) -> String {
-    path.strip_prefix("content")
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
 }
 
 /// Follows every link and image of every Markdown body. Returns how many
@@ -163,7 +155,7 @@ fn check_references(site: &Site, outputs: &Outputs, problems: &mut Vec<Diagnosti
             // Only the links are used here; the anchors come from the pages.
             &HashSet::new(),
         );
-        let folder = Path::new(&source_key(meta.path()))
+        let folder = Path::new(&crate::site::source_key(meta.path()))
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();

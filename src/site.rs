@@ -275,12 +275,7 @@ impl Site {
             content.stretches.len() + content.routines.len() + content.pages.len() + 1,
         );
         let mut add = |meta: &content::Meta, path: String| {
-            let source = meta
-                .path()
-                .strip_prefix("content")
-                .unwrap_or(meta.path())
-                .to_string_lossy()
-                .replace('\\', "/");
+            let source = source_key(meta.path());
             targets.insert(
                 source,
                 Target {
@@ -487,6 +482,14 @@ pub fn stretch_path(slug: &str) -> String {
 /// Site path of a routine page.
 pub fn routine_path(slug: &str) -> String {
     format!("routines/{slug}/index.html")
+}
+
+/// `content/stretches/01-a.md` → `stretches/01-a.md`, the key of `Site::targets`.
+pub fn source_key(path: &Path) -> String {
+    path.strip_prefix("content")
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// Site path of a routine's handout.

@@ -604,13 +604,7 @@ fn link_errors(meta: &Meta, errors: Vec<(Range<usize>, String)>, problems: &mut 
 pub fn link_problems(site: &Site) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for meta in site.content.metas() {
-        let key = meta
-            .path()
-            .strip_prefix("content")
-            .unwrap_or(meta.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        let Some(target) = site.targets.get(&key) else {
+        let Some(target) = site.targets.get(&site::source_key(meta.path())) else {
             continue;
         };
         let root = root_of(&target.path);
