@@ -427,7 +427,16 @@ fn gen_as_nobody(site: &TestSite, args: &[&str]) -> Run {
         .map(std::path::Path::new)
         .find(|path| path.is_file())
         .expect("setpriv (Debian package util-linux) is needed: run scripts/test");
-    let gen_path = env!("CARGO_BIN_EXE_gen");
+    // A copy beside the site: `nobody` may not reach the build's own binary
+    // (a checkout under a private home folder).
+    let copy = site.parent().join("gen-for-nobody");
+    if !copy.is_file() {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::copy(env!("CARGO_BIN_EXE_gen"), &copy).expect("gen copies");
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755))
+            .expect("the copy is executable");
+    }
+    let gen_path = copy.to_str().expect("a UTF-8 path");
     let before = ["--reuid=65534", "--regid=65534", "--clear-groups", gen_path];
     let command = gen_command(
         setpriv,
