@@ -103,6 +103,26 @@ impl<'a> Fields<'a> {
         self.errors.push(diagnostic);
     }
 
+    /// Warns when `text`, printed on the handout as `what`, is written in
+    /// capitals: they are harder to read, and wider than the sentence case
+    /// the length limits assume (six red-flag points in capitals take a
+    /// line more each, and the sheet runs onto a second page).
+    pub fn warn_if_capitals(&mut self, span: Range<usize>, what: &str, text: &str) {
+        let (upper, letters) = text
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .fold((0, 0), |(u, l), c| {
+                (u + usize::from(c.is_uppercase()), l + 1)
+            });
+        if letters >= 12 && upper * 10 >= letters * 8 {
+            let diagnostic = self
+                .file
+                .warning(span, format!("{what} is written in capitals"))
+                .help("write it in sentence case: capitals are harder to read, and wider than the handout's length limits allow for");
+            self.errors.push(diagnostic);
+        }
+    }
+
     /// Records an error at a span.
     pub fn error_at(
         &mut self,

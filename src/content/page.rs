@@ -102,6 +102,11 @@ impl Page {
                 ),
                 _ => {}
             }
+            if role.is_some() {
+                for point in &points.value {
+                    fields.warn_if_capitals(point.span.clone(), "a handout point", &point.value);
+                }
+            }
             handout_points = points.value.into_iter().map(|p| p.value).collect();
         }
         Some(Page {

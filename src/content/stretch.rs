@@ -161,6 +161,7 @@ impl Stretch {
             Some("cautions = [\"Stop if you feel sharp pain.\"]"),
         );
         if let Some(first) = cautions.as_ref().and_then(|c| c.value.first()) {
+            fields.warn_if_capitals(first.span.clone(), "the main caution", &first.value);
             let count = first.value.chars().count();
             if count > 80 {
                 fields.error_at(
@@ -171,6 +172,9 @@ impl Stretch {
             }
         }
         let cue = fields.required_string("cue", 100, "cue = \"Pull one knee to your chest.\"");
+        if let Some(cue) = &cue {
+            fields.warn_if_capitals(cue.span.clone(), "the cue", &cue.value);
+        }
         let summary = fields.string("summary", 200).map(|s| s.value);
         let image = fields.string("image", 0);
         // A target is a taxonomy term: its slug names its page.

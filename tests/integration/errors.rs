@@ -1012,3 +1012,27 @@ fn a_toml_key_or_table_given_twice_is_named() {
     let run = site.build(&[]).failure();
     run.diagnostic("invalid TOML: duplicate key `cue`");
 }
+
+#[test]
+fn handout_texts_in_capitals_are_warned_about_where_they_are_written() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/when-to-get-help.md",
+        "+++\ntitle = \"When to get help\"\nrole = \"red-flags\"\n\
+         handout_points = [\"Pain down a leg: see a doctor.\", \"NUMB LEGS OR WEAKNESS: GET HELP NOW\"]\n+++\n",
+    );
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[
+            ("cue", Some("\"HUG ONE KNEE TO YOUR CHEST.\"")),
+            ("cautions", Some("[\"STOP IF IT HURTS, EVEN A LITTLE.\"]")),
+        ]),
+    );
+    let run = site.build(&[]).success();
+    let d = run.diagnostic("a handout point is written in capitals");
+    assert!(d.contains(" --> content/when-to-get-help.md:4:53"), "{d}");
+    assert!(d.contains("help: write it in sentence case"), "{d}");
+    run.diagnostic("the cue is written in capitals");
+    run.diagnostic("the main caution is written in capitals");
+    assert_eq!(run.warnings(), 3, "{run}");
+}
