@@ -436,6 +436,7 @@ impl Site {
             }
         }
         let mut targets: BTreeMap<String, Term> = BTreeMap::new();
+        let mut clashes = std::collections::HashSet::new();
         for (i, s) in content.stretches.iter().enumerate() {
             for target in &s.targets {
                 let slug = content::slug::slugify(target);
@@ -453,9 +454,31 @@ impl Site {
                 let term = targets.entry(slug.clone()).or_insert_with(|| Term {
                     name: target.clone(),
                     label: target.clone(),
-                    slug,
+                    slug: slug.clone(),
                     stretches: Vec::new(),
                 });
+                // Spellings that differ in more than case, with one slug,
+                // would share a page: an error naming both files (once).
+                if content::slug::fold_case(&term.name) != content::slug::fold_case(target) {
+                    if clashes.insert((slug.clone(), content::slug::fold_case(target))) {
+                        let first = term
+                            .stretches
+                            .first()
+                            .and_then(|&f| content.stretches.get(f))
+                            .map(|f| f.meta.path().display().to_string())
+                            .unwrap_or_default();
+                        problems.push(
+                            Diagnostic::error(format!(
+                                "target \"{target}\" of {} and target \"{}\" of {first} both make the term page targets/{slug}/",
+                                s.meta.path().display(),
+                                term.name,
+                            ))
+                            .in_file(s.meta.path())
+                            .help("terms that differ only in case are one term; write one spelling, or make them differ in letters or digits"),
+                        );
+                    }
+                    continue;
+                }
                 if term.stretches.last() != Some(&i) {
                     term.stretches.push(i);
                 }

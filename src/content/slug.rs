@@ -63,6 +63,15 @@ pub fn is_valid(slug: &str) -> bool {
         })
 }
 
+/// A term as compared for sameness: lower case, runs of white space as one
+/// space. Terms that differ only in case are one term (SPEC §1).
+pub fn fold_case(term: &str) -> String {
+    term.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

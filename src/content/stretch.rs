@@ -192,18 +192,33 @@ impl Stretch {
         }
         // Targets that differ only in case (or punctuation) are one term
         // (SPEC §1): the stretch lists it once, as first written.
-        let mut slugs = Vec::new();
-        let targets: Vec<String> = targets?
-            .value
-            .into_iter()
-            .map(|t| t.value.trim().to_string())
-            .filter(|t| {
-                let slug = super::slug::slugify(t);
-                let first = !slugs.contains(&slug);
-                slugs.push(slug);
-                first
-            })
-            .collect();
+        // Targets that differ in more than case but have one slug would
+        // share a term page: an error, as a slug taken twice is.
+        let mut seen: Vec<(String, String)> = Vec::new();
+        let mut kept = Vec::new();
+        for target in targets?.value {
+            let name = target.value.trim().to_string();
+            let slug = super::slug::slugify(&name);
+            match seen.iter().find(|(s, _)| *s == slug) {
+                None => {
+                    seen.push((slug, name.clone()));
+                    kept.push(name);
+                }
+                Some((_, first))
+                    if super::slug::fold_case(first) == super::slug::fold_case(&name) => {}
+                Some((_, first)) => {
+                    let message = format!(
+                        "targets \"{first}\" and \"{name}\" both make the term page targets/{slug}/"
+                    );
+                    fields.error_at(
+                        target.span.clone(),
+                        message,
+                        "terms that differ only in case are one term; write one spelling, or make them differ in letters or digits",
+                    );
+                }
+            }
+        }
+        let targets = kept;
         let cautions: Vec<String> = cautions?.value.into_iter().map(|c| c.value).collect();
         if targets.is_empty() || cautions.is_empty() {
             return None;

@@ -791,7 +791,7 @@ fn a_target_written_twice_in_other_case_is_listed_once() {
     site.replace(
         "content/stretches/02-pelvic-tilt.md",
         "targets = [\"Lower back\", \"Core\"]",
-        "targets = [\"Lower back\", \"Core\", \"core\", \"CORE!\"]",
+        "targets = [\"Lower back\", \"Core\", \"core\", \"CORE\"]",
     );
     site.build(&[]).success();
     let html = site.read("public/stretches/pelvic-tilt/index.html");
@@ -881,4 +881,40 @@ fn gen_toml_language_and_a_base_url_beyond_ascii() {
     site.build(&[])
         .failure()
         .stderr_has(&["is not a web address", "punycode"]);
+}
+
+#[test]
+fn targets_with_one_slug_that_differ_in_more_than_case_are_an_error() {
+    // SPEC §1: terms that differ only in case are one term; "mid-back" and
+    // "Mid back", or "C++" and "C", differ in more and would share a page.
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "targets = [\"Lower back\"]",
+        "targets = [\"lower  BACK\", \"C\", \"mid-back\", \"Mid back\"]",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic(
+        "targets \"mid-back\" and \"Mid back\" both make the term page targets/mid-back/",
+    );
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:6:44"),
+        "{d}"
+    );
+    assert_eq!(run.errors(), 1, "\"lower  BACK\" is \"Lower back\": {run}");
+
+    site.replace("content/stretches/01-knee-hug.md", ", \"Mid back\"", "");
+    site.replace(
+        "content/stretches/02-pelvic-tilt.md",
+        "targets = [\"Lower back\", \"Core\"]",
+        "targets = [\"Lower back\", \"C++\"]",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("both make the term page targets/c/");
+    assert!(
+        d.contains("content/stretches/01-knee-hug.md")
+            && d.contains("content/stretches/02-pelvic-tilt.md"),
+        "names both files: {d}"
+    );
+    assert_eq!(run.errors(), 1, "{run}");
 }
