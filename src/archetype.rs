@@ -128,10 +128,26 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
     })?;
     // The new file must pass the checks; a theme's own archetype might not.
     let (_, diagnostics) = content::load(root, true);
-    let problems = diagnostics
+    let mut problems: Vec<Diagnostic> = diagnostics
         .into_iter()
         .filter(|d| d.path.as_deref() == Some(relative.as_path()))
         .collect();
+    if problems.iter().any(Diagnostic::is_error) {
+        // SPEC §6: the site still builds. A file that would break it is not
+        // kept; the errors above show its lines as the archetype made them.
+        let _ = fs::remove_file(&path);
+        let source = Path::new("themes")
+            .join(&config.theme)
+            .join(format!("archetypes/{}.md", kind.name()));
+        problems.push(
+            Diagnostic::error(format!(
+                "the archetype for a new {} makes a file with errors, so {} was not kept",
+                kind.name(),
+                relative.display()
+            ))
+            .help(format!("fix the archetype, {}", source.display())),
+        );
+    }
     Ok(Created {
         path: relative,
         stretch,

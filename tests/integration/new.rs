@@ -145,4 +145,14 @@ fn a_broken_archetype_is_reported() {
         run.stderr
     );
     assert!(run.stderr.contains("stretches"), "{}", run.stderr);
+    // SPEC §6: the site still builds; the broken file is not kept.
+    assert!(
+        run.stderr.contains(
+            "the archetype for a new routine makes a file with errors, so content/routines/01-evening.md was not kept"
+        ) && run.stderr.contains("help: fix the archetype, themes/mine/archetypes/routine.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path("content/routines/01-evening.md").exists());
+    site.run(&["build"]).status(0);
 }
