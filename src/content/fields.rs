@@ -193,6 +193,18 @@ impl<'a> Fields<'a> {
     }
 
     fn check_length(&mut self, key: &str, text: &str, span: Range<usize>, max: usize) {
+        // A control character (written as an escape, `\u001b`) is not allowed
+        // in a web page's text: the HTML would be invalid.
+        if let Some(c) = text
+            .chars()
+            .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            self.error_at(
+                span.clone(),
+                format!("`{key}` holds the control character U+{:04X}", c as u32),
+                "remove it: a web page's text may not hold control characters",
+            );
+        }
         let count = text.chars().count();
         if max > 0 && count > max {
             self.error_at(

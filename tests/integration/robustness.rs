@@ -387,3 +387,23 @@ fn a_hold_out_of_range_says_which_numbers_are_taken() {
         );
     }
 }
+
+#[test]
+fn a_control_character_written_as_an_escape_is_an_error_at_its_value() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[
+            ("title", Some("\"Knee\\u001bhug\"")),
+            ("cautions", Some("[\"Stop.\", \"Nul\\u0000here.\"]")),
+        ]),
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`title` holds the control character U+001B");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:2:9"),
+        "{d}"
+    );
+    run.diagnostic("`cautions` holds the control character U+0000");
+    assert!(!site.exists("public"));
+}
