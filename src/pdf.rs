@@ -188,8 +188,14 @@ fn wait_for(
     profile: &Path,
     log_file: &std::fs::File,
 ) -> Result<(), String> {
+    // Chromium's own temporary files (its singleton socket folder) go
+    // inside the profile, which is removed after it, even when interrupted.
+    let temporary = profile.join("tmp");
+    std::fs::create_dir_all(&temporary)
+        .map_err(|e| format!("cannot create {}: {e}", temporary.display()))?;
     let mut command = Command::new(browser);
     command
+        .env("TMPDIR", &temporary)
         .arg("--headless")
         .arg("--disable-gpu")
         .arg("--no-first-run")

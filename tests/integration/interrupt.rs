@@ -23,6 +23,8 @@ trap '' INT TERM
 for arg; do
   case $arg in --user-data-dir=*) mkdir -p "${arg#--user-data-dir=}" ;; esac
 done
+# As Chromium does: a folder of its own in TMPDIR (its singleton socket).
+mkdir -p "${TMPDIR:-/tmp}/org.chromium.Chromium.$$"
 sleep 300 &
 echo $! >> "$(dirname "$0")/pids"
 echo $$ >> "$(dirname "$0")/pids"
