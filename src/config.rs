@@ -150,7 +150,15 @@ impl Config {
         let mut config = Config::default();
         let mut errors = Vec::new();
         if let Some(title) = fields.string("title", 0) {
-            config.title = title.value;
+            if title.value.trim().is_empty() {
+                fields.error_at(
+                    title.span,
+                    "`title` is empty",
+                    "give the site's name, e.g. `title = \"Morning stretches\"`: it heads every page and the handout's footer",
+                );
+            } else {
+                config.title = title.value;
+            }
         }
         if let Some(d) = fields.string("description", 0) {
             config.description = d.value;
@@ -263,10 +271,11 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
     let Some((scheme, rest)) = url.split_once("://") else {
         return Err("write the full address, e.g. `https://example.org/back/`".into());
     };
-    if !matches!(scheme, "http" | "https")
-        || rest.is_empty()
-        || rest.starts_with('/')
-        || url.contains(char::is_whitespace)
+    let scheme = scheme.to_ascii_lowercase();
+    let host = rest.split('/').next().unwrap_or_default();
+    if !matches!(scheme.as_str(), "http" | "https")
+        || host.is_empty()
+        || host.contains(char::is_whitespace)
     {
         return Err("write the full address, e.g. `https://example.org/back/`".into());
     }
@@ -289,7 +298,10 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
     let mut encoded = String::with_capacity(path.len());
     for c in path.chars() {
         if c.is_ascii()
-            && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')
+            && !matches!(
+                c,
+                ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}'
+            )
             && !c.is_ascii_control()
         {
             encoded.push(c);
@@ -337,6 +349,12 @@ mod tests {
             Some("https://example.org/")
         );
         assert!(normalize_base_url("https://bücher.example/").is_err());
+        assert_eq!(
+            url("HTTPS://example.org/my back/").as_deref(),
+            Some("https://example.org/my%20back/")
+        );
+        assert!(normalize_base_url("https://exa mple.org/").is_err());
+        assert!(normalize_base_url("ftp://example.org/").is_err());
     }
 
     #[test]

@@ -881,6 +881,12 @@ fn gen_toml_language_and_a_base_url_beyond_ascii() {
     site.build(&[])
         .failure()
         .stderr_has(&["is not a web address", "punycode"]);
+
+    // A site needs a name: it heads every page and the handout's footer.
+    site.write("gen.toml", "title = \"  \"\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`title` is empty");
+    assert!(d.contains(" --> gen.toml:1:9"), "{d}");
 }
 
 #[test]
