@@ -259,7 +259,19 @@ impl Templates {
 /// first place, inside a tag, where the text holds the first name the message
 /// quotes in backquotes (`Variable \`site.x\` not found`), when there is one.
 fn culprit(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
-    let name = message.split('`').nth(1).filter(|name| !name.is_empty())?;
+    // Past `Failed to render 'page.html'[ (…)]: `, and before `while rendering '…'`.
+    let cause = message
+        .strip_prefix("Failed to render '")
+        .and_then(|rest| rest.split_once('\''))
+        .and_then(|(_, rest)| rest.split_once(": "))
+        .map_or(message, |(_, rest)| rest);
+    let cause = cause.split(" while rendering '").next().unwrap_or(cause);
+    // Tera quotes variables in backquotes, filters, tests and functions in quotes.
+    let name = cause
+        .split('`')
+        .nth(1)
+        .or_else(|| cause.split('\'').nth(1))
+        .filter(|name| !name.is_empty())?;
     let mut from = 0;
     while let Some(found) = text[from..].find(name) {
         let start = from + found;
@@ -506,6 +518,9 @@ mod tests {
         // Not in a tag, or only as part of a longer name: no place.
         assert_eq!(culprit(message, "site.title {{ site.title_x }}"), None);
         assert_eq!(culprit("Failed to render 'a.html'", text), None);
+        let filter = "Failed to render 'a.html': Filter 'shout' not found";
+        let text = "<p>{{ page.title | shout }}</p>";
+        assert_eq!(&text[culprit(filter, text).unwrap()], "shout");
     }
 
     /// Templates left uncompiled by `read` are compiled once, by the first

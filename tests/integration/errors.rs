@@ -1036,3 +1036,16 @@ fn handout_texts_in_capitals_are_warned_about_where_they_are_written() {
     run.diagnostic("the main caution is written in capitals");
     assert_eq!(run.warnings(), 3, "{run}");
 }
+
+#[test]
+fn an_unknown_filter_is_pointed_at_in_its_template() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ page.title | nosuch }}</p>\n{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("failed while rendering content/when-to-get-help.md");
+    assert!(d.contains(" --> templates/page.html:3:20\n"), "{d}");
+    assert!(d.contains("Filter 'nosuch' not found"), "{d}");
+}
