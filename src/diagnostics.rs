@@ -147,11 +147,16 @@ impl Diagnostic {
                     paint("1;34", &number),
                     visible(&loc.source_line.replace('\t', " "))
                 );
-                let caret = format!(
-                    "{}{}",
-                    " ".repeat(loc.column.saturating_sub(1)),
-                    "^".repeat(loc.width.max(1))
-                );
+                // Under wide characters (CJK, most emoji) the caret takes two
+                // cells for one, as the terminal shows them.
+                let mut chars = loc.source_line.chars();
+                let before: usize = chars
+                    .by_ref()
+                    .take(loc.column.saturating_sub(1))
+                    .map(cells)
+                    .sum();
+                let under: usize = chars.take(loc.width.max(1)).map(cells).sum();
+                let caret = format!("{}{}", " ".repeat(before), "^".repeat(under.max(1)));
                 let _ = writeln!(out, "{pad} {bar} {}", paint(code, &caret));
             }
             (None, Some(path)) => {
@@ -178,6 +183,27 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// How many terminal cells a character takes: two for the East Asian wide
+/// and full-width ranges and most emoji, one for the rest.
+fn cells(c: char) -> usize {
+    let wide = matches!(u32::from(c),
+        0x1100..=0x115F
+            | 0x2E80..=0x303E
+            | 0x3041..=0x33FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xA000..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x1F300..=0x1F64F
+            | 0x1F900..=0x1F9FF
+            | 0x20000..=0x3FFFD);
+    if wide { 2 } else { 1 }
 }
 
 /// `text` with its control characters made visible, so that what a file holds can never
@@ -355,6 +381,15 @@ mod tests {
         // One picture for one control: the caret stays under column 10.
         assert!(shown.contains("1 | title = \"\u{241b}"), "{shown}");
         assert!(shown.contains("  |          ^"), "{shown}");
+    }
+
+    #[test]
+    fn the_caret_is_as_wide_as_wide_characters_show() {
+        let file = SourceFile::new("a.md", "title = \"日本の朝\"\n");
+        let shown = file.error(8..22, "too long").render(false);
+        // Column 9 in characters; the caret under 4 + 2 quotes = 10 cells.
+        assert!(shown.contains(" --> a.md:1:9"), "{shown}");
+        assert!(shown.contains("  |         ^^^^^^^^^^\n"), "{shown}");
     }
 
     #[test]
