@@ -123,6 +123,16 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// How text is written in this file's front matter: TOML quotes it;
+    /// YAML needs quotes only around what would read as a number or a list.
+    fn text_kind(&self) -> &'static str {
+        if self.yaml {
+            "text (in YAML, put a value that reads as a number in quotes)"
+        } else {
+            "text in quotes"
+        }
+    }
+
     /// Records an error at a span.
     pub fn error_at(
         &mut self,
@@ -147,7 +157,8 @@ impl<'a> Fields<'a> {
                 })
             }
             _ => {
-                self.wrong_type(key, &node, "text in quotes");
+                let expected = self.text_kind();
+                self.wrong_type(key, &node, expected);
                 None
             }
         }
@@ -318,7 +329,10 @@ impl<'a> Fields<'a> {
                         span: item.span.clone(),
                     });
                 }
-                _ => self.wrong_type(key, item, "text in quotes"),
+                _ => {
+                    let expected = self.text_kind();
+                    self.wrong_type(key, item, expected)
+                }
             }
         }
         if !count.contains(&items.len()) {

@@ -1,6 +1,7 @@
 //! A stretch: one file in `content/stretches/`.
 
 use super::fields::{Fields, Spanned};
+use super::front_matter::Value;
 use super::{Hold, Meta};
 
 /// The body position a stretch is done in.
@@ -133,7 +134,36 @@ impl Stretch {
         if !fields.has("position") {
             fields.required_string("position", 0, "position = \"supine\"");
         }
-        let hold = match fields.required_string("hold", 0, "hold = \"20-30 s\"") {
+        // `hold = 30`: a number without its unit.
+        let bare = fields
+            .has("hold")
+            .then(|| fields.take("hold"))
+            .flatten()
+            .and_then(|node| {
+                matches!(node.value, Value::Integer(_) | Value::Float(_)).then_some(node)
+            });
+        if let Some(node) = &bare {
+            let example = fields.example("hold = \"30 s\"");
+            let text = fields
+                .file()
+                .text
+                .get(node.span.clone())
+                .unwrap_or_default()
+                .to_string();
+            fields.error_at(
+                node.span.clone(),
+                format!("`hold` is the number {text}, without a unit"),
+                format!(
+                    "write the seconds as text with their unit, e.g. `{example}`; {}",
+                    super::hold::ACCEPTED
+                ),
+            );
+        }
+        let hold = match bare
+            .is_none()
+            .then(|| fields.required_string("hold", 0, "hold = \"20-30 s\""))
+            .flatten()
+        {
             Some(text) => match Hold::parse(&text.value) {
                 Some(hold) => Some(hold),
                 None => {

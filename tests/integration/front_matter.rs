@@ -460,3 +460,29 @@ fn yaml_files_get_their_examples_in_yaml() {
         "{d}"
     );
 }
+
+#[test]
+fn a_hold_written_as_a_bare_number_asks_for_its_unit() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        "---\ntitle: Knee hug\nposition: supine\nhold: 30\ntargets: [Lower back]\n\
+         cautions: [Stop.]\ncue: Lie down.\n---\nBody\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`hold` is the number 30, without a unit");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:4:7"),
+        "{d}"
+    );
+    assert!(d.contains("e.g. `hold: \"30 s\"`"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+    // Another key that takes text, given a number in YAML: what to write.
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        "---\ntitle: 1984\nposition: supine\nhold: 30 s\ntargets: [Lower back]\n\
+         cautions: [Stop.]\ncue: Lie down.\n---\nBody\n",
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("`title` must be text (in YAML, put a value that reads as a number in quotes), found an integer");
+}
