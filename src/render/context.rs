@@ -328,10 +328,7 @@ pub fn total_time_text(total: SecondsContext) -> String {
             "about {h} minute{} of holding",
             if h == 1 { "" } else { "s" }
         ),
-        (0, h) => format!(
-            "up to about {h} minute{} of holding",
-            if h == 1 { "" } else { "s" }
-        ),
+        // SPEC §1's form, also from 0 (holds of "up to N s" or "brief").
         (l, h) => format!("about {l}–{h} minutes of holding"),
     }
 }
@@ -379,7 +376,8 @@ mod tests {
         assert_eq!(t(103, 185), "about 2–3 minutes of holding");
         assert_eq!(t(60, 60), "about 1 minute of holding");
         assert_eq!(t(0, 10), "less than a minute of holding");
-        assert_eq!(t(0, 120), "up to about 2 minutes of holding");
+        assert_eq!(t(0, 120), "about 0–2 minutes of holding");
+        assert_eq!(t(20, 30), "about 0–1 minutes of holding");
         assert_eq!(t(170, 185), "about 3 minutes of holding");
     }
 
