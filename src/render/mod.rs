@@ -1220,6 +1220,12 @@ impl<'a> Renderer<'a> {
                     site::handout_path(&r.meta.slug)
                 };
                 let mut context = self.base(&path);
+                if main {
+                    // A copy of the routine's own handout: search engines
+                    // are sent there, as the sitemap lists only that one.
+                    let own = format!("routines/{}/handout/", r.meta.slug);
+                    context.insert("canonical", &site.config.absolute_url(&own));
+                }
                 context.insert("routine", &context::routine(site, i, &self.stretches));
                 let points = |role| {
                     site.page_role(role)
