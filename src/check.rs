@@ -320,7 +320,9 @@ fn url_problem(
         }
     }
     let joined = parts.join("/");
-    let candidates = if rest.is_empty() || rest.ends_with('/') {
+    let last = rest.rsplit('/').next().unwrap_or_default();
+    let folder = rest.is_empty() || rest.ends_with('/') || last == "." || last == "..";
+    let candidates = if folder {
         vec![if joined.is_empty() {
             "index.html".to_string()
         } else {
@@ -447,6 +449,12 @@ mod tests {
         assert!(url_problem(&outputs, page, "/back/", "/images/x.png", true).is_some());
         assert!(url_problem(&outputs, page, "/", "../a/index.html#stepz", false).is_some());
         assert!(url_problem(&outputs, page, "/", "../../../../x", false).is_some());
+        assert_eq!(url_problem(&outputs, page, "/", "../a/.", false), None);
+        assert_eq!(
+            url_problem(&outputs, "stretches/a/x/index.html", "/", "..", false),
+            None
+        );
+        assert!(url_problem(&outputs, page, "/", "..", false).is_some());
         assert!(url_problem(&outputs, page, "/", "missing.png", true).is_some());
         assert!(url_problem(&outputs, "stretches/a/index.html", "/", "#nope", false).is_some());
         assert_eq!(

@@ -1,8 +1,9 @@
 //! The site: configuration, content, theme and static files loaded and
 //! cross-checked into one model ([`Site`]), which `render` turns into pages.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::config::Config;
 use crate::content::fields::Spanned;
@@ -86,18 +87,28 @@ pub struct Site {
     pub red_flags: Option<usize>,
     /// Index of the preparation page in `content.pages`.
     pub preparation: Option<usize>,
+    /// A hash of the output folders that hold an `index.html`, in the order
+    /// the build makes them: a body's link to such a folder is written as
+    /// its `index.html` (see [`Site::has_index`]), so a body depends on them.
+    pub folders_key: u64,
+    /// Those folders (`stretches`, `` for the root), gathered when a body
+    /// first links to a folder: most sites never do.
+    index_folders: OnceLock<HashSet<String>>,
 }
 
 impl Site {
     /// Hashes where each content file is published (its source path and
-    /// its page), in a fixed order: a link between content files renders as
-    /// the page it leads to, so a rendered body depends on all of it.
+    /// its page), in a fixed order, and which output folders hold an
+    /// `index.html`: a link between content files renders as the page it
+    /// leads to, and a link to a folder as its `index.html`, so a rendered
+    /// body depends on all of it.
     pub fn hash_link_targets<H: std::hash::Hasher>(&self, state: &mut H) {
         use std::hash::Hash;
         let mut targets: Vec<(&String, &String)> =
             self.targets.iter().map(|(k, t)| (k, &t.path)).collect();
         targets.sort_unstable();
         targets.hash(state);
+        self.folders_key.hash(state);
     }
 
     /// Loads everything under `root` and checks it. Returns the site (when it
@@ -156,6 +167,8 @@ impl Site {
             target_terms: Vec::new(),
             red_flags: None,
             preparation: None,
+            folders_key: 0,
+            index_folders: OnceLock::new(),
         };
         site.connect(&mut problems);
         if problems.iter().any(Diagnostic::is_error) {
@@ -264,7 +277,7 @@ impl Site {
         problems.extend(image_problems);
         problems.extend(term_problems);
 
-        self.check_paths(problems);
+        self.folders_key = self.check_paths(problems);
     }
 
     /// Every content file's page by its source path, for links between
