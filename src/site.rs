@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::config::Config;
+use crate::config::theme::ThemeInfo;
 use crate::content::fields::Spanned;
 use crate::content::load::{clean_relative, walk};
 use crate::content::{self, Content, Position, Role};
@@ -65,6 +66,8 @@ pub struct Site {
     pub content: Content,
     /// Where the theme comes from.
     pub theme: ThemeSource,
+    /// The theme's `theme.toml`, when its folder has one.
+    pub theme_info: Option<ThemeInfo>,
     /// Output path → source of every static file (theme, then site).
     pub statics: BTreeMap<String, StaticSource>,
     /// Index of the main routine in `content.routines`.
@@ -144,6 +147,14 @@ impl Site {
                 None
             }
         };
+        let theme_info = match &theme {
+            Some(ThemeSource::Folder(dir)) => {
+                let (info, theme_problems) = ThemeInfo::load(root, dir);
+                problems.extend(theme_problems);
+                info
+            }
+            _ => None,
+        };
         let (content, content_problems) = content::load(root, drafts);
         problems.extend(content_problems);
         // Without its theme the site is still checked (with the built-in
@@ -156,6 +167,7 @@ impl Site {
             config,
             content,
             theme,
+            theme_info,
             statics,
             main_routine: None,
             stretch_by_slug: HashMap::new(),
