@@ -320,7 +320,9 @@ fn url_problem(
         }
     }
     let joined = parts.join("/");
-    let candidates = if rest.is_empty() || rest.ends_with('/') {
+    let last = rest.rsplit('/').next().unwrap_or_default();
+    let folder = rest.is_empty() || rest.ends_with('/') || last == "." || last == "..";
+    let candidates = if folder {
         vec![if joined.is_empty() {
             "index.html".to_string()
         } else {
@@ -331,11 +333,7 @@ fn url_problem(
     };
     let Some(target) = candidates.into_iter().find(|c| outputs.contains_key(c)) else {
         let help = if image {
-            format!(
-                "put the file under static/ and write its path from the page, e.g. `{}{}`",
-                crate::render::root_of(page),
-                rest.trim_start_matches('/')
-            )
+            image_help(outputs, page, &joined)
         } else {
             "link to a content file by its path, e.g. `@/stretches/01-knee-to-chest.md`, so the link follows renames".to_string()
         };
@@ -345,6 +343,27 @@ fn url_problem(
         ));
     };
     fragment.and_then(|f| missing_anchor(outputs, &target, f, destination))
+}
+
+/// The help for a missing image at site path `joined`, with paths written
+/// from the page at `page`: a published file of the same name, or where to
+/// put the picture.
+fn image_help(outputs: &Outputs, page: &str, joined: &str) -> String {
+    let root = crate::render::root_of(page);
+    let name = joined.rsplit('/').next().unwrap_or(joined);
+    let found = outputs
+        .keys()
+        .filter(|path| path.rsplit('/').next() == Some(name))
+        .min();
+    match found {
+        Some(found) => format!("the site publishes {found}: from this page, write `{root}{found}`"),
+        None if joined == format!("images/{name}") => {
+            format!("put the picture at static/{joined}, where this link finds it")
+        }
+        None => format!(
+            "put the picture at static/{joined}, where this link finds it, or at static/images/{name} and write `{root}images/{name}` from this page"
+        ),
+    }
 }
 
 /// Warns when a routine leaves a position and comes back to it: every turn in
@@ -447,7 +466,34 @@ mod tests {
         assert!(url_problem(&outputs, page, "/back/", "/images/x.png", true).is_some());
         assert!(url_problem(&outputs, page, "/", "../a/index.html#stepz", false).is_some());
         assert!(url_problem(&outputs, page, "/", "../../../../x", false).is_some());
+        assert_eq!(url_problem(&outputs, page, "/", "../a/.", false), None);
+        assert_eq!(
+            url_problem(&outputs, "stretches/a/x/index.html", "/", "..", false),
+            None
+        );
+        assert!(url_problem(&outputs, page, "/", "..", false).is_some());
         assert!(url_problem(&outputs, page, "/", "missing.png", true).is_some());
+        let help = |page: &str, destination: &str| {
+            url_problem(&outputs, page, "/", destination, true).map(|(_, help)| help)
+        };
+        assert_eq!(
+            help("about/index.html", "../images/y.png").as_deref(),
+            Some("put the picture at static/images/y.png, where this link finds it")
+        );
+        assert_eq!(
+            help(page, "y.svg").as_deref(),
+            Some(
+                "put the picture at static/stretches/b/y.svg, where this link finds it, or at static/images/y.svg and write `../../images/y.svg` from this page"
+            )
+        );
+        assert_eq!(
+            help(page, "../../x.png").as_deref(),
+            Some("the site publishes images/x.png: from this page, write `../../images/x.png`")
+        );
+        assert_eq!(
+            help("index.html", "stretches/x.png").as_deref(),
+            Some("the site publishes images/x.png: from this page, write `images/x.png`")
+        );
         assert!(url_problem(&outputs, "stretches/a/index.html", "/", "#nope", false).is_some());
         assert_eq!(
             url_problem(&outputs, "stretches/a/index.html", "/", "#steps", false),

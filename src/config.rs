@@ -1,4 +1,7 @@
-//! Configuration: `gen.toml` into [`Config`]. Every key is optional.
+//! Configuration: `gen.toml` into [`Config`]. Every key is optional. A
+//! theme's `theme.toml` is read the same way ([`theme`]).
+
+pub mod theme;
 
 use std::path::Path;
 
@@ -104,19 +107,8 @@ impl Config {
         if !path.exists() {
             return (Config::default(), Vec::new());
         }
-        // Nothing is read from outside the site (SPEC §7).
-        if let (true, Ok(target), Ok(site)) =
-            (path.is_symlink(), path.canonicalize(), root.canonicalize())
-        {
-            if !target.starts_with(&site) {
-                let diagnostic = Diagnostic::error(format!(
-                    "symbolic link gen.toml points outside the site, to {}",
-                    target.display()
-                ))
-                .in_file("gen.toml")
-                .help("copy the file into the site instead of linking to it");
-                return (Config::default(), vec![diagnostic]);
-            }
+        if let Some(outside) = link_outside(root, &path) {
+            return (Config::default(), vec![outside]);
         }
         match read_source(root, &path) {
             Ok(file) => Self::parse_partial(file),
@@ -260,6 +252,30 @@ impl Config {
             .as_ref()
             .map(|base| format!("{base}{}", path.trim_start_matches('/')))
     }
+}
+
+/// The error for a file of the site at `path` that is a symbolic link to
+/// outside the site: nothing is read from there (SPEC §7).
+fn link_outside(root: &Path, path: &Path) -> Option<Diagnostic> {
+    if !path.is_symlink() {
+        return None;
+    }
+    let (Ok(target), Ok(site)) = (path.canonicalize(), root.canonicalize()) else {
+        return None;
+    };
+    if target.starts_with(&site) {
+        return None;
+    }
+    let shown = crate::content::load::display(root, path);
+    Some(
+        Diagnostic::error(format!(
+            "symbolic link {} points outside the site, to {}",
+            shown.display(),
+            target.display()
+        ))
+        .in_file(shown)
+        .help("copy the file into the site instead of linking to it"),
+    )
 }
 
 /// Checks a base URL and makes it end in exactly one `/`.

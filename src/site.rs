@@ -1,10 +1,12 @@
 //! The site: configuration, content, theme and static files loaded and
 //! cross-checked into one model ([`Site`]), which `render` turns into pages.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::config::Config;
+use crate::config::theme::ThemeInfo;
 use crate::content::fields::Spanned;
 use crate::content::load::{clean_relative, walk};
 use crate::content::{self, Content, Position, Role};
@@ -64,6 +66,8 @@ pub struct Site {
     pub content: Content,
     /// Where the theme comes from.
     pub theme: ThemeSource,
+    /// The theme's `theme.toml`, when its folder has one.
+    pub theme_info: Option<ThemeInfo>,
     /// Output path → source of every static file (theme, then site).
     pub statics: BTreeMap<String, StaticSource>,
     /// Index of the main routine in `content.routines`.
@@ -86,18 +90,28 @@ pub struct Site {
     pub red_flags: Option<usize>,
     /// Index of the preparation page in `content.pages`.
     pub preparation: Option<usize>,
+    /// A hash of the output folders that hold an `index.html`, in the order
+    /// the build makes them: a body's link to such a folder is written as
+    /// its `index.html` (see [`Site::has_index`]), so a body depends on them.
+    pub folders_key: u64,
+    /// Those folders (`stretches`, `` for the root), gathered when a body
+    /// first links to a folder: most sites never do.
+    index_folders: OnceLock<HashSet<String>>,
 }
 
 impl Site {
     /// Hashes where each content file is published (its source path and
-    /// its page), in a fixed order: a link between content files renders as
-    /// the page it leads to, so a rendered body depends on all of it.
+    /// its page), in a fixed order, and which output folders hold an
+    /// `index.html`: a link between content files renders as the page it
+    /// leads to, and a link to a folder as its `index.html`, so a rendered
+    /// body depends on all of it.
     pub fn hash_link_targets<H: std::hash::Hasher>(&self, state: &mut H) {
         use std::hash::Hash;
         let mut targets: Vec<(&String, &String)> =
             self.targets.iter().map(|(k, t)| (k, &t.path)).collect();
         targets.sort_unstable();
         targets.hash(state);
+        self.folders_key.hash(state);
     }
 
     /// Loads everything under `root` and checks it. Returns the site (when it
@@ -133,6 +147,14 @@ impl Site {
                 None
             }
         };
+        let theme_info = match &theme {
+            Some(ThemeSource::Folder(dir)) => {
+                let (info, theme_problems) = ThemeInfo::load(root, dir);
+                problems.extend(theme_problems);
+                info
+            }
+            _ => None,
+        };
         let (content, content_problems) = content::load(root, drafts);
         problems.extend(content_problems);
         // Without its theme the site is still checked (with the built-in
@@ -145,6 +167,7 @@ impl Site {
             config,
             content,
             theme,
+            theme_info,
             statics,
             main_routine: None,
             stretch_by_slug: HashMap::new(),
@@ -156,6 +179,8 @@ impl Site {
             target_terms: Vec::new(),
             red_flags: None,
             preparation: None,
+            folders_key: 0,
+            index_folders: OnceLock::new(),
         };
         site.connect(&mut problems);
         if problems.iter().any(Diagnostic::is_error) {
@@ -264,7 +289,7 @@ impl Site {
         problems.extend(image_problems);
         problems.extend(term_problems);
 
-        self.check_paths(problems);
+        self.folders_key = self.check_paths(problems);
     }
 
     /// Every content file's page by its source path, for links between

@@ -611,6 +611,7 @@ pub fn link_problems(site: &Site) -> Vec<Diagnostic> {
         let links = Links {
             site,
             folder: content_folder(meta),
+            page: &target.path,
             root: &root,
             lenient: true,
         };
@@ -630,6 +631,8 @@ struct Links<'a> {
     site: &'a Site,
     /// The content-relative folder of the file (`stretches`).
     folder: PathBuf,
+    /// The site path of the page (`stretches/knee-to-chest/index.html`).
+    page: &'a str,
     /// Prefix from the page to the site root.
     root: &'a str,
     /// A site with errors: a link to a content file that failed to load
@@ -640,7 +643,12 @@ struct Links<'a> {
 impl LinkResolver for Links<'_> {
     fn resolve(&self, destination: &str) -> Result<Option<String>, String> {
         let Some((path, fragment, from_root)) = markdown::content_link(destination) else {
-            return Ok(None);
+            // A site with errors is not written: its links need no rewriting.
+            return Ok(if self.lenient {
+                None
+            } else {
+                self.folder_index(destination)
+            });
         };
         let joined = if from_root {
             PathBuf::from(path)
@@ -676,6 +684,65 @@ impl LinkResolver for Links<'_> {
             )),
         }
     }
+}
+
+impl Links<'_> {
+    /// A relative link to an output folder (`../stretches/`, `./`, `..`)
+    /// written as the folder's `index.html`, its query and fragment kept,
+    /// so that it works opened from disk (SPEC §3). `None` for any other
+    /// link, and for a folder the build does not write an `index.html`
+    /// into, which is kept as written (`gen check` reports it).
+    fn folder_index(&self, destination: &str) -> Option<String> {
+        let (folder, end) = folder_link(self.page, destination)?;
+        if !self.site.has_index(&folder) {
+            return None;
+        }
+        let (path, rest) = destination.split_at(end);
+        let slash = if path.ends_with('/') { "" } else { "/" };
+        Some(format!("{path}{slash}index.html{rest}"))
+    }
+}
+
+/// Reads a link as one to a folder: a relative URL (no scheme, not from
+/// the root) whose path ends in `/` or in a `.` or `..` segment. Returns the
+/// folder it names, from the site root, as seen from the page at site path
+/// `page` (`stretches`, `` for the root), and where the path ends in
+/// `destination` (before `?` or `#`). `None` for other links, and for one
+/// that leaves the site. Most links fail the first test, which is all they
+/// cost.
+fn folder_link(page: &str, destination: &str) -> Option<(String, usize)> {
+    let end = destination.find(['?', '#']).unwrap_or(destination.len());
+    let path = &destination[..end];
+    let last = path.rsplit('/').next().unwrap_or_default();
+    if !(path.ends_with('/') || last == "." || last == "..")
+        || path.starts_with('/')
+        || has_scheme(path)
+    {
+        return None;
+    }
+    let decoded = crate::serve::http::percent_decode(path);
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for part in decoded.as_deref().unwrap_or(path).split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some((parts.join("/"), end))
+}
+
+/// Whether a URL starts with a scheme (`https:`, `mailto:`): letters,
+/// digits, `+`, `-` and `.` after a first letter, before a `:`.
+fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(scheme, _)| {
+        let mut chars = scheme.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
 }
 
 impl<'a> Renderer<'a> {
@@ -1011,6 +1078,7 @@ impl<'a> Renderer<'a> {
         let links = Links {
             site: self.site,
             folder: content_folder(meta),
+            page: path,
             root: &root,
             lenient: false,
         };
@@ -1220,6 +1288,12 @@ impl<'a> Renderer<'a> {
                     site::handout_path(&r.meta.slug)
                 };
                 let mut context = self.base(&path);
+                if main {
+                    // A copy of the routine's own handout: search engines
+                    // are sent there, as the sitemap lists only that one.
+                    let own = format!("routines/{}/handout/", r.meta.slug);
+                    context.insert("canonical", &site.config.absolute_url(&own));
+                }
                 context.insert("routine", &context::routine(site, i, &self.stretches));
                 let points = |role| {
                     site.page_role(role)
@@ -1518,5 +1592,42 @@ mod tests {
         );
         assert_eq!(pages_of(0, 50), 1);
         assert_eq!(pages_of(101, 50), 3);
+    }
+
+    #[test]
+    fn folder_links_name_a_folder_from_the_root() {
+        let page = "stretches/knee-to-chest/index.html";
+        fn folder(d: &str) -> Option<(String, &str)> {
+            folder_link("stretches/knee-to-chest/index.html", d).map(|(f, end)| (f, &d[end..]))
+        }
+        assert_eq!(folder("../"), Some(("stretches".into(), "")));
+        assert_eq!(folder("./"), Some(("stretches/knee-to-chest".into(), "")));
+        assert_eq!(folder("."), Some(("stretches/knee-to-chest".into(), "")));
+        assert_eq!(folder("../.."), Some(("".into(), "")));
+        assert_eq!(
+            folder("../../routines/morning/handout/?print=1#top"),
+            Some(("routines/morning/handout".into(), "?print=1#top"))
+        );
+        assert_eq!(folder("../../my%20notes/"), Some(("my notes".into(), "")));
+        for other in [
+            "../pelvic-tilt/index.html",
+            "../x.svg",
+            "#steps",
+            "?q=1",
+            "",
+            "/stretches/",
+            "//cdn.example.org/x/",
+            "https://example.org/",
+            "mailto:a@b.c",
+            "../../../",
+            "a.b/..x",
+        ] {
+            assert_eq!(folder_link(page, other), None, "{other}");
+        }
+        assert_eq!(
+            folder_link("index.html", "stretches/"),
+            Some(("stretches".into(), 10))
+        );
+        assert!(has_scheme("tel:+1") && !has_scheme("a/b:c/") && !has_scheme(":x"));
     }
 }

@@ -392,6 +392,7 @@ fn changed_content(
         after.pages.iter().map(|p| &p.meta),
     ) || before.home.is_some() != after.home.is_some()
         || old.main_routine != new.main_routine
+        || old.folders_key != new.folders_key
     {
         return None;
     }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::Path;
 
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+use xxhash_rust::xxh3::{Xxh3, Xxh3DefaultBuilder};
 
 use super::{Site, StaticSource, alias_path, handout_path, page_path, routine_path, stretch_path};
 use crate::content::load::{clean_relative, display};
@@ -155,13 +155,20 @@ type Output<'a> = (Cow<'a, str>, Owner<'a>);
 
 impl Site {
     /// Checks every output path of the build before anything is written
-    /// (see the module's documentation), and each alias's path.
-    pub(super) fn check_paths(&self, problems: &mut Vec<Diagnostic>) {
+    /// (see the module's documentation), and each alias's path. Returns a
+    /// hash of the folders that hold an `index.html` (see
+    /// [`Site::folders_key`]).
+    pub(super) fn check_paths(&self, problems: &mut Vec<Diagnostic>) -> u64 {
         let outputs = self.outputs(problems);
         let root = self.root.as_path();
         let mut files: HashMap<&str, usize, Xxh3DefaultBuilder> =
             HashMap::with_capacity_and_hasher(outputs.len(), Xxh3DefaultBuilder);
+        let mut folders = Xxh3::new();
         for (i, (path, owner)) in outputs.iter().enumerate() {
+            if let Some(folder) = index_folder(path) {
+                folders.update(folder.as_bytes());
+                folders.update(b"\0");
+            }
             match files.entry(path) {
                 Entry::Vacant(entry) => {
                     entry.insert(i);
@@ -201,6 +208,22 @@ impl Site {
             reported.push(key);
             problems.push(file_in_folder(root, folder, file, path, owner));
         }
+        folders.digest()
+    }
+
+    /// Whether the build writes an `index.html` into the output folder
+    /// `folder` (`stretches/knee-to-chest`, `` for the root). The folders
+    /// are gathered on the first call.
+    pub fn has_index(&self, folder: &str) -> bool {
+        self.index_folders
+            .get_or_init(|| {
+                // The aliases' problems are reported by `check_paths`.
+                self.outputs(&mut Vec::new())
+                    .iter()
+                    .filter_map(|(path, _)| index_folder(path).map(str::to_string))
+                    .collect()
+            })
+            .contains(folder)
     }
 
     /// Every output path, with what writes it, in a fixed order: what gen
@@ -290,6 +313,16 @@ impl Site {
             }
         }
         outputs
+    }
+}
+
+/// The folder of an output path that is an `index.html` (`a/b/index.html`
+/// → `a/b`, `index.html` → ``).
+fn index_folder(path: &str) -> Option<&str> {
+    if path == "index.html" {
+        Some("")
+    } else {
+        path.strip_suffix("/index.html")
     }
 }
 

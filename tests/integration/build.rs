@@ -215,13 +215,50 @@ fn sitemap_and_canonical_links_only_with_base_url() {
         if path == "404.html" || FULL_REDIRECTS.contains(&path.as_str()) {
             continue;
         }
-        let expected = format!(
-            "<link rel=\"canonical\" href=\"https://example.org/back/{}\">",
-            path.strip_suffix("index.html").unwrap_or(&path)
-        );
+        // The main routine's copy of its handout names the routine's own.
+        let own = match path.as_str() {
+            "handout/index.html" => "routines/evening/handout/",
+            _ => path.strip_suffix("index.html").unwrap_or(&path),
+        };
+        let expected = format!("<link rel=\"canonical\" href=\"https://example.org/back/{own}\">");
         assert!(html.contains(&expected), "{path} lacks {expected}");
     }
     assert!(!site.read("public/404.html").contains("rel=\"canonical\""));
+}
+
+#[test]
+fn the_main_handouts_canonical_link_and_the_sitemap_name_the_routines_handout() {
+    // handout/index.html is a copy of routines/<main>/handout/index.html:
+    // its canonical link names the routine's handout, which the sitemap
+    // lists, and the copy is not listed.
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    let evening = "https://example.org/back/routines/evening/handout/";
+    let canonical = format!("<link rel=\"canonical\" href=\"{evening}\">");
+    for path in ["handout/index.html", "routines/evening/handout/index.html"] {
+        let html = site.read(&format!("public/{path}"));
+        assert!(html.contains(&canonical), "{path} lacks {canonical}");
+        assert_eq!(html.matches("rel=\"canonical\"").count(), 1, "{path}");
+    }
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(
+        sitemap.contains(&format!("<loc>{evening}</loc>")),
+        "{sitemap}"
+    );
+    assert!(
+        !sitemap.contains("<loc>https://example.org/back/handout/</loc>"),
+        "{sitemap}"
+    );
+    // Without base_url neither has a canonical link, and they stay alike.
+    site.replace("gen.toml", "base_url = \"https://example.org/back\"\n", "");
+    site.build(&[]).success();
+    let main = site.read("public/handout/index.html");
+    assert!(!main.contains("rel=\"canonical\""), "{main}");
+    assert_eq!(
+        main,
+        site.read("public/routines/evening/handout/index.html")
+            .replace("../../../", "../")
+    );
 }
 
 #[test]

@@ -130,3 +130,82 @@ fn links_written_from_the_root_are_warned_about() {
     // A vbscript: link is not followed as a file (and exit 0: no error).
     assert_eq!(run.stderr.matches("warning:").count(), 1, "{}", run.stderr);
 }
+
+#[test]
+fn a_missing_image_gets_a_path_written_from_its_page() {
+    // The suggested path is relative to the page that shows the image, from
+    // a top-level page and from a stretch page alike, and names a file the
+    // site publishes when one has the image's name.
+    let site = EditorSite::fixture("full");
+    let prep = "content/before-you-start.md";
+    let tilt = "content/stretches/02-pelvic-tilt.md";
+    site.replace(
+        prep,
+        "Read this first.",
+        "Read this first.\n\n![knee](../stretches/01-knee-to-chest.svg) ![bed](bed.svg)",
+    );
+    site.replace(
+        tilt,
+        "## Steps",
+        "![knee](01-knee-to-chest.svg) ![gone](../../stretches/gone.svg)\r\n\r\n## Steps",
+    );
+    let run = site.run(&["check"]).status(1);
+    let cases = [
+        (
+            prep,
+            "![knee]",
+            "before-you-start/index.html",
+            "the site publishes stretches/knee-to-chest/01-knee-to-chest.svg: from this page, write `../stretches/knee-to-chest/01-knee-to-chest.svg`",
+        ),
+        (
+            prep,
+            "![bed]",
+            "before-you-start/index.html",
+            "the site publishes images/bed.svg: from this page, write `../images/bed.svg`",
+        ),
+        (
+            tilt,
+            "![knee]",
+            "stretches/pelvic-tilt/index.html",
+            "the site publishes stretches/knee-to-chest/01-knee-to-chest.svg: from this page, write `../../stretches/knee-to-chest/01-knee-to-chest.svg`",
+        ),
+        (
+            tilt,
+            "![gone]",
+            "stretches/pelvic-tilt/index.html",
+            "put the picture at static/stretches/gone.svg, where this link finds it, or at static/images/gone.svg and write `../../images/gone.svg` from this page",
+        ),
+    ];
+    assert_eq!(
+        run.stderr.matches("error: image").count(),
+        cases.len(),
+        "{run}"
+    );
+    site.run(&["build"]).status(0);
+    for (file, needle, page, help) in cases {
+        let place = position_of(&site, file, needle);
+        let block = run
+            .stderr
+            .split("error: ")
+            .find(|b| b.contains(&place))
+            .unwrap_or_else(|| panic!("no error at {place}\n{run}"));
+        assert!(block.contains(&format!("help: {help}")), "{block}");
+        // The path suggested resolves, from the page, inside the output.
+        let written = help.rsplit_once('`').and_then(|(a, _)| a.rsplit_once('`'));
+        let written = written.map(|(_, path)| path).unwrap_or_default();
+        let mut parts: Vec<&str> = page.split('/').collect();
+        parts.pop();
+        for part in written.split('/') {
+            match part {
+                ".." => assert!(parts.pop().is_some(), "{written} leaves the site"),
+                part => parts.push(part),
+            }
+        }
+        let target = parts.join("/");
+        if help.starts_with("the site publishes") {
+            assert!(site.path(&format!("public/{target}")).is_file(), "{target}");
+        } else {
+            assert_eq!(target, "images/gone.svg");
+        }
+    }
+}

@@ -483,6 +483,58 @@ fn help_lines_up_with_the_gutter_of_long_line_numbers() {
 }
 
 #[test]
+fn a_themes_theme_toml_is_read_when_it_has_one() {
+    // SPEC §1 lists theme.toml in a theme folder. Without one the theme
+    // builds; with one, its TOML, its keys and its values are checked.
+    let site = TestSite::new("minimal");
+    site.write("gen.toml", "theme = \"calm\"\n");
+    site.write("themes/calm/static/calm.css", "body { color: navy; }\n");
+    site.build(&[]).success();
+    let without = site.files("public");
+
+    site.write("themes/calm/theme.toml", "name = \n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("invalid TOML");
+    assert!(d.contains(" --> themes/calm/theme.toml:1:"), "{d}");
+    assert!(d.contains("help: see https://toml.io"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+
+    site.write(
+        "themes/calm/theme.toml",
+        "name = \"calm\"\nauthor = [\"A. Writer\"]\nlicence = \"MIT\"\nhomepage = \"example.org/calm\"\nmin_version = \"99.0\"\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("unknown key `author` in theme.toml");
+    assert!(
+        d.contains(
+            " --> themes/calm/theme.toml:2:1\n  |\n2 | author = [\"A. Writer\"]\n  | ^^^^^^\n"
+        ),
+        "{d}"
+    );
+    assert!(d.contains("help: did you mean `authors`?"), "{d}");
+    let d = run.diagnostic("unknown key `licence` in theme.toml");
+    assert!(d.contains(" --> themes/calm/theme.toml:3:1"), "{d}");
+    assert!(d.contains("help: did you mean `license`?"), "{d}");
+    let d = run.diagnostic("`homepage` \"example.org/calm\" is not a web address");
+    assert!(d.contains(" --> themes/calm/theme.toml:4:12"), "{d}");
+    let d = run.diagnostic("the theme needs gen 99.0 or later; this gen is ");
+    assert!(d.contains(" --> themes/calm/theme.toml:5:15"), "{d}");
+    assert!(d.contains("help: install a newer gen"), "{d}");
+    assert_eq!(run.errors(), 4, "{run}");
+    // gen check reports them too.
+    assert_eq!(site.run(&["check"]).failure().errors(), 4);
+
+    // Every documented key, and the output is what it was without the file.
+    site.write(
+        "themes/calm/theme.toml",
+        "name = \"calm\"\ndescription = \"Calm pages.\"\nlicense = \"MIT\"\nhomepage = \"https://example.org/calm/\"\ndemo = \"https://calm.example.org/\"\nauthors = [\"A. Writer\"]\nmin_version = \"0.1.0\"\n\n[extra]\nnote = \"free-form\"\n",
+    );
+    let run = site.build(&[]).success();
+    assert_eq!(run.warnings(), 0, "{run}");
+    assert_eq!(site.files("public"), without);
+}
+
+#[test]
 fn a_gen_toml_error_does_not_hide_the_other_problems_of_the_site() {
     // Every problem in one run (SPEC §7): the valid keys of a gen.toml with
     // an error still count, so the main routine and theme are checked too.

@@ -63,6 +63,7 @@ fn check_links(site: &TestSite, output: &str, redirects: &[&str]) -> usize {
                 Some((file, fragment)) => (file, Some(fragment)),
                 None => (link, None),
             };
+            let file = file.split('?').next().unwrap_or_default();
             let target = if file.is_empty() {
                 path.clone()
             } else {
@@ -279,4 +280,74 @@ fn script_urls_in_markdown_follow_raw_html() {
     site.build(&[]).success();
     let html = site.read("public/when-to-get-help/index.html");
     assert!(html.contains("href=\"javascript:alert(1)\""), "{html}");
+}
+
+#[test]
+fn links_to_folders_are_written_as_their_index_html() {
+    // SPEC §3: links point at files, so the output works opened from disk.
+    // A relative link to a folder the site writes an index.html into is
+    // written as that file, query and fragment kept; one to a folder the
+    // site does not have is kept as written, and `gen check` reports it.
+    let site = TestSite::new("full");
+    site.replace(
+        "content/before-you-start.md",
+        "Read this first.",
+        "Read this first: [a](../stretches/), [b](./), [c](../routines/morning/handout/), \
+         [d](../stretches/?sort=title#main), [e](..), [f](../nowhere/).",
+    );
+    site.replace(
+        "content/stretches/02-pelvic-tilt.md",
+        "## Steps",
+        "See [the library](../) and [the start](../../).\r\n\r\n## Steps",
+    );
+    site.build(&[]).success();
+    let html = site.read("public/before-you-start/index.html");
+    for (text, href) in [
+        ("a", "../stretches/index.html"),
+        ("b", "./index.html"),
+        ("c", "../routines/morning/handout/index.html"),
+        ("d", "../stretches/index.html?sort=title#main"),
+        ("e", "../index.html"),
+        ("f", "../nowhere/"),
+    ] {
+        let link = format!("<a href=\"{href}\">{text}</a>");
+        assert!(html.contains(&link), "lacks {link}");
+    }
+    let html = site.read("public/stretches/pelvic-tilt/index.html");
+    assert!(
+        html.contains("href=\"../index.html\">the library"),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"../../index.html\">the start"),
+        "{html}"
+    );
+
+    let run = site.run(&["check"]).failure();
+    assert_eq!(run.errors(), 1, "{run}");
+    let d = run.diagnostic("link `../nowhere/` points at nowhere");
+    assert!(d.contains(" --> content/before-you-start.md:"), "{d}");
+
+    // A folder that appears later (here an alias's redirect page) is linked
+    // as a file from then on: the rebuild does not reuse the old page.
+    site.replace(
+        "content/when-to-get-help.md",
+        "role: red-flags\n",
+        "role: red-flags\naliases: [\"/nowhere/\"]\n",
+    );
+    site.build(&[]).success();
+    let html = site.read("public/before-you-start/index.html");
+    assert!(
+        html.contains("<a href=\"../nowhere/index.html\">f</a>"),
+        "{html}"
+    );
+    site.run(&["check"]).success();
+    let redirects = [
+        "old/knee-hug/index.html",
+        "knee.html",
+        "old-morning/index.html",
+        "prep.html",
+        "nowhere/index.html",
+    ];
+    assert!(check_links(&site, "public", &redirects) > 300);
 }

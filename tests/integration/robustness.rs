@@ -115,6 +115,17 @@ fn a_symlink_out_of_the_site_is_an_error_naming_it() {
     run.diagnostic("symbolic link gen.toml points outside the site");
     assert!(!site.exists("public"));
 
+    // Nor a theme's theme.toml.
+    let site = TestSite::new("minimal");
+    site.write("gen.toml", "theme = \"calm\"\n");
+    site.write("themes/calm/static/calm.css", "body {}\n");
+    let manifest = site.parent().join("theme.toml");
+    std::fs::write(&manifest, "name = \"calm\"\n").unwrap();
+    symlink(&manifest, site.path("themes/calm/theme.toml")).unwrap();
+    let run = site.build(&[]).failure();
+    run.diagnostic("symbolic link themes/calm/theme.toml points outside the site");
+    assert!(!site.exists("public"));
+
     // A symlink that stays inside the site is fine.
     let site = TestSite::new("minimal");
     std::fs::create_dir(site.path("shared")).unwrap();
