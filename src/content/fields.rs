@@ -108,12 +108,31 @@ impl<'a> Fields<'a> {
     /// the length limits assume (six red-flag points in capitals take a
     /// line more each, and the sheet runs onto a second page).
     pub fn warn_if_capitals(&mut self, span: Range<usize>, what: &str, text: &str) {
-        let (upper, letters) = text
-            .chars()
-            .filter(|c| c.is_alphabetic())
-            .fold((0, 0), |(u, l), c| {
-                (u + usize::from(c.is_uppercase()), l + 1)
-            });
+        // Sentence case shows at once: more lower-case letters than a fifth
+        // of the text's length cannot leave 80% of its letters in capitals.
+        let most_lower = text.len() / 5;
+        if text
+            .bytes()
+            .filter(u8::is_ascii_lowercase)
+            .take(most_lower + 1)
+            .count()
+            > most_lower
+        {
+            return;
+        }
+        let (upper, letters) = if text.is_ascii() {
+            text.bytes()
+                .filter(u8::is_ascii_alphabetic)
+                .fold((0, 0), |(u, l), b| {
+                    (u + usize::from(b.is_ascii_uppercase()), l + 1)
+                })
+        } else {
+            text.chars()
+                .filter(|c| c.is_alphabetic())
+                .fold((0, 0), |(u, l), c| {
+                    (u + usize::from(c.is_uppercase()), l + 1)
+                })
+        };
         if letters >= 12 && upper * 10 >= letters * 8 {
             let diagnostic = self
                 .file
@@ -206,10 +225,15 @@ impl<'a> Fields<'a> {
     fn check_length(&mut self, key: &str, text: &str, span: Range<usize>, max: usize) {
         // A control character (written as an escape, `\u001b`) is not allowed
         // in a web page's text: the HTML would be invalid.
-        if let Some(c) = text
-            .chars()
-            .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        {
+        // Bytes first (this runs on every text of every file): C0 controls
+        // and DEL are single bytes, and every C1 control starts with 0xC2.
+        let suspect =
+            |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b == 0xC2;
+        let control = || {
+            text.chars()
+                .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        };
+        if let Some(c) = text.bytes().any(suspect).then(control).flatten() {
             self.error_at(
                 span.clone(),
                 format!("`{key}` holds the control character U+{:04X}", c as u32),

@@ -207,9 +207,17 @@ impl Stretch {
         }
         let summary = fields.string("summary", 200).map(|s| s.value);
         let image = fields.string("image", 0);
-        // A target is a taxonomy term: its slug names its page.
-        for target in targets.iter().flat_map(|t| &t.value) {
-            if super::slug::slugify(&target.value).is_empty() {
+        // A target is a taxonomy term: its slug names its page. Targets that
+        // differ only in case are one term (SPEC §1): the stretch lists it
+        // once, as first written. Targets that differ in more than case but
+        // have one slug would share a term page: an error, as a slug taken
+        // twice is.
+        let mut seen: Vec<(String, String)> = Vec::new();
+        let mut kept = Vec::new();
+        for target in targets?.value {
+            let name = target.value.trim().to_string();
+            let slug = super::slug::slugify(&name);
+            if slug.is_empty() {
                 fields.error_at(
                     target.span.clone(),
                     format!(
@@ -218,17 +226,8 @@ impl Stretch {
                     ),
                     "name the muscle or region in words, e.g. \"lower back\"",
                 );
+                continue;
             }
-        }
-        // Targets that differ only in case (or punctuation) are one term
-        // (SPEC §1): the stretch lists it once, as first written.
-        // Targets that differ in more than case but have one slug would
-        // share a term page: an error, as a slug taken twice is.
-        let mut seen: Vec<(String, String)> = Vec::new();
-        let mut kept = Vec::new();
-        for target in targets?.value {
-            let name = target.value.trim().to_string();
-            let slug = super::slug::slugify(&name);
             match seen.iter().find(|(s, _)| *s == slug) {
                 None => {
                     seen.push((slug, name.clone()));
