@@ -48,6 +48,19 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Further places or facts (e.g. the other file of a collision).
     pub notes: Vec<String>,
+    /// For an error many pages can meet alike (a bad name in a shared
+    /// template): its cause, and the page this one was met on. Errors with
+    /// one cause are reported once (see `render::merge_repeated`).
+    pub repeated: Option<Box<Repeated>>,
+}
+
+/// The cause an error shares with others, and where this one was met.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repeated {
+    /// The same for every error of one cause.
+    pub cause: String,
+    /// The page (content file or output path) it was met on.
+    pub page: String,
 }
 
 impl Diagnostic {
@@ -60,6 +73,7 @@ impl Diagnostic {
             path: None,
             help: None,
             notes: Vec::new(),
+            repeated: None,
         }
     }
 
@@ -87,6 +101,16 @@ impl Diagnostic {
     /// Adds what is accepted or how to fix it.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Marks the error as one many pages can meet alike: `cause` is the same
+    /// for all of them, `page` where this one was met.
+    pub fn repeated(mut self, cause: String, page: impl Into<String>) -> Self {
+        self.repeated = Some(Box::new(Repeated {
+            cause,
+            page: page.into(),
+        }));
         self
     }
 

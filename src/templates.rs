@@ -235,11 +235,20 @@ impl Templates {
         let diagnostic = Diagnostic::error(format!(
             "template `{template}` failed while rendering {page}"
         ));
-        let diagnostic = match self
+        let location = self
             .layers
             .get(failed)
-            .and_then(|file| culprit(&message, &file.text).map(|span| file.locate(span)))
-        {
+            .and_then(|file| culprit(&message, &file.text).map(|span| file.locate(span)));
+        // One cause for every page that meets it: the failing template, the
+        // place in it, and Tera's message past the page's own template.
+        let inner = message
+            .strip_prefix("Failed to render '")
+            .and_then(|rest| rest.split_once('\''))
+            .and_then(|(_, rest)| rest.split_once(": "))
+            .map_or(message.as_str(), |(_, rest)| rest);
+        let place = location.as_ref().map(|l| (l.line, l.column));
+        let diagnostic = diagnostic.repeated(format!("{failed} {place:?} {inner}"), page);
+        let diagnostic = match location {
             Some(location) => diagnostic.at(location),
             None => {
                 let source = self

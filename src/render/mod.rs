@@ -259,36 +259,15 @@ pub fn render_site(
 /// with a note naming the others.
 fn merge_repeated(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     const SHOWN: usize = 3;
-    // The cause, without the page: where it is and Tera's message past the
-    // name of the page's own template.
-    fn cause(d: &Diagnostic) -> Option<(String, String)> {
-        let (_, page) = d.message.split_once(" failed while rendering ")?;
-        let first = d.notes.iter().find(|n| !n.starts_with("template file: "))?;
-        // `Failed to render 'stretch.html'[ (error happened in a parent template)]: …`
-        let inner = first
-            .strip_prefix("Failed to render '")
-            .and_then(|rest| rest.split_once('\''))
-            .and_then(|(_, rest)| rest.split_once(": "))
-            .map_or(first.as_str(), |(_, rest)| rest);
-        let place = match &d.location {
-            Some(loc) => format!("{}:{}:{}", loc.path.display(), loc.line, loc.column),
-            None => d
-                .notes
-                .iter()
-                .find(|n| n.starts_with("template file: "))?
-                .clone(),
-        };
-        Some((format!("{place}\n{inner}"), page.to_string()))
-    }
     let mut merged: Vec<Diagnostic> = Vec::with_capacity(problems.len());
     let mut others: Vec<Vec<String>> = Vec::new();
     let mut first_of: std::collections::HashMap<String, usize> = Default::default();
     for d in problems {
-        match cause(&d).filter(|_| d.is_error()) {
-            Some((key, page)) => match first_of.get(&key) {
-                Some(&i) => others[i].push(page),
+        match d.repeated.as_deref().filter(|_| d.is_error()) {
+            Some(repeated) => match first_of.get(&repeated.cause) {
+                Some(&i) => others[i].push(repeated.page.clone()),
                 None => {
-                    first_of.insert(key, merged.len());
+                    first_of.insert(repeated.cause.clone(), merged.len());
                     merged.push(d);
                     others.push(Vec::new());
                 }
