@@ -42,6 +42,12 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
     let format = match first {
         "+++" => Format::Toml,
         "---" => Format::Yaml,
+        _ if (first.starts_with("+++\r") || first.starts_with("---\r")) && !text.contains('\n') => {
+            // Old Mac line ends: the whole file reads as its first line.
+            return Err(file
+                .error(0..3, "the file's lines end in a lone carriage return (CR)")
+                .help("save it with LF or CRLF line ends (your editor's line-ending setting)"));
+        }
         _ if first.starts_with("+++") || first.starts_with("---") => {
             return Err(file
                 .error(
@@ -510,6 +516,13 @@ mod tests {
         let s = split(&f).unwrap();
         assert_eq!(s.format, None);
         assert_eq!(s.body, 0..8);
+    }
+
+    #[test]
+    fn cr_only_line_ends_are_named() {
+        let f = file("+++\rtitle = \"A\"\r+++\rBody\r");
+        let e = split(&f).unwrap_err();
+        assert!(e.message.contains("lone carriage return"), "{e}");
     }
 
     #[test]

@@ -418,3 +418,14 @@ fn a_control_character_written_as_an_escape_is_an_error_at_its_value() {
     run.diagnostic("`cautions` holds the control character U+0000");
     assert!(!site.exists("public"));
 }
+
+#[test]
+fn a_file_with_cr_only_line_ends_is_named_so() {
+    let site = TestSite::new("minimal");
+    let text = stretch(&[]).replace('\n', "\r");
+    site.write("content/stretches/01-knee-hug.md", &text);
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("the file's lines end in a lone carriage return (CR)");
+    assert!(d.contains("help: save it with LF or CRLF line ends"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+}
