@@ -50,6 +50,15 @@ struct State {
     swapped: bool,
 }
 
+/// Set once a signal has come: whatever writes into the build checks it
+/// before making a file or folder, so that the clean-up is not undone.
+static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the build is being stopped by a signal: make nothing more.
+pub fn stopping() -> bool {
+    STOPPING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 static STATE: Mutex<State> = Mutex::new(State {
     next: 0,
     pending: Vec::new(),
@@ -128,6 +137,7 @@ pub fn install(what: &'static str) -> io::Result<()> {
 /// Undoes everything registered, says so and exits; never gives the
 /// registry back.
 fn interrupted(what: &str, signal: i32) -> ! {
+    STOPPING.store(true, std::sync::atomic::Ordering::Relaxed);
     let state = hold();
     undo(&state.0.pending);
     let name = match signal {
@@ -223,12 +233,21 @@ pub fn has_ended(leader: Pid) -> bool {
     )
 }
 
-/// Removes a tree that other threads may still be writing into: once its
-/// top folder is gone, nothing can be made inside it any more.
+/// Removes a tree that other threads may still be writing into. They make
+/// nothing new once [`stopping`] is set, but a write begun just before may
+/// still add an entry while the tree is removed: then it is tried again, for
+/// a second at most. Once its top folder is gone, nothing can be made inside.
 fn remove_all(path: &std::path::Path) {
-    for _ in 0..10 {
+    let start = Instant::now();
+    loop {
         match std::fs::remove_dir_all(path) {
-            Err(err) if err.kind() != io::ErrorKind::NotFound && path.exists() => {}
+            Err(err)
+                if err.kind() != io::ErrorKind::NotFound
+                    && path.exists()
+                    && start.elapsed() < Duration::from_secs(1) =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
             _ => return,
         }
     }

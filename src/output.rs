@@ -264,6 +264,10 @@ impl Output {
     }
 
     fn full(&self, path: &str) -> Result<PathBuf, Diagnostic> {
+        if interrupt::stopping() {
+            // The staging folder is being removed: add nothing to it.
+            return Err(Diagnostic::error("the build was interrupted"));
+        }
         let relative = Path::new(path);
         if relative
             .components()

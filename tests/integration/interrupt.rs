@@ -247,16 +247,24 @@ fn an_interrupted_build_leaves_the_previous_output_and_nothing_else() {
     site.gen_with_env(&["build"], &no_ledger).success();
     let before = site.files("public");
 
-    let gen_run = start(&site, &["build"], &no_ledger);
-    let staging = site.path(&format!(".public.gen-new-{}", gen_run.child.id()));
-    wait_until(
-        "the build writes pages into its staging folder",
-        Duration::from_secs(60),
-        || staging.join("stretches").is_dir(),
-    );
-    rustix::process::kill_process(gen_run.pid(), Signal::TERM).unwrap();
-    let ended = gen_run.finish();
-    assert_stopped_cleanly(&site, &ended, ("SIGTERM", 143), &before);
+    // Stopped while both threads write pages, at a few depths into the
+    // build: the render threads must not make folders again in the staging
+    // folder while it is removed.
+    for pages in [1, 200, 1500] {
+        let gen_run = start(&site, &["build"], &no_ledger);
+        let staging = site.path(&format!(".public.gen-new-{}", gen_run.child.id()));
+        wait_until(
+            "the build writes pages into its staging folder",
+            Duration::from_secs(60),
+            || {
+                std::fs::read_dir(staging.join("stretches"))
+                    .is_ok_and(|entries| entries.count() >= pages)
+            },
+        );
+        rustix::process::kill_process(gen_run.pid(), Signal::TERM).unwrap();
+        let ended = gen_run.finish();
+        assert_stopped_cleanly(&site, &ended, ("SIGTERM", 143), &before);
+    }
 
     let fresh = site.parent().join("new/deep/public");
     let gen_run = start(&site, &["build", "-o", fresh.to_str().unwrap()], &no_ledger);
