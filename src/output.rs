@@ -29,6 +29,10 @@ pub struct Output {
     /// The previous build, open, when `target` holds one: files whose bytes
     /// did not change are hard-linked from it instead of written again.
     previous: Option<OwnedFd>,
+    /// The permission bits a file written now gets (0o666 less the umask),
+    /// when known: a previous file linked instead must have the same, or a
+    /// build under another umask (or a `chmod` in the output) would last.
+    file_mode: Option<u32>,
     committed: bool,
     /// The folders this run made above the output: removed again (when
     /// empty) if the build is not swapped in.
@@ -239,6 +243,7 @@ impl Destination {
             staging,
             staging_folder,
             previous,
+            file_mode: umask().map(|mask| 0o666 & !mask),
             committed: false,
             above,
             staging_pending: Some(staging_pending),
@@ -656,7 +661,13 @@ impl Output {
         };
         let mut old = fs::File::from(old);
         match old.metadata() {
-            Ok(meta) if meta.is_file() && meta.len() == len => {}
+            Ok(meta)
+                if meta.is_file()
+                    && meta.len() == len
+                    && self.file_mode.is_none_or(|mode| {
+                        std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o7777
+                            == mode
+                    }) => {}
             _ => return false,
         }
         let Ok(size) = usize::try_from(len) else {
@@ -668,6 +679,15 @@ impl Output {
         }
         rustix::fs::linkat(previous, path, &self.staging_folder, path, AtFlags::empty()).is_ok()
     }
+}
+
+/// This process's umask, read from `/proc/self/status` (reading it with
+/// `umask(2)` would set it, racing other threads); `None` where that is not
+/// there.
+fn umask() -> Option<u32> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
+    u32::from_str_radix(line.trim(), 8).ok()
 }
 
 impl Sink for Output {

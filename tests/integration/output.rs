@@ -601,3 +601,52 @@ fn a_failed_build_removes_the_folders_it_made_above_the_output() {
     assert!(x.join("deep/y/public/index.html").is_file());
     nothing_left_behind(&x.join("deep/y"));
 }
+
+/// Runs `gen ARGS` in the site under `umask MASK`, through `sh`.
+fn gen_with_umask(site: &TestSite, mask: &str, args: &[&str]) -> Run {
+    let script = format!("umask {mask} && exec \"$0\" \"$@\"");
+    let before = ["-c", script.as_str(), env!("CARGO_BIN_EXE_gen")];
+    let command = gen_command(
+        std::path::Path::new("/bin/sh"),
+        &before,
+        &site.root,
+        args,
+        &[],
+    );
+    run_to_end(command, "sh gen", std::time::Duration::from_secs(60))
+}
+
+/// A file taken unchanged from the previous build is linked, so it shares
+/// that file's permissions: it is linked only when they are those a file
+/// written now gets. A build under `umask 077`, then one under `umask 022`,
+/// leaves every file readable by all, as a fresh build does; a `chmod` made
+/// in the output does not outlast the next build either.
+#[test]
+fn files_taken_from_the_previous_build_have_the_permissions_of_this_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = TestSite::new("minimal");
+    let mode = |relative: &str| {
+        std::fs::metadata(site.path(relative))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    gen_with_umask(&site, "077", &["build"]).success();
+    assert_eq!(mode("public/index.html"), 0o600);
+    gen_with_umask(&site, "022", &["build"]).success();
+    for file in [
+        "public/index.html",
+        "public/css/style.css",
+        "public/stretches/knee-hug/index.html",
+    ] {
+        assert_eq!(mode(file), 0o644, "{file}");
+    }
+    std::fs::set_permissions(
+        site.path("public/index.html"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    gen_with_umask(&site, "022", &["build"]).success();
+    assert_eq!(mode("public/index.html"), 0o644);
+}
