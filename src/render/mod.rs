@@ -683,7 +683,8 @@ impl Links<'_> {
 }
 
 /// Reads a link as one to a folder: a relative URL (no scheme, not from
-/// the root) whose path ends in `/` or in a `.` or `..` segment. Returns the
+/// the root) whose path ends in `/`, in a `.` or `..` segment, or in a part
+/// without an extension (`../stretches`, a folder if the output has one). Returns the
 /// folder it names, from the site root, as seen from the page at site path
 /// `page` (`stretches`, `` for the root), and where the path ends in
 /// `destination` (before `?` or `#`). `None` for other links, and for one
@@ -693,10 +694,10 @@ fn folder_link(page: &str, destination: &str) -> Option<(String, usize)> {
     let end = destination.find(['?', '#']).unwrap_or(destination.len());
     let path = &destination[..end];
     let last = path.rsplit('/').next().unwrap_or_default();
-    if !(path.ends_with('/') || last == "." || last == "..")
-        || path.starts_with('/')
-        || has_scheme(path)
-    {
+    // `x/`, `.`, `..`, and a last part with no extension (`../stretches`),
+    // which may name a folder as well (the caller checks that it does).
+    let folder_like = path.ends_with('/') || last == "." || last == ".." || !last.contains('.');
+    if !folder_like || path.is_empty() || path.starts_with('/') || has_scheme(path) {
         return None;
     }
     let decoded = crate::serve::http::percent_decode(path);
@@ -1588,6 +1589,10 @@ mod tests {
             Some(("routines/morning/handout".into(), "?print=1#top"))
         );
         assert_eq!(folder("../../my%20notes/"), Some(("my notes".into(), "")));
+        assert_eq!(
+            folder("../../stretches#x"),
+            Some(("stretches".into(), "#x"))
+        );
         for other in [
             "../pelvic-tilt/index.html",
             "../x.svg",

@@ -293,7 +293,8 @@ fn links_to_folders_are_written_as_their_index_html() {
         "content/before-you-start.md",
         "Read this first.",
         "Read this first: [a](../stretches/), [b](./), [c](../routines/morning/handout/), \
-         [d](../stretches/?sort=title#main), [e](..), [f](../nowhere/).",
+         [d](../stretches/?sort=title#main), [e](..), [f](../nowhere/), \
+         [g](../stretches), [h](../routines/morning/handout#main).",
     );
     site.replace(
         "content/stretches/02-pelvic-tilt.md",
@@ -309,6 +310,8 @@ fn links_to_folders_are_written_as_their_index_html() {
         ("d", "../stretches/index.html?sort=title#main"),
         ("e", "../index.html"),
         ("f", "../nowhere/"),
+        ("g", "../stretches/index.html"),
+        ("h", "../routines/morning/handout/index.html#main"),
     ] {
         let link = format!("<a href=\"{href}\">{text}</a>");
         assert!(html.contains(&link), "lacks {link}");
