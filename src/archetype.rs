@@ -101,6 +101,9 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
     let folder = root.join(kind.folder());
     let names = markdown_files(&folder)?;
     let (content, _) = content::load(root, true);
+    // What is wrong with the site already, so that only what the new file
+    // brings is laid at its door.
+    let before = site_errors(root);
     check_slug_is_free(kind, &slug, &names, &content)?;
     let stretch = match kind {
         Kind::Routine if archetype.contains("{{stretch}}") => Some(first_stretch(&content)?),
@@ -127,12 +130,33 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
         }
     })?;
     // The new file must pass the checks; a theme's own archetype might not.
+    // Its own problems (warnings too), and any error it brings to the rest
+    // of the site (a slug or path that collides, a link to nothing).
     let (_, diagnostics) = content::load(root, true);
     let mut problems: Vec<Diagnostic> = diagnostics
         .into_iter()
         .filter(|d| d.path.as_deref() == Some(relative.as_path()))
         .collect();
-    if problems.iter().any(Diagnostic::is_error) {
+    let shown: std::collections::HashSet<String> =
+        problems.iter().map(|d| d.render(false)).collect();
+    problems.extend(site_errors_of(root).into_iter().filter(|d| {
+        let text = d.render(false);
+        !before.contains(&text) && !shown.contains(&text)
+    }));
+    let own_errors = problems
+        .iter()
+        .any(|d| d.is_error() && d.path.as_deref() == Some(relative.as_path()));
+    if problems.iter().any(Diagnostic::is_error) && !own_errors {
+        let _ = fs::remove_file(&path);
+        problems.push(
+            Diagnostic::error(format!(
+                "the new {} would break the build (above), so {} was not kept",
+                kind.name(),
+                relative.display()
+            ))
+            .help("give it another title, so that it takes another path"),
+        );
+    } else if own_errors {
         // SPEC §6: the site still builds. A file that would break it is not
         // kept; the errors above show its lines as the archetype made them.
         let _ = fs::remove_file(&path);
@@ -199,6 +223,25 @@ fn archetype(root: &Path, theme: &str, kind: Kind) -> Result<String, Diagnostic>
             Diagnostic::error(format!("the built-in theme has no {relative}"))
                 .help(format!("add themes/{theme}/{relative} to the site"))
         })
+}
+
+/// The errors a build of the site at `root` (drafts included) would report
+/// before rendering, its links' among them.
+fn site_errors_of(root: &Path) -> Vec<Diagnostic> {
+    let (site, mut problems) = crate::site::Site::load(root, true, None);
+    if let Some(site) = site {
+        problems.extend(crate::render::link_problems(&site));
+    }
+    problems.retain(Diagnostic::is_error);
+    problems
+}
+
+/// [`site_errors_of`], rendered, to compare before and after.
+fn site_errors(root: &Path) -> std::collections::HashSet<String> {
+    site_errors_of(root)
+        .iter()
+        .map(|d| d.render(false))
+        .collect()
 }
 
 /// The Markdown files directly in `folder` (not hidden, not `_index.md`).

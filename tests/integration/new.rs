@@ -156,3 +156,37 @@ fn a_broken_archetype_is_reported() {
     assert!(!site.path("content/routines/01-evening.md").exists());
     site.run(&["build"]).status(0);
 }
+
+#[test]
+fn a_new_file_that_would_collide_with_the_site_is_not_kept() {
+    // SPEC §6: the site still builds. A page titled "Old" takes the path of
+    // a stretch's alias, and one titled "Hello" that of a static file.
+    let site = EditorSite::fixture("editor");
+    site.replace(
+        "content/stretches/01-knee-to-chest.md",
+        "position = ",
+        "aliases = [\"/old/\"]\nposition = ",
+    );
+    site.write("static/hello/index.html", "<p>Hello</p>\n");
+    site.run(&["build"]).status(0);
+    for (title, file) in [
+        ("Old", "content/01-old.md"),
+        ("Hello", "content/01-hello.md"),
+    ] {
+        let run = site.run(&["new", "page", title]).status(1);
+        assert!(
+            run.stderr.contains("collides") || run.stderr.contains("both"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(&format!(
+                "would break the build (above), so {file} was not kept"
+            )),
+            "{}",
+            run.stderr
+        );
+        assert!(!site.path(file).exists(), "{file} was kept");
+    }
+    site.run(&["build", "--drafts"]).status(0);
+}
