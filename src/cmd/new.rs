@@ -22,10 +22,21 @@ pub fn run(args: crate::cli::NewArgs, ui: &Ui) -> Result<(), Error> {
             "It lists `{stretch}` to start with; put 1 to 6 stretch slugs in `stretches`."
         ));
     }
+    // A theme's own archetype may make a file that is published at once.
+    let text = std::fs::read_to_string(args.root.join(&created.path)).unwrap_or_default();
+    let draft = ["draft = true", "draft: true"]
+        .into_iter()
+        .find(|line| text.lines().any(|l| l.trim() == *line));
+    let next = match draft {
+        Some(line) => format!(
+            "a draft {}: fill it in, then remove `{line}` to publish it",
+            kind.name()
+        ),
+        None => format!("a {} published at the next build: fill it in", kind.name()),
+    };
     ui.summary(&format!(
-        "Created {}, a draft {}: fill it in, then remove `draft = true` to publish it{}",
+        "Created {}, {next}{}",
         created.path.display(),
-        kind.name(),
         super::warnings_suffix(&created.problems)
     ));
     Ok(())

@@ -190,3 +190,35 @@ fn a_new_file_that_would_collide_with_the_site_is_not_kept() {
     }
     site.run(&["build", "--drafts"]).status(0);
 }
+
+#[test]
+fn a_theme_archetype_without_draft_is_said_to_be_published() {
+    let site = EditorSite::fixture("editor");
+    site.replace(
+        "gen.toml",
+        "title = \"Editor fixture\"",
+        "title = \"Editor fixture\"\ntheme = \"mine\"",
+    );
+    site.write(
+        "themes/mine/archetypes/page.md",
+        "---\ntitle: {{title}}\n---\n\nMine.\n",
+    );
+    let run = site.run(&["new", "page", "Notes"]).status(0);
+    assert!(
+        run.stdout
+            .contains("Created content/01-notes.md, a page published at the next build"),
+        "{}",
+        run.stdout
+    );
+    site.write(
+        "themes/mine/archetypes/page.md",
+        "---\ntitle: {{title}}\ndraft: true\n---\n\nMine.\n",
+    );
+    let run = site.run(&["new", "page", "More notes"]).status(0);
+    assert!(
+        run.stdout
+            .contains("a draft page: fill it in, then remove `draft: true` to publish it"),
+        "{}",
+        run.stdout
+    );
+}
