@@ -295,6 +295,10 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
     {
         return Err("write the full address, e.g. `https://example.org/back/`".into());
     }
+    if host.contains('@') {
+        // It is printed on every page, in the sitemap and in the QR code.
+        return Err("write the address without a user name or password (`user:pw@`): it is published on every page".into());
+    }
     if url.contains(['?', '#']) {
         // Page paths are joined after it: a query or fragment would swallow them.
         return Err(
@@ -371,6 +375,7 @@ mod tests {
         );
         assert!(normalize_base_url("https://exa mple.org/").is_err());
         assert!(normalize_base_url("ftp://example.org/").is_err());
+        assert!(normalize_base_url("https://user:pw@example.org/").is_err());
     }
 
     #[test]

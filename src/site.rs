@@ -627,6 +627,16 @@ fn static_files(
         }
     }
     let mut add_dir = |dir: PathBuf, statics: &mut BTreeMap<String, StaticSource>| {
+        if dir.exists() && !dir.is_dir() {
+            problems.push(
+                Diagnostic::error(format!(
+                    "{} is a file; it must be a folder",
+                    content::load::display(root, &dir).display()
+                ))
+                .in_file(content::load::display(root, &dir))
+                .help("static files go in a folder of that name, copied as they are to the output"),
+            );
+        }
         if dir.is_dir() {
             for relative in walk(root, &dir, problems) {
                 let key = relative.to_string_lossy().replace('\\', "/");

@@ -365,6 +365,14 @@ fn read_layer(
     errors: &mut Vec<Diagnostic>,
 ) {
     if !dir.is_dir() {
+        if dir.exists() {
+            let shown = crate::content::load::display(root, dir);
+            errors.push(
+                Diagnostic::error(format!("{} is a file; it must be a folder", shown.display()))
+                    .in_file(shown)
+                    .help("templates go in a folder of that name, each overriding the theme's of the same name"),
+            );
+        }
         return;
     }
     for relative in walk(root, dir, errors) {

@@ -1101,3 +1101,25 @@ fn an_unknown_filter_is_pointed_at_in_its_template() {
     assert!(d.contains(" --> templates/page.html:3:20\n"), "{d}");
     assert!(d.contains("Filter 'nosuch' not found"), "{d}");
 }
+
+#[test]
+fn a_file_where_the_site_needs_its_static_or_templates_folder_is_an_error() {
+    let site = TestSite::new("minimal");
+    site.write("static", "not a folder\n");
+    site.write("templates", "not a folder\n");
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        "error: static is a file; it must be a folder",
+        "error: templates is a file; it must be a folder",
+    ]);
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn a_base_url_with_a_user_name_or_password_is_refused() {
+    let site = TestSite::new("minimal");
+    let run = site
+        .build(&["--base-url", "https://user:pw@example.org/"])
+        .failure();
+    run.stderr_has(&["is not a web address", "without a user name or password"]);
+}
