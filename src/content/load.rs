@@ -486,6 +486,21 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
         0..0
     };
     let mut fields = Fields::new(&file, entries, missing_at, "front matter");
+    // HTML allows no control character but tab, line feed, form feed and
+    // carriage return; the body goes into the page as it is written.
+    let body = file.text.get(split.body.clone()).unwrap_or_default();
+    if let Some(at) = body
+        .bytes()
+        .position(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0C | b'\r')) || b == 0x7F)
+    {
+        let start = split.body.start + at;
+        let code = file.text.as_bytes().get(start).copied().unwrap_or_default();
+        fields.error_at(
+            start..start + 1,
+            format!("the body holds the control character U+{code:04X}"),
+            "remove it: a web page's text may not hold control characters",
+        );
+    }
     if split.format == Some(front_matter::Format::Yaml) {
         fields.yaml_examples();
     }

@@ -429,3 +429,20 @@ fn a_file_with_cr_only_line_ends_is_named_so() {
     assert!(d.contains("help: save it with LF or CRLF line ends"), "{d}");
     assert_eq!(run.errors(), 1, "{run}");
 }
+
+#[test]
+fn a_control_character_in_a_body_is_an_error_at_its_place() {
+    let site = TestSite::new("minimal");
+    let text = stretch(&[]).replace("Do the stretch.", "Do the\u{7} stretch.");
+    site.write("content/stretches/01-knee-hug.md", &text);
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("the body holds the control character U+0007");
+    assert!(d.contains(" --> content/stretches/01-knee-hug.md:"), "{d}");
+    assert!(!site.exists("public"));
+    // Tabs and form feeds are text HTML allows.
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[]).replace("Do the stretch.", "Do\tthe\u{c} stretch."),
+    );
+    site.build(&["--quiet"]).success();
+}
