@@ -109,12 +109,7 @@ fn refuses_a_title_that_is_taken_or_too_long() {
 
 #[test]
 fn the_site_theme_archetype_is_used() {
-    let site = EditorSite::fixture("editor");
-    site.replace(
-        "gen.toml",
-        "title = \"Editor fixture\"",
-        "title = \"Editor fixture\"\ntheme = \"mine\"",
-    );
+    let site = with_theme_mine();
     site.write(
         "themes/mine/archetypes/page.md",
         "+++\ntitle = \"{{title}}\"\ndescription = \"From my theme.\"\ndraft = true\n+++\n\nMine.\n",
@@ -128,12 +123,7 @@ fn the_site_theme_archetype_is_used() {
 
 #[test]
 fn a_broken_archetype_is_reported() {
-    let site = EditorSite::fixture("editor");
-    site.replace(
-        "gen.toml",
-        "title = \"Editor fixture\"",
-        "title = \"Editor fixture\"\ntheme = \"mine\"",
-    );
+    let site = with_theme_mine();
     site.write(
         "themes/mine/archetypes/routine.md",
         "+++\ntitle = \"{{title}}\"\ndraft = true\n+++\n",
@@ -193,12 +183,7 @@ fn a_new_file_that_would_collide_with_the_site_is_not_kept() {
 
 #[test]
 fn a_theme_archetype_without_draft_is_said_to_be_published() {
-    let site = EditorSite::fixture("editor");
-    site.replace(
-        "gen.toml",
-        "title = \"Editor fixture\"",
-        "title = \"Editor fixture\"\ntheme = \"mine\"",
-    );
+    let site = with_theme_mine();
     site.write(
         "themes/mine/archetypes/page.md",
         "---\ntitle: {{title}}\n---\n\nMine.\n",
@@ -221,4 +206,16 @@ fn a_theme_archetype_without_draft_is_said_to_be_published() {
         "{}",
         run.stdout
     );
+}
+
+/// The editor fixture with `theme = "mine"`: a theme of the site's own, with
+/// nothing in it until a test writes its archetypes.
+fn with_theme_mine() -> EditorSite {
+    let site = EditorSite::fixture("editor");
+    site.replace(
+        "gen.toml",
+        "title = \"Editor fixture\"",
+        "title = \"Editor fixture\"\ntheme = \"mine\"",
+    );
+    site
 }
