@@ -179,6 +179,37 @@ impl Site {
                 }
             }
         }
+        // Paths that differ only in case are one on the file systems that
+        // ignore case (macOS, Windows): only aliases and static files can
+        // hold capitals, so only they are folded and looked up.
+        let mut folded: HashMap<String, usize> = HashMap::new();
+        for (i, (path, owner)) in outputs.iter().enumerate() {
+            if !path.bytes().any(|b| b.is_ascii_uppercase()) {
+                continue;
+            }
+            let lower = path.to_ascii_lowercase();
+            let other = files
+                .get(lower.as_str())
+                .copied()
+                .or_else(|| match folded.get(&lower) {
+                    Some(&j) => Some(j).filter(|&j| outputs[j].0 != *path),
+                    None => {
+                        folded.insert(lower, i);
+                        None
+                    }
+                });
+            if let Some(j) = other {
+                let (other_path, other_owner) = &outputs[j];
+                problems.push(
+                    Diagnostic::warning(format!(
+                        "{path} ({}) and {other_path} ({}) differ only in case",
+                        owner.describe(root),
+                        other_owner.describe(root)
+                    ))
+                    .help("on a file system that ignores case (macOS, Windows) they are one file and one overwrites the other: write one of them in lower case"),
+                );
+            }
+        }
         // A file where another output needs a folder: each output's folders
         // are looked up among the files. Reported once per folder and
         // subject (a static folder holding many files is one error).

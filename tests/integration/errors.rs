@@ -1123,3 +1123,27 @@ fn a_base_url_with_a_user_name_or_password_is_refused() {
         .failure();
     run.stderr_has(&["is not a web address", "without a user name or password"]);
 }
+
+#[test]
+fn output_paths_that_differ_only_in_case_are_warned_about() {
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "position = \"supine\"",
+        "position = \"supine\"\naliases = [\"/When-To-Get-Help/\"]",
+    );
+    site.write(
+        "static/img/A.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
+    site.write(
+        "static/img/a.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
+    let run = site.build(&[]).success();
+    let d = run.diagnostic("When-To-Get-Help/index.html (the redirect page of alias");
+    assert!(d.starts_with("warning: "), "{d}");
+    assert!(d.contains("when-to-get-help/index.html (the page of content/when-to-get-help.md) differ only in case"), "{d}");
+    run.diagnostic("img/A.svg (the static file static/img/A.svg) and img/a.svg");
+    assert_eq!(run.warnings(), 2, "{run}");
+}
