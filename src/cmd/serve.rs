@@ -67,17 +67,18 @@ fn report(ui: &Ui, preview: &Preview, outcome: &Outcome, latency: Option<Duratio
             "Build failed: {errors}; the browser shows the errors until they are fixed"
         ));
     } else {
+        let pages = |n: usize| format!("{n} page{}", if n == 1 { "" } else { "s" });
         let line = match (&outcome.scope, latency) {
             (Scope::Pages(sources), Some(_)) => {
                 format!("Rebuilt {} in {ms} ms", files(sources))
             }
             (Scope::Content(sources), Some(_)) => format!(
-                "Rebuilt {} and the pages that show {} ({} pages) in {ms} ms",
+                "Rebuilt {} and the pages that show {} ({}) in {ms} ms",
                 files(sources),
                 if sources.len() == 1 { "it" } else { "them" },
-                outcome.pages
+                pages(outcome.pages)
             ),
-            (_, Some(_)) => format!("Rebuilt the site: {} pages in {ms} ms", outcome.pages),
+            (_, Some(_)) => format!("Rebuilt the site: {} in {ms} ms", pages(outcome.pages)),
             (_, None) => format!(
                 "Built {} pages ({} files) in memory in {ms} ms",
                 outcome.pages, outcome.files
