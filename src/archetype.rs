@@ -132,45 +132,39 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
     // The new file must pass the checks; a theme's own archetype might not.
     // Its own problems (warnings too), and any error it brings to the rest
     // of the site (a slug or path that collides, a link to nothing).
-    let (_, diagnostics) = content::load(root, true);
-    let mut problems: Vec<Diagnostic> = diagnostics
+    let mut problems: Vec<Diagnostic> = site_problems(root)
         .into_iter()
-        .filter(|d| d.path.as_deref() == Some(relative.as_path()))
+        .filter(|d| {
+            d.path.as_deref() == Some(relative.as_path())
+                || (d.is_error() && !before.contains(&d.render(false)))
+        })
         .collect();
-    let shown: std::collections::HashSet<String> =
-        problems.iter().map(|d| d.render(false)).collect();
-    problems.extend(site_errors_of(root).into_iter().filter(|d| {
-        let text = d.render(false);
-        !before.contains(&text) && !shown.contains(&text)
-    }));
-    let own_errors = problems
-        .iter()
-        .any(|d| d.is_error() && d.path.as_deref() == Some(relative.as_path()));
-    if problems.iter().any(Diagnostic::is_error) && !own_errors {
-        let _ = fs::remove_file(&path);
-        problems.push(
-            Diagnostic::error(format!(
-                "the new {} would break the build (above), so {} was not kept",
-                kind.name(),
-                relative.display()
-            ))
-            .help("give it another title, so that it takes another path"),
-        );
-    } else if own_errors {
+    if problems.iter().any(Diagnostic::is_error) {
         // SPEC §6: the site still builds. A file that would break it is not
-        // kept; the errors above show its lines as the archetype made them.
+        // kept; the errors above show its lines as they were made.
         let _ = fs::remove_file(&path);
-        let source = Path::new("themes")
-            .join(&config.theme)
-            .join(format!("archetypes/{}.md", kind.name()));
-        problems.push(
+        let own_errors = problems
+            .iter()
+            .any(|d| d.is_error() && d.path.as_deref() == Some(relative.as_path()));
+        let last = if own_errors {
+            let source = Path::new("themes")
+                .join(&config.theme)
+                .join(format!("archetypes/{}.md", kind.name()));
             Diagnostic::error(format!(
                 "the archetype for a new {} makes a file with errors, so {} was not kept",
                 kind.name(),
                 relative.display()
             ))
-            .help(format!("fix the archetype, {}", source.display())),
-        );
+            .help(format!("fix the archetype, {}", source.display()))
+        } else {
+            Diagnostic::error(format!(
+                "the new {} would break the build (above), so {} was not kept",
+                kind.name(),
+                relative.display()
+            ))
+            .help("give it another title, so that it takes another path")
+        };
+        problems.push(last);
     }
     Ok(Created {
         path: relative,
@@ -225,21 +219,21 @@ fn archetype(root: &Path, theme: &str, kind: Kind) -> Result<String, Diagnostic>
         })
 }
 
-/// The errors a build of the site at `root` (drafts included) would report
-/// before rendering, its links' among them.
-fn site_errors_of(root: &Path) -> Vec<Diagnostic> {
+/// What a build of the site at `root` (drafts included) would report before
+/// rendering, its links' errors among it.
+fn site_problems(root: &Path) -> Vec<Diagnostic> {
     let (site, mut problems) = crate::site::Site::load(root, true, None);
     if let Some(site) = site {
         problems.extend(crate::render::link_problems(&site));
     }
-    problems.retain(Diagnostic::is_error);
     problems
 }
 
-/// [`site_errors_of`], rendered, to compare before and after.
+/// The errors of [`site_problems`], rendered, to compare before and after.
 fn site_errors(root: &Path) -> std::collections::HashSet<String> {
-    site_errors_of(root)
+    site_problems(root)
         .iter()
+        .filter(|d| d.is_error())
         .map(|d| d.render(false))
         .collect()
 }

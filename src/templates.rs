@@ -241,11 +241,7 @@ impl Templates {
             .and_then(|file| culprit(&message, &file.text).map(|span| file.locate(span)));
         // One cause for every page that meets it: the failing template, the
         // place in it, and Tera's message past the page's own template.
-        let inner = message
-            .strip_prefix("Failed to render '")
-            .and_then(|rest| rest.split_once('\''))
-            .and_then(|(_, rest)| rest.split_once(": "))
-            .map_or(message.as_str(), |(_, rest)| rest);
+        let inner = past_page_template(&message);
         let place = location.as_ref().map(|l| (l.line, l.column));
         let diagnostic = diagnostic.repeated(format!("{failed} {place:?} {inner}"), page);
         let diagnostic = match location {
@@ -264,16 +260,23 @@ impl Templates {
     }
 }
 
+/// Tera's render error past the name of the page's own template:
+/// `Failed to render 'page.html'[ (error happened in a parent template)]: `
+/// taken off, the cause left.
+fn past_page_template(message: &str) -> &str {
+    message
+        .strip_prefix("Failed to render '")
+        .and_then(|rest| rest.split_once('\''))
+        .and_then(|(_, rest)| rest.split_once(": "))
+        .map_or(message, |(_, rest)| rest)
+}
+
 /// Where in a template's `text` Tera's render error `message` happened: the
 /// first place, inside a tag, where the text holds the first name the message
 /// quotes in backquotes (`Variable \`site.x\` not found`), when there is one.
 fn culprit(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
-    // Past `Failed to render 'page.html'[ (…)]: `, and before `while rendering '…'`.
-    let cause = message
-        .strip_prefix("Failed to render '")
-        .and_then(|rest| rest.split_once('\''))
-        .and_then(|(_, rest)| rest.split_once(": "))
-        .map_or(message, |(_, rest)| rest);
+    // Before `while rendering '…'`.
+    let cause = past_page_template(message);
     let cause = cause.split(" while rendering '").next().unwrap_or(cause);
     // Tera quotes variables in backquotes, filters, tests and functions in quotes.
     let name = cause

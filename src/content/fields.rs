@@ -169,7 +169,7 @@ impl<'a> Fields<'a> {
         match &node.value {
             Value::String(s) => {
                 let s = s.clone();
-                self.check_length(key, &s, node.span.clone(), max);
+                self.check_text(key, &s, node.span.clone(), max);
                 Some(Spanned {
                     value: s,
                     span: node.span,
@@ -222,7 +222,8 @@ impl<'a> Fields<'a> {
         Some(value)
     }
 
-    fn check_length(&mut self, key: &str, text: &str, span: Range<usize>, max: usize) {
+    /// Checks a text value: no control characters, at most `max` characters.
+    fn check_text(&mut self, key: &str, text: &str, span: Range<usize>, max: usize) {
         // A control character (written as an escape, `\u001b`) is not allowed
         // in a web page's text: the HTML would be invalid.
         // Bytes first (this runs on every text of every file): C0 controls
@@ -347,7 +348,7 @@ impl<'a> Fields<'a> {
                     );
                 }
                 Value::String(s) => {
-                    self.check_length(key, s, item.span.clone(), max);
+                    self.check_text(key, s, item.span.clone(), max);
                     out.push(Spanned {
                         value: s.clone(),
                         span: item.span.clone(),
