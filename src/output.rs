@@ -34,6 +34,10 @@ pub struct Output {
     /// build under another umask (or a `chmod` in the output) would last.
     file_mode: Option<u32>,
     committed: bool,
+    /// Whether `staging` is marked as the top of a directory hierarchy
+    /// ([`spread_below`]): its folders are then made under a name of their
+    /// own first.
+    spread: bool,
     /// The folders this run made above the output: removed again (when
     /// empty) if the build is not swapped in.
     above: MadeAbove,
@@ -238,6 +242,7 @@ impl Destination {
                 return Err(io_error(e, &staging));
             }
         };
+        let spread = spread_below(&staging_folder, true);
         Ok(Output {
             target,
             staging,
@@ -245,6 +250,7 @@ impl Destination {
             previous,
             file_mode: umask().map(|mask| 0o666 & !mask),
             committed: false,
+            spread,
             above,
             staging_pending: Some(staging_pending),
         })
@@ -295,7 +301,13 @@ impl Output {
 
     /// Makes a folder of the build and the folders above it, as needed.
     fn make_folder(&self, folder: &str) -> io::Result<()> {
-        let make = || rustix::fs::mkdirat(&self.staging_folder, folder, Mode::from_raw_mode(0o777));
+        let make = || {
+            if self.spread && !folder.contains('/') {
+                self.make_top_folder(folder)
+            } else {
+                rustix::fs::mkdirat(&self.staging_folder, folder, Mode::from_raw_mode(0o777))
+            }
+        };
         let made = match make() {
             Err(rustix::io::Errno::NOENT) => {
                 if let Some((above, _)) = folder.rsplit_once('/') {
@@ -308,6 +320,45 @@ impl Output {
         match made {
             Ok(()) | Err(rustix::io::Errno::EXIST) => Ok(()),
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Makes a folder at the top of the build under a name used once, then
+    /// renames it. ext4 places a new folder below one marked as the top of a
+    /// hierarchy ([`spread_below`]) in a block group chosen from a hash of
+    /// its name: under its own name (`stretches`) every build would start
+    /// from the group where the build before it was just removed, whose
+    /// freed inodes ext4 scans past one by one for every new file and folder
+    /// (see docs/performance.md). Another thread may make the same folder
+    /// meanwhile: the rename never replaces it.
+    fn make_top_folder(&self, folder: &str) -> rustix::io::Result<()> {
+        static MADE: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let once = format!(
+            ".gen-folder-{}-{nanos}-{}",
+            std::process::id(),
+            MADE.fetch_add(1, Ordering::Relaxed)
+        );
+        let mode = Mode::from_raw_mode(0o777);
+        rustix::fs::mkdirat(&self.staging_folder, &once, mode)?;
+        let renamed = rustix::fs::renameat_with(
+            &self.staging_folder,
+            &once,
+            &self.staging_folder,
+            folder,
+            rustix::fs::RenameFlags::NOREPLACE,
+        );
+        if renamed.is_err() {
+            let _ = rustix::fs::unlinkat(&self.staging_folder, &once, AtFlags::REMOVEDIR);
+        }
+        match renamed {
+            // This file system cannot rename without replacing.
+            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {
+                rustix::fs::mkdirat(&self.staging_folder, folder, mode)
+            }
+            other => other,
         }
     }
 
@@ -334,6 +385,10 @@ impl Output {
     /// next one tries again.
     pub fn commit(mut self) -> Result<Vec<Diagnostic>, Diagnostic> {
         let fail = |what: &str, err: io::Error| Diagnostic::error(format!("cannot {what}: {err}"));
+        if self.spread {
+            // The published folder is an ordinary one.
+            spread_below(&self.staging_folder, false);
+        }
         fs::write(
             self.staging.join(MARKER),
             "This folder is a build of Bedside's `gen build`. It is replaced on every build.\n",
@@ -681,6 +736,31 @@ impl Output {
     }
 }
 
+/// Marks `folder` as the top of a directory hierarchy (`chattr +T`), or
+/// unmarks it; returns whether the mark is set. On ext4 the folders made
+/// directly below such a folder are spread over the disk's block groups
+/// instead of packed beside it, so a build lands away from the inodes the
+/// build before it freed. Other file systems refuse the mark (or ignore
+/// it), and nothing changes.
+fn spread_below(folder: &OwnedFd, mark: bool) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{IFlags, ioctl_getflags, ioctl_setflags};
+        let Ok(flags) = ioctl_getflags(folder) else {
+            return false;
+        };
+        if flags.contains(IFlags::TOPDIR) != mark {
+            let _ = ioctl_setflags(folder, flags ^ IFlags::TOPDIR);
+        }
+        ioctl_getflags(folder).is_ok_and(|now| now.contains(IFlags::TOPDIR))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (folder, mark);
+        false
+    }
+}
+
 /// This process's umask, read from `/proc/self/status` (reading it with
 /// `umask(2)` would set it, racing other threads); `None` where that is not
 /// there.
@@ -734,6 +814,81 @@ impl Sink for Output {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Top-level folders made under a name of their own and renamed, by
+    /// threads racing to make the same ones: every file lands, no temporary
+    /// name is left, and the published folder carries no ext4 mark.
+    #[test]
+    fn top_folders_made_by_racing_threads_are_all_there_and_unmarked() {
+        let scratch = tempfile::tempdir().expect("temporary folder");
+        let site = scratch.path().join("site");
+        fs::create_dir(&site).expect("site folder");
+        let target = site.join("public");
+        let mut output = Destination::check(&site, &target, false)
+            .expect("a fine output folder")
+            .begin()
+            .expect("a staging folder");
+        // The renaming is what is tested here, on whatever file system.
+        output.spread = true;
+        std::thread::scope(|scope| {
+            for thread in 0..4 {
+                let output = &output;
+                scope.spawn(move || {
+                    for n in 0..50 {
+                        for top in ["stretches", "positions", "targets"] {
+                            let path = format!("{top}/s{n}/t{thread}.html");
+                            output.write(&path, path.as_bytes()).expect("written");
+                        }
+                    }
+                });
+            }
+        });
+        output.commit().expect("swapped in");
+        let mut tops: Vec<String> = fs::read_dir(&target)
+            .expect("the output")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        tops.sort();
+        assert_eq!(tops, [MARKER, "positions", "stretches", "targets"]);
+        for top in ["stretches", "positions", "targets"] {
+            for n in 0..50 {
+                for thread in 0..4 {
+                    let path = format!("{top}/s{n}/t{thread}.html");
+                    assert_eq!(
+                        fs::read_to_string(target.join(&path)).expect("a file"),
+                        path
+                    );
+                }
+            }
+        }
+        let published = open_folder(CWD, &target).expect("the output, open");
+        assert!(!spread_below(&published, false), "the output keeps no mark");
+    }
+
+    /// On ext4 the staging folder is marked as the top of a hierarchy, and
+    /// the mark comes off again; a file system without the mark refuses it
+    /// and nothing changes.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_hierarchy_mark_is_set_where_ext4_takes_it() {
+        let scratch = tempfile::tempdir().expect("temporary folder");
+        let folder = open_folder(CWD, scratch.path()).expect("open");
+        let ext4 = rustix::fs::fstatfs(&folder).expect("statfs").f_type == 0xEF53;
+        assert_eq!(spread_below(&folder, true), ext4);
+        let flags = rustix::fs::ioctl_getflags(&folder).ok();
+        assert_eq!(
+            flags.is_some_and(|f| f.contains(rustix::fs::IFlags::TOPDIR)),
+            ext4
+        );
+        assert!(!spread_below(&folder, false));
+        let flags = rustix::fs::ioctl_getflags(&folder).ok();
+        assert!(!flags.is_some_and(|f| f.contains(rustix::fs::IFlags::TOPDIR)));
+    }
 
     /// A tree large enough for the closing threads: 600 folders under one
     /// parent, some with folders of their own, files at every level, and
