@@ -159,7 +159,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     };
     // Nothing is made on disk (the staging folder, the folders above the
     // output) before the site is known to be sound.
-    let output = destination.begin()?;
+    let output = destination.begin(site.targets.len())?;
     let ledger = render::ledger::Ledger::open(
         output.target(),
         templates.fingerprint(),
