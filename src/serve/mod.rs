@@ -54,6 +54,21 @@ impl Snapshot {
     }
 }
 
+/// The number of a server's first build: the time it starts, in
+/// milliseconds since 1970. Open pages compare build numbers, and a page left
+/// open while `gen serve` is restarted must see another number and reload;
+/// counting from 1 in every run gave the new server's first build the number
+/// the page already had. A server's rebuilds (each waits at least
+/// [`watch::DEBOUNCE`]) never count past the time, so the next run starts
+/// above them.
+pub fn first_generation() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|since| u64::try_from(since.as_millis()).ok())
+        .unwrap_or(1)
+}
+
 struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     live: Live,

@@ -211,3 +211,28 @@ fn open_warns_when_the_browser_opener_fails_or_is_missing() {
         server.stderr()
     );
 }
+
+#[test]
+fn a_page_left_open_reloads_when_the_server_is_restarted() {
+    // An editor stops `gen serve`, edits, and starts it again: the page left
+    // open in the browser reconnects and must reload, even though the new
+    // server has built once, as the old one had when the page was served.
+    let site = EditorSite::fixture("editor");
+    let server = Serve::start(&site, &[]);
+    let page = server.get("/");
+    let built = page
+        .body
+        .split("var built=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no build number in {}", page.body))
+        .to_string();
+    drop(server);
+    site.replace("content/_index.md", "Start with", "Begin with");
+    let server = Serve::start(&site, &[]);
+    let announced = server.events().next_build();
+    assert_ne!(
+        announced, built,
+        "the restarted server announces the build the open page already shows"
+    );
+}
