@@ -329,7 +329,7 @@ impl Preview {
         for path in changed {
             let relative = path.strip_prefix(&self.root).ok()?;
             let markdown = relative.extension().is_some_and(|e| e == "md");
-            if !path.exists() {
+            if !present(path) {
                 if !markdown && !was_input(site, relative) {
                     continue;
                 }
@@ -366,7 +366,7 @@ fn changed_content(
         let relative = path.strip_prefix(root).ok()?;
         let markdown =
             relative.starts_with("content") && relative.extension().is_some_and(|e| e == "md");
-        if !markdown && (path.exists() || was_input(old, relative)) {
+        if !markdown && (present(path) || was_input(old, relative)) {
             return None;
         }
     }
@@ -466,6 +466,14 @@ fn same_theme(loaded: Option<&ThemeSource>, now: &ThemeSource) -> bool {
         (Some(ThemeSource::Folder(a)), ThemeSource::Folder(b)) => a == b,
         _ => false,
     }
+}
+
+/// Whether something is at `path`: a file, a folder, or a symbolic link,
+/// even one that cannot be followed. (`Path::exists` follows links, so a
+/// broken link saved while serving looked like a scratch file that came and
+/// went, and the build error that `gen build` reports for it never showed.)
+fn present(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
 }
 
 /// Whether a file that no longer exists was read by the last build. Editors'

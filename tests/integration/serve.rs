@@ -236,3 +236,29 @@ fn a_page_left_open_reloads_when_the_server_is_restarted() {
         "the restarted server announces the build the open page already shows"
     );
 }
+
+#[test]
+fn a_broken_symbolic_link_saved_while_serving_shows_the_error() {
+    // `gen build` refuses a link that cannot be followed; the preview must
+    // too, not ignore it because the path it names does not exist.
+    let site = EditorSite::fixture("editor");
+    let server = Serve::start(&site, &[]);
+    let mut events = server.events();
+    let first = events.next_build();
+    std::os::unix::fs::symlink("missing.svg", site.path("static/images/logo.svg"))
+        .expect("a symbolic link");
+    assert_ne!(events.next_build(), first, "no rebuild for the link");
+    let page = server.get("/");
+    assert_eq!(page.status, 500, "{}", page.body);
+    assert!(
+        page.body.contains("static/images/logo.svg") && page.body.contains("cannot be followed"),
+        "{}",
+        page.body
+    );
+    let build = site.run(&["build"]).status(1);
+    assert!(
+        build.stderr.contains("cannot be followed"),
+        "{}",
+        build.stderr
+    );
+}
