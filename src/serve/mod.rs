@@ -1,7 +1,8 @@
 //! `gen serve`: the editors' preview. The site is built into memory
 //! ([`preview`]), never into `public/`; served over HTTP on loopback
 //! ([`Server`], [`http`]); rebuilt when an input changes ([`watch`]); and open
-//! pages reload through server-sent events ([`live`]). While the build has
+//! pages reload through server-sent events ([`live`]), one stream for all of
+//! them held by a shared worker ([`http::LIVE_WORKER`]). While the build has
 //! errors, pages show them, as the command line does.
 
 pub mod http;
@@ -220,6 +221,11 @@ fn handle(request: Request, shared: &Arc<Shared>) {
             "GET, HEAD",
         );
         let _ = request.respond(response);
+        return;
+    }
+    if target.split('?').next() == Some(http::WORKER_PATH) {
+        let script = http::LIVE_WORKER.as_bytes().to_vec();
+        let _ = request.respond(reply(200, "text/javascript; charset=utf-8", script));
         return;
     }
     let snapshot = Arc::clone(

@@ -4,6 +4,7 @@
 
 use std::net::TcpListener;
 
+use super::browser::{self, Tool};
 use super::editor_support::{EditorSite, Serve, position_of};
 
 const STRETCH: &str = "content/stretches/02-pelvic-tilt.md";
@@ -261,4 +262,36 @@ fn a_broken_symbolic_link_saved_while_serving_shows_the_error() {
         "{}",
         build.stderr
     );
+}
+
+#[test]
+fn many_open_pages_all_load_and_all_reload() {
+    // An editor keeps a tab open per stretch. A browser opens at most six
+    // connections to one host: when every page held its own connection to
+    // the reload events, the seventh tab never loaded.
+    browser::require(&[Tool::Node, Tool::Chromium]);
+    let site = EditorSite::fixture("editor");
+    let server = Serve::start(&site, &[]);
+    let page = format!("{}stretches/pelvic-tilt/", server.url);
+    let file = site.path(STRETCH);
+    let _one = browser::one_at_a_time();
+    let output = browser::node(
+        "serve_tabs.mjs",
+        &[
+            &page,
+            "9",
+            file.to_str().expect("a UTF-8 path"),
+            "A small rocking movement.",
+            "A small, slow rocking movement.",
+        ],
+    );
+    let result: serde_json::Value = serde_json::from_str(output.trim())
+        .unwrap_or_else(|e| panic!("serve_tabs.mjs printed no JSON: {e}\n{output}"));
+    let all = |key: &str| {
+        result[key]
+            .as_array()
+            .is_some_and(|tabs| tabs.len() == 9 && tabs.iter().all(|t| t == true))
+    };
+    assert!(all("loaded"), "tabs that did not load: {result}");
+    assert!(all("reloaded"), "tabs that did not reload: {result}");
 }
