@@ -476,18 +476,21 @@ fn present(path: &Path) -> bool {
     path.symlink_metadata().is_ok()
 }
 
-/// Whether a file that no longer exists was read by the last build. Editors'
-/// scratch files (such as Vim's `4913`) come and go without being read.
+/// Whether a path that no longer exists was read by the last build, or is a
+/// folder that held something it read (a folder moved out of the site, to
+/// the trash say, is seen to go, not the files in it). Editors' scratch
+/// files (such as Vim's `4913`) come and go without being read.
 fn was_input(site: &Site, relative: &Path) -> bool {
     if let Ok(inside) = relative.strip_prefix("content") {
-        return site.content.assets.contains(inside);
+        return site.content.metas().any(|m| m.path().starts_with(relative))
+            || site.content.assets.iter().any(|a| a.starts_with(inside));
     }
     if relative.starts_with("static") {
         let path = site.root.join(relative);
         return site
             .statics
             .values()
-            .any(|s| matches!(s, StaticSource::File(f) if *f == path));
+            .any(|s| matches!(s, StaticSource::File(f) if f.starts_with(&path)));
     }
     true
 }

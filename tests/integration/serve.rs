@@ -295,3 +295,33 @@ fn many_open_pages_all_load_and_all_reload() {
     assert!(all("loaded"), "tabs that did not load: {result}");
     assert!(all("reloaded"), "tabs that did not reload: {result}");
 }
+
+#[test]
+fn a_folder_moved_out_of_the_site_disappears_from_it() {
+    // A file manager's "move to trash" renames a folder out of the site: the
+    // watcher sees only the folder go, not the files in it.
+    let site = EditorSite::fixture("editor");
+    let server = Serve::start(&site, &[]);
+    let mut events = server.events();
+    let first = events.next_build();
+    site.write(
+        "content/guides/sleep.md",
+        "+++\ntitle = \"Sleeping\"\n+++\n\nOn your side.\n",
+    );
+    let second = events.until(|| server.get("/sleep/").status == 200);
+    assert_ne!(first, second);
+    assert_eq!(server.get("/images/bed.svg").status, 200);
+
+    let parent = site.root.parent().expect("a parent folder");
+    let trash = tempfile::tempdir_in(parent).expect("a folder beside the site");
+    std::fs::rename(site.path("content/guides"), trash.path().join("guides"))
+        .expect("the folder moves");
+    events.until(|| server.get("/sleep/").status == 404);
+    assert!(
+        !server.get("/").body.contains("Sleeping"),
+        "the home page still links the moved page"
+    );
+    std::fs::rename(site.path("static/images"), trash.path().join("images"))
+        .expect("the folder moves");
+    events.until(|| server.get("/images/bed.svg").status == 404);
+}
