@@ -23,7 +23,7 @@ pub fn run(args: crate::cli::ServeArgs, ui: &Ui) -> Result<(), Error> {
     let listener = serve::bind(&args.interface, args.port)?;
     let mut preview = Preview::new(root.clone(), args.drafts);
     let outcome = preview.build();
-    let server = Server::start(listener, Snapshot::of(&preview, 1))?;
+    let server = Server::start(listener, Snapshot::of(&preview, serve::first_generation()))?;
     report(ui, &preview, &outcome, None);
     let changes = watch::watch(&root)?;
     if !server.address().ip().is_loopback() {

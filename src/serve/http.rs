@@ -7,6 +7,21 @@ use crate::diagnostics::Diagnostic;
 /// The server-sent-events endpoint that open pages listen on.
 pub const EVENTS_PATH: &str = "/__gen/events";
 
+/// The shared worker that holds one connection to [`EVENTS_PATH`] for every
+/// open page of the site.
+pub const WORKER_PATH: &str = "/__gen/live.js";
+
+/// The script served at [`WORKER_PATH`]. A browser opens at most six
+/// HTTP/1.1 connections to one host, and an event stream holds one for as
+/// long as its page is open: with a stream per page, the seventh tab of the
+/// preview never loaded. The pages of one browser share this worker, and so
+/// one stream; it passes each build number to every page, and the last one
+/// to a page that connects after it came.
+pub const LIVE_WORKER: &str = "var ports=[],last=null;\
+var events=new EventSource(\"/__gen/events\");\
+events.onmessage=function(e){last=e.data;ports.forEach(function(p){p.postMessage(last);});};\
+onconnect=function(e){var port=e.ports[0];ports.push(port);if(last!==null){port.postMessage(last);}};\n";
+
 /// Where a request goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -165,9 +180,15 @@ pub fn content_type(path: &str) -> &'static str {
 /// The script that reloads a page when the site is rebuilt. It knows the
 /// build the page came from: if the server reports another one (a rebuild
 /// that happened while the page loaded, or a restarted server), it reloads.
+/// It listens through the shared worker at [`WORKER_PATH`], so that open
+/// pages share one connection, or, in a browser without shared workers, to
+/// [`EVENTS_PATH`] itself.
 pub fn reload_script(generation: u64) -> String {
     format!(
-        "<script>(function(){{var built=\"{generation}\";var events=new EventSource(\"{EVENTS_PATH}\");\
+        "<script>(function(){{var built=\"{generation}\";\
+if(window.SharedWorker){{var worker=new SharedWorker(\"{WORKER_PATH}\");\
+worker.port.onmessage=function(e){{if(e.data!==built){{location.reload();}}}};return;}}\
+var events=new EventSource(\"{EVENTS_PATH}\");\
 events.onmessage=function(e){{if(e.data!==built){{events.close();location.reload();}}}};}})();</script>\n"
     )
 }

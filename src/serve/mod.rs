@@ -1,7 +1,8 @@
 //! `gen serve`: the editors' preview. The site is built into memory
 //! ([`preview`]), never into `public/`; served over HTTP on loopback
 //! ([`Server`], [`http`]); rebuilt when an input changes ([`watch`]); and open
-//! pages reload through server-sent events ([`live`]). While the build has
+//! pages reload through server-sent events ([`live`]), one stream for all of
+//! them held by a shared worker ([`http::LIVE_WORKER`]). While the build has
 //! errors, pages show them, as the command line does.
 
 pub mod http;
@@ -52,6 +53,21 @@ impl Snapshot {
             generation,
         }
     }
+}
+
+/// The number of a server's first build: the time it starts, in
+/// milliseconds since 1970. Open pages compare build numbers, and a page left
+/// open while `gen serve` is restarted must see another number and reload;
+/// counting from 1 in every run gave the new server's first build the number
+/// the page already had. A server's rebuilds (each waits at least
+/// [`watch::DEBOUNCE`]) never count past the time, so the next run starts
+/// above them.
+pub fn first_generation() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|since| u64::try_from(since.as_millis()).ok())
+        .unwrap_or(1)
 }
 
 struct Shared {
@@ -205,6 +221,11 @@ fn handle(request: Request, shared: &Arc<Shared>) {
             "GET, HEAD",
         );
         let _ = request.respond(response);
+        return;
+    }
+    if target.split('?').next() == Some(http::WORKER_PATH) {
+        let script = http::LIVE_WORKER.as_bytes().to_vec();
+        let _ = request.respond(reply(200, "text/javascript; charset=utf-8", script));
         return;
     }
     let snapshot = Arc::clone(

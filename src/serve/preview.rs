@@ -329,7 +329,7 @@ impl Preview {
         for path in changed {
             let relative = path.strip_prefix(&self.root).ok()?;
             let markdown = relative.extension().is_some_and(|e| e == "md");
-            if !path.exists() {
+            if !present(path) {
                 if !markdown && !was_input(site, relative) {
                     continue;
                 }
@@ -366,7 +366,7 @@ fn changed_content(
         let relative = path.strip_prefix(root).ok()?;
         let markdown =
             relative.starts_with("content") && relative.extension().is_some_and(|e| e == "md");
-        if !markdown && (path.exists() || was_input(old, relative)) {
+        if !markdown && (present(path) || was_input(old, relative)) {
             return None;
         }
     }
@@ -468,18 +468,29 @@ fn same_theme(loaded: Option<&ThemeSource>, now: &ThemeSource) -> bool {
     }
 }
 
-/// Whether a file that no longer exists was read by the last build. Editors'
-/// scratch files (such as Vim's `4913`) come and go without being read.
+/// Whether something is at `path`: a file, a folder, or a symbolic link,
+/// even one that cannot be followed. (`Path::exists` follows links, so a
+/// broken link saved while serving looked like a scratch file that came and
+/// went, and the build error that `gen build` reports for it never showed.)
+fn present(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
+}
+
+/// Whether a path that no longer exists was read by the last build, or is a
+/// folder that held something it read (a folder moved out of the site, to
+/// the trash say, is seen to go, not the files in it). Editors' scratch
+/// files (such as Vim's `4913`) come and go without being read.
 fn was_input(site: &Site, relative: &Path) -> bool {
     if let Ok(inside) = relative.strip_prefix("content") {
-        return site.content.assets.contains(inside);
+        return site.content.metas().any(|m| m.path().starts_with(relative))
+            || site.content.assets.iter().any(|a| a.starts_with(inside));
     }
     if relative.starts_with("static") {
         let path = site.root.join(relative);
         return site
             .statics
             .values()
-            .any(|s| matches!(s, StaticSource::File(f) if *f == path));
+            .any(|s| matches!(s, StaticSource::File(f) if f.starts_with(&path)));
     }
     true
 }

@@ -4,6 +4,7 @@
 
 use std::net::TcpListener;
 
+use super::browser::{self, Tool};
 use super::editor_support::{EditorSite, Serve, position_of};
 
 const STRETCH: &str = "content/stretches/02-pelvic-tilt.md";
@@ -210,4 +211,117 @@ fn open_warns_when_the_browser_opener_fails_or_is_missing() {
         "{}",
         server.stderr()
     );
+}
+
+#[test]
+fn a_page_left_open_reloads_when_the_server_is_restarted() {
+    // An editor stops `gen serve`, edits, and starts it again: the page left
+    // open in the browser reconnects and must reload, even though the new
+    // server has built once, as the old one had when the page was served.
+    let site = EditorSite::fixture("editor");
+    let server = Serve::start(&site, &[]);
+    let page = server.get("/");
+    let built = page
+        .body
+        .split("var built=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no build number in {}", page.body))
+        .to_string();
+    drop(server);
+    site.replace("content/_index.md", "Start with", "Begin with");
+    let server = Serve::start(&site, &[]);
+    let announced = server.events().next_build();
+    assert_ne!(
+        announced, built,
+        "the restarted server announces the build the open page already shows"
+    );
+}
+
+#[test]
+fn a_broken_symbolic_link_saved_while_serving_shows_the_error() {
+    // `gen build` refuses a link that cannot be followed; the preview must
+    // too, not ignore it because the path it names does not exist.
+    let site = EditorSite::fixture("editor");
+    let server = Serve::start(&site, &[]);
+    let mut events = server.events();
+    let first = events.next_build();
+    std::os::unix::fs::symlink("missing.svg", site.path("static/images/logo.svg"))
+        .expect("a symbolic link");
+    assert_ne!(events.next_build(), first, "no rebuild for the link");
+    let page = server.get("/");
+    assert_eq!(page.status, 500, "{}", page.body);
+    assert!(
+        page.body.contains("static/images/logo.svg") && page.body.contains("cannot be followed"),
+        "{}",
+        page.body
+    );
+    let build = site.run(&["build"]).status(1);
+    assert!(
+        build.stderr.contains("cannot be followed"),
+        "{}",
+        build.stderr
+    );
+}
+
+#[test]
+fn many_open_pages_all_load_and_all_reload() {
+    // An editor keeps a tab open per stretch. A browser opens at most six
+    // connections to one host: when every page held its own connection to
+    // the reload events, the seventh tab never loaded.
+    browser::require(&[Tool::Node, Tool::Chromium]);
+    let site = EditorSite::fixture("editor");
+    let server = Serve::start(&site, &[]);
+    let page = format!("{}stretches/pelvic-tilt/", server.url);
+    let file = site.path(STRETCH);
+    let _one = browser::one_at_a_time();
+    let output = browser::node(
+        "serve_tabs.mjs",
+        &[
+            &page,
+            "9",
+            file.to_str().expect("a UTF-8 path"),
+            "A small rocking movement.",
+            "A small, slow rocking movement.",
+        ],
+    );
+    let result: serde_json::Value = serde_json::from_str(output.trim())
+        .unwrap_or_else(|e| panic!("serve_tabs.mjs printed no JSON: {e}\n{output}"));
+    let all = |key: &str| {
+        result[key]
+            .as_array()
+            .is_some_and(|tabs| tabs.len() == 9 && tabs.iter().all(|t| t == true))
+    };
+    assert!(all("loaded"), "tabs that did not load: {result}");
+    assert!(all("reloaded"), "tabs that did not reload: {result}");
+}
+
+#[test]
+fn a_folder_moved_out_of_the_site_disappears_from_it() {
+    // A file manager's "move to trash" renames a folder out of the site: the
+    // watcher sees only the folder go, not the files in it.
+    let site = EditorSite::fixture("editor");
+    let server = Serve::start(&site, &[]);
+    let mut events = server.events();
+    let first = events.next_build();
+    site.write(
+        "content/guides/sleep.md",
+        "+++\ntitle = \"Sleeping\"\n+++\n\nOn your side.\n",
+    );
+    let second = events.until(|| server.get("/sleep/").status == 200);
+    assert_ne!(first, second);
+    assert_eq!(server.get("/images/bed.svg").status, 200);
+
+    let parent = site.root.parent().expect("a parent folder");
+    let trash = tempfile::tempdir_in(parent).expect("a folder beside the site");
+    std::fs::rename(site.path("content/guides"), trash.path().join("guides"))
+        .expect("the folder moves");
+    events.until(|| server.get("/sleep/").status == 404);
+    assert!(
+        !server.get("/").body.contains("Sleeping"),
+        "the home page still links the moved page"
+    );
+    std::fs::rename(site.path("static/images"), trash.path().join("images"))
+        .expect("the folder moves");
+    events.until(|| server.get("/images/bed.svg").status == 404);
 }
