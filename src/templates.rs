@@ -235,13 +235,26 @@ impl Templates {
         let diagnostic = Diagnostic::error(format!(
             "template `{template}` failed while rendering {page}"
         ));
-        let location = self
+        let inner = past_page_template(&message);
+        // Tera finds an `{% include %}` of a missing template only when it
+        // renders it, and does not say which template holds the include:
+        // `Template '[partials/x.html]' not found`.
+        let missing_include = inner.starts_with("Template '[") && inner.ends_with("' not found");
+        let mut failed = failed;
+        let mut location = self
             .layers
             .get(failed)
             .and_then(|file| culprit(&message, &file.text).map(|span| file.locate(span)));
+        if location.is_none() && missing_include {
+            if let Some((name, found)) = self.layers.iter().find_map(|(name, file)| {
+                culprit(&message, &file.text).map(|span| (name, file.locate(span)))
+            }) {
+                failed = name;
+                location = Some(found);
+            }
+        }
         // One cause for every page that meets it: the failing template, the
         // place in it, and Tera's message past the page's own template.
-        let inner = past_page_template(&message);
         let place = location.as_ref().map(|l| (l.line, l.column));
         let diagnostic = diagnostic.repeated(format!("{failed} {place:?} {inner}"), page);
         let diagnostic = match location {
@@ -254,9 +267,12 @@ impl Templates {
                 diagnostic.note(format!("template file: {source}"))
             }
         };
-        diagnostic
-            .note(message)
-            .help("check the expression named above against the template context in the README")
+        let help = if missing_include {
+            "an `{% include %}` names a template that is neither in templates/ nor in the theme's: check the name, or add `ignore missing`"
+        } else {
+            "check the expression named above against the template context in the README"
+        };
+        diagnostic.note(message).help(help)
     }
 }
 
@@ -272,18 +288,35 @@ fn past_page_template(message: &str) -> &str {
 }
 
 /// Where in a template's `text` Tera's render error `message` happened: the
-/// first place, inside a tag, where the text holds the first name the message
-/// quotes in backquotes (`Variable \`site.x\` not found`), when there is one.
+/// first place, inside a tag, where the text holds a name the message quotes
+/// (`Variable \`site.x\` not found`), when there is one. The innermost
+/// cause comes last (`error while rendering macro \`m::card\`: Variable
+/// \`s.x\` not found`), so names in backquotes are tried from the last;
+/// then those in quotes (filters, tests, functions, and the templates an
+/// `{% include %}` did not find, `'[partials/x.html]'`).
 fn culprit(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
     // Before `while rendering '…'`.
     let cause = past_page_template(message);
     let cause = cause.split(" while rendering '").next().unwrap_or(cause);
     // Tera quotes variables in backquotes, filters, tests and functions in quotes.
-    let name = cause
-        .split('`')
-        .nth(1)
-        .or_else(|| cause.split('\'').nth(1))
-        .filter(|name| !name.is_empty())?;
+    let quoted = |mark: char| cause.split(mark).skip(1).step_by(2).collect::<Vec<_>>();
+    let mut names: Vec<&str> = quoted('`').into_iter().rev().collect();
+    for name in quoted('\'') {
+        let list = name.strip_prefix('[').and_then(|n| n.strip_suffix(']'));
+        match list {
+            Some(list) => names.extend(list.split(", ")),
+            None => names.push(name),
+        }
+    }
+    names
+        .into_iter()
+        .filter(|name| !name.is_empty())
+        .find_map(|name| in_a_tag(name, text))
+}
+
+/// The first place, inside `{{ … }}` or `{% … %}`, where `text` holds
+/// `name` as a whole word.
+fn in_a_tag(name: &str, text: &str) -> Option<std::ops::Range<usize>> {
     let mut from = 0;
     while let Some(found) = text[from..].find(name) {
         let start = from + found;
@@ -541,6 +574,14 @@ mod tests {
         let filter = "Failed to render 'a.html': Filter 'shout' not found";
         let text = "<p>{{ page.title | shout }}</p>";
         assert_eq!(&text[culprit(filter, text).unwrap()], "shout");
+        // Inside a macro, the innermost cause, named last.
+        let in_macro = "Failed to render 'a.html': error while rendering macro `m::card`: Variable `s.x` not found in context while rendering 'm.html'";
+        let text = "{% macro card(s) %}<b>{{ s.x }}</b>{% endmacro card %}";
+        assert_eq!(&text[culprit(in_macro, text).unwrap()], "s.x");
+        // A missing include, one of a list.
+        let include = "Failed to render 'a.html': Template '[p/a.html, p/b.html]' not found";
+        let text = "<p>{% include [\"p/a.html\", \"p/b.html\"] %}</p>";
+        assert_eq!(&text[culprit(include, text).unwrap()], "p/a.html");
     }
 
     /// Templates left uncompiled by `read` are compiled once, by the first

@@ -34,3 +34,48 @@ fn a_render_error_on_a_page_gen_makes_names_that_page() {
     run.stderr_lacks(&["rendering content/stretches", "rendering content/routines"]);
     assert_eq!(run.errors(), 5, "{run}");
 }
+
+#[test]
+fn a_render_error_inside_a_macro_points_at_the_expression_in_the_macro() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/cards.html",
+        "{% macro card(p) %}\n<b>{{ p.subtitle }}</b>\n{% endmacro card %}\n",
+    );
+    site.write(
+        "templates/page.html",
+        "{% import \"cards.html\" as cards %}{% extends \"base.html\" %}\n{% block content %}{{ cards::card(p=page) }}{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d =
+        run.diagnostic("template `page.html` failed while rendering content/when-to-get-help.md");
+    assert!(d.contains("p.subtitle"), "names the expression: {d}");
+    assert!(
+        d.contains(" --> templates/cards.html:2:7\n"),
+        "points at the expression in the macro's file: {d}"
+    );
+}
+
+#[test]
+fn an_include_of_a_missing_template_points_at_the_include() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{% include \"partials/intro.html\" %}{% endblock content %}\n",
+    );
+    site.write(
+        "templates/partials/intro.html",
+        "<p>Intro</p>\n{% include \"partials/missing.html\" %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d =
+        run.diagnostic("template `page.html` failed while rendering content/when-to-get-help.md");
+    assert!(
+        d.contains(" --> templates/partials/intro.html:2:13\n"),
+        "points at the include, in the file that holds it: {d}"
+    );
+    assert!(
+        d.contains("help: an `{% include %}` names a template that is neither in templates/ nor in the theme's"),
+        "{d}"
+    );
+}
