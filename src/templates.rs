@@ -367,8 +367,7 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
         .build_inheritance_chains()
         .and_then(|()| tera.check_macro_files())
     {
-        return Err(vec![Diagnostic::error(format!("templates do not fit together: {}", chain(&err)))
-            .help("check `{% extends %}`, `{% include %}` and `{% import %}` names against the files in templates/")]);
+        return Err(vec![misfit(layers, &chain(&err))]);
     }
     let cycles = cycles::find(&tera.templates);
     if !cycles.is_empty() {
@@ -383,6 +382,40 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
             .collect());
     }
     Ok(tera)
+}
+
+/// An error of templates that parse but do not fit together, placed in the
+/// template Tera names first, at the name it names next (the parent of an
+/// `{% extends %}`, the file of an `{% import %}`) or at its `extends`:
+/// `Template 'page.html' is inheriting from 'base2.html', which doesn't
+/// exist or isn't loaded.`, ``Template `page.html` loads macros from
+/// `m.html` which isn't present in Tera``, `Circular extend detected for
+/// template 'a.html'. …`.
+fn misfit(layers: &BTreeMap<String, SourceFile>, message: &str) -> Diagnostic {
+    let names: Vec<&str> = message
+        .split(['\'', '`'])
+        .skip(1)
+        .step_by(2)
+        .filter(|name| !name.is_empty())
+        .collect();
+    let diagnostic = Diagnostic::error(format!("templates do not fit together: {message}"));
+    let file = names.first().and_then(|name| layers.get(*name));
+    let diagnostic = match file {
+        Some(file) => {
+            let span = names
+                .get(1)
+                .and_then(|name| in_a_tag(name, &file.text))
+                .or_else(|| in_a_tag("extends", &file.text));
+            match span {
+                Some(span) => diagnostic.at(file.locate(span)),
+                None => diagnostic.in_file(&file.path),
+            }
+        }
+        None => diagnostic,
+    };
+    diagnostic.help(
+        "check `{% extends %}`, `{% include %}` and `{% import %}` names against the files in templates/ and the theme's templates/",
+    )
 }
 
 /// A Tera with Bedside's escaping: `.html` and `.xml` templates, by

@@ -79,3 +79,42 @@ fn an_include_of_a_missing_template_points_at_the_include() {
         "{d}"
     );
 }
+
+#[test]
+fn templates_that_do_not_fit_together_are_placed_in_the_file() {
+    let site = TestSite::new("minimal");
+    site.write("gen.toml", "theme = \"calm\"\n");
+    site.write(
+        "themes/calm/templates/page.html",
+        "{% extends \"layout.html\" %}\n{% block content %}{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("templates do not fit together");
+    assert!(d.contains("'layout.html'"), "{d}");
+    assert!(
+        d.contains(" --> themes/calm/templates/page.html:1:13\n"),
+        "points at the missing parent: {d}"
+    );
+
+    site.write(
+        "themes/calm/templates/page.html",
+        "{% import \"cards.html\" as cards %}{% extends \"base.html\" %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("templates do not fit together");
+    assert!(
+        d.contains(" --> themes/calm/templates/page.html:1:12\n"),
+        "points at the missing macro file: {d}"
+    );
+
+    site.write(
+        "templates/404.html",
+        "{# a loop #}\n{% extends \"404.html\" %}\n",
+    );
+    site.remove("themes/calm/templates/page.html");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("templates do not fit together");
+    assert!(d.contains("Circular extend"), "{d}");
+    assert!(d.contains(" --> templates/404.html:2:4\n"), "{d}");
+    assert!(!site.exists("public"));
+}
