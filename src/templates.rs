@@ -374,10 +374,17 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
         return Err(cycles
             .into_iter()
             .map(|(name, chain)| {
-                let source = layers.get(&name).map_or_else(|| name.clone(), |f| f.path.display().to_string());
-                Diagnostic::error(format!("templates render each other forever: {chain}"))
-                    .in_file(source)
-                    .help("a template may not include itself, even through other templates, and a macro may not call itself")
+                let diagnostic = Diagnostic::error(format!("templates render each other forever: {chain}"));
+                let diagnostic = match layers.get(&name) {
+                    // At the first step of the loop: where the template names
+                    // the next one (`include "x.html"`, `extends`, `m::card(`).
+                    Some(file) => match loop_step(&chain).and_then(|next| next.find_in(&file.text)) {
+                        Some(span) => diagnostic.at(file.locate(span)),
+                        None => diagnostic.in_file(&file.path),
+                    },
+                    None => diagnostic.in_file(name),
+                };
+                diagnostic.help("a template may not include itself, even through other templates, and a macro may not call itself")
             })
             .collect());
     }
@@ -416,6 +423,54 @@ fn misfit(layers: &BTreeMap<String, SourceFile>, message: &str) -> Diagnostic {
     diagnostic.help(
         "check `{% extends %}`, `{% include %}` and `{% import %}` names against the files in templates/ and the theme's templates/",
     )
+}
+
+/// The second item of a loop that [`cycles::find`] reports
+/// (`` `a.html` renders `b.html` renders `a.html` ``, ``macro `m` of `a.html`
+/// renders …``): what the first one renders.
+fn loop_step(chain: &str) -> Option<Step<'_>> {
+    let next = chain.split(" renders ").nth(1)?;
+    // `b.html`, or macro `m` of `b.html`: the first name in backquotes.
+    let name = next.split('`').nth(1).filter(|name| !name.is_empty())?;
+    Some(if next.starts_with("macro ") {
+        Step::Macro(name)
+    } else {
+        Step::File(name)
+    })
+}
+
+/// What a template renders next in a loop.
+enum Step<'a> {
+    /// A template it includes or extends, by name.
+    File(&'a str),
+    /// A macro it calls (`ns::name(`).
+    Macro(&'a str),
+}
+
+impl Step<'_> {
+    /// Where `text` names this step inside a tag: the template's name, or
+    /// the macro's name after `::`.
+    fn find_in(&self, text: &str) -> Option<std::ops::Range<usize>> {
+        match *self {
+            Step::File(name) => in_a_tag(name, text),
+            Step::Macro(name) => {
+                let call = format!("::{name}");
+                let mut from = 0;
+                while let Some(found) = text[from..].find(&call) {
+                    let start = from + found + 2;
+                    let end = start + name.len();
+                    let tag = text[..start].rfind("{{").max(text[..start].rfind("{%"));
+                    let closed = text[..start].rfind("}}").max(text[..start].rfind("%}"));
+                    let whole = !text[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_');
+                    if whole && tag.is_some() && tag > closed {
+                        return Some(start..end);
+                    }
+                    from = end;
+                }
+                None
+            }
+        }
+    }
 }
 
 /// A Tera with Bedside's escaping: `.html` and `.xml` templates, by

@@ -118,3 +118,25 @@ fn templates_that_do_not_fit_together_are_placed_in_the_file() {
     assert!(d.contains(" --> templates/404.html:2:4\n"), "{d}");
     assert!(!site.exists("public"));
 }
+
+#[test]
+fn a_template_loop_is_placed_at_the_step_that_starts_it() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/partials/header.html",
+        "<header>{{ site.title }}</header>\n{% include \"partials/header.html\" %}\n",
+    );
+    site.write(
+        "templates/cards.html",
+        "{% macro card(s) %}\n<b>{{ self::card(s=s) }}</b>\n{% endmacro card %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`partials/header.html` renders `partials/header.html`");
+    assert!(
+        d.contains(" --> templates/partials/header.html:2:13\n"),
+        "{d}"
+    );
+    let d = run.diagnostic("macro `card` of `cards.html`");
+    assert!(d.contains(" --> templates/cards.html:2:13\n"), "{d}");
+    assert_eq!(run.errors(), 2, "{run}");
+}
