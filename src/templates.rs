@@ -101,6 +101,17 @@ impl Templates {
         }
         read_layer(root, &root.join("templates"), &mut layers, &mut errors);
         if !errors.is_empty() {
+            // Every problem in one run: the files that were read are
+            // parsed too (how they fit together waits for the others).
+            let parsed: Vec<Diagnostic> = layers
+                .par_iter()
+                .filter_map(|(name, file)| {
+                    tera::Template::new(name, None, &file.text)
+                        .err()
+                        .map(|err| template_error(file, &err))
+                })
+                .collect();
+            errors.extend(parsed);
             return Err(errors);
         }
         let sources = layers

@@ -253,7 +253,7 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
             let file = SourceFile::new(shown, text);
             Err(file
                 .error(at..at + 1, "file is not valid UTF-8 text")
-                .help("save the file as UTF-8 (is it a binary file in content/?)"))
+                .help("save the file as UTF-8 (is it a binary file?)"))
         }
     }
 }

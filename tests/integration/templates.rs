@@ -140,3 +140,23 @@ fn a_template_loop_is_placed_at_the_step_that_starts_it() {
     assert!(d.contains(" --> templates/cards.html:2:13\n"), "{d}");
     assert_eq!(run.errors(), 2, "{run}");
 }
+
+#[test]
+fn a_template_that_is_not_utf8_hides_no_other_template_error() {
+    let site = TestSite::new("minimal");
+    site.write_bytes("templates/partials/footer.html", b"<footer>\xFF</footer>\n");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{{ page.title }\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("file is not valid UTF-8 text");
+    assert!(d.contains(" --> templates/partials/footer.html:1:9"), "{d}");
+    assert!(
+        !d.contains("content/"),
+        "a template is not a content file: {d}"
+    );
+    let d = run.diagnostic("template does not parse");
+    assert!(d.contains(" --> templates/page.html:2:15"), "{d}");
+    assert_eq!(run.errors(), 2, "{run}");
+}
