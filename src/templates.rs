@@ -218,7 +218,7 @@ impl Templates {
         let start = out.len();
         let mut result = fragments
             .set(tera, template, context)
-            .and_then(|()| tera.render_to(template, &*context, &mut *out));
+            .and_then(|()| tera.render_to(template, &*context, Capped::new(out)));
         fragments.unset(template, context);
         if result.is_err() && fragments.used_by(template) {
             // Rendered as written, the page fails with Tera's own message
@@ -226,8 +226,13 @@ impl Templates {
             // have, renders as it would have).
             if let Some(tera) = self.as_written() {
                 out.truncate(start);
-                result = tera.render_to(template, &*context, &mut *out);
+                result = tera.render_to(template, &*context, Capped::new(out));
             }
+        }
+        if result.is_err() {
+            // A page cut off at the limit is let go at once.
+            out.truncate(start);
+            out.shrink_to(start.max(8192));
         }
         result.map_err(|err| self.render_error(template, page, &err))
     }
@@ -280,10 +285,53 @@ impl Templates {
         };
         let help = if missing_include {
             "an `{% include %}` names a template that is neither in templates/ nor in the theme's: check the name, or add `ignore missing`"
+        } else if message.contains(TOO_LARGE) {
+            "check the template's loops: what they go over, and `range()`'s arguments"
         } else {
             "check the expression named above against the template context in the README"
         };
         diagnostic.note(message).help(help)
+    }
+}
+
+/// The most bytes one page (or one kept include) may take: a page that
+/// grows past it is an error, not a build that eats the machine's memory
+/// (a loop over `range(end=100000)` inside another). A page of the largest
+/// content file, 4 MiB of highlighted code, takes about a tenth of it.
+const MAX_PAGE_BYTES: usize = 256 << 20;
+
+/// How the error of a page past [`MAX_PAGE_BYTES`] ends.
+const TOO_LARGE: &str = "the most a page may take: does a loop run far longer than meant?";
+
+/// A writer into `out` that fails once the bytes written since it was made
+/// would pass [`MAX_PAGE_BYTES`]: Tera then stops rendering.
+pub(crate) struct Capped<'a> {
+    out: &'a mut Vec<u8>,
+    limit: usize,
+}
+
+impl<'a> Capped<'a> {
+    /// Appends to `out`, at most [`MAX_PAGE_BYTES`] more.
+    pub(crate) fn new(out: &'a mut Vec<u8>) -> Capped<'a> {
+        let limit = out.len().saturating_add(MAX_PAGE_BYTES);
+        Capped { out, limit }
+    }
+}
+
+impl std::io::Write for Capped<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.out.len().saturating_add(buf.len()) > self.limit {
+            return Err(std::io::Error::other(format!(
+                "the page grew past {} MiB, {TOO_LARGE}",
+                MAX_PAGE_BYTES >> 20
+            )));
+        }
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -490,7 +538,47 @@ fn new_tera() -> Tera {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
+    if let Some(range) = tera.functions.get("range").cloned() {
+        tera.register_function("range", BoundedRange(range));
+    }
     tera
+}
+
+/// The most numbers one `range()` may give.
+const MAX_RANGE: usize = 1_000_000;
+
+/// Tera's `range(end, start=0, step_by=1)`, refusing what would never end or
+/// take all the memory there is: Tera's own makes the whole list first, and
+/// loops forever on `step_by=0`.
+struct BoundedRange(std::sync::Arc<dyn tera::Function>);
+
+impl tera::Function for BoundedRange {
+    fn call(
+        &self,
+        args: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        let number = |key: &str, default: u64| args.get(key).map_or(Some(default), |v| v.as_u64());
+        if let (Some(start), Some(end), Some(step)) =
+            (number("start", 0), number("end", 0), number("step_by", 1))
+        {
+            if step == 0 {
+                return Err(tera::Error::msg(
+                    "Function `range` was called with `step_by=0`, which never reaches `end`",
+                ));
+            }
+            let count = end.saturating_sub(start).div_ceil(step);
+            if count > MAX_RANGE as u64 {
+                return Err(tera::Error::msg(format!(
+                    "Function `range` was asked for {count} numbers; it gives at most {MAX_RANGE}"
+                )));
+            }
+        }
+        self.0.call(args)
+    }
+
+    fn is_safe(&self) -> bool {
+        self.0.is_safe()
+    }
 }
 
 fn read_layer(

@@ -160,3 +160,46 @@ fn a_template_that_is_not_utf8_hides_no_other_template_error() {
     assert!(d.contains(" --> templates/page.html:2:15"), "{d}");
     assert_eq!(run.errors(), 2, "{run}");
 }
+
+#[test]
+fn a_template_loop_that_would_never_end_is_an_error_not_a_crash() {
+    let site = TestSite::new("minimal");
+    // About 10 GB of output: stopped at the most a page may take.
+    site.write(
+        "templates/page.html",
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}<p>{{ i }}</p>{% endfor %}{% endfor %}\n",
+    );
+    // A list of 10^11 numbers, and one that never ends: refused.
+    site.write(
+        "templates/404.html",
+        "{% for i in range(end=100000000000) %}{{ i }}{% endfor %}\n",
+    );
+    site.write(
+        "templates/routines.html",
+        "{% for i in range(end=10, step_by=0) %}{{ i }}{% endfor %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `page.html` failed while rendering");
+    assert!(d.contains("the page grew past 256 MiB"), "{d}");
+    assert!(d.contains("help: check the template's loops"), "{d}");
+    let d = run.diagnostic("template `404.html` failed while rendering");
+    assert!(d.contains("it gives at most 1000000"), "{d}");
+    assert!(d.contains(" --> templates/404.html:1:13\n"), "{d}");
+    let d = run.diagnostic("template `routines.html` failed while rendering");
+    assert!(d.contains("`step_by=0`"), "{d}");
+    assert_eq!(run.errors(), 3, "{run}");
+    assert!(!site.exists("public"));
+
+    // Ranges of a sensible size work as before.
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{% for i in range(start=5, end=10, step_by=2) %}[{{ i }}]{% endfor %}{% endblock content %}\n",
+    );
+    site.remove("templates/404.html");
+    site.remove("templates/routines.html");
+    site.build(&[]).success();
+    assert!(
+        site.read("public/when-to-get-help/index.html")
+            .contains("[5][7][9]")
+    );
+}
