@@ -269,10 +269,35 @@ impl Templates {
                 location = Some(found);
             }
         }
+        if location.is_none() {
+            // Outside the blocks of a template it extends (`base.html`),
+            // Tera names the page's own template.
+            let parents = self
+                .compiled()
+                .ok()
+                .and_then(|compiled| compiled.tera.templates.get(failed))
+                .map(|t| t.parents.clone())
+                .unwrap_or_default();
+            for parent in parents {
+                if let Some((name, file)) = self.layers.get_key_value(&parent) {
+                    if let Some(span) = culprit(&message, &file.text) {
+                        failed = name;
+                        location = Some(file.locate(span));
+                        break;
+                    }
+                }
+            }
+        }
         // One cause for every page that meets it: the failing template, the
-        // place in it, and Tera's message past the page's own template.
+        // place in it, and Tera's message past the page's own template (and,
+        // with a place, before the name of the template Tera was rendering,
+        // which differs from page kind to page kind for a parent's error).
         let place = location.as_ref().map(|l| (l.line, l.column));
-        let diagnostic = diagnostic.repeated(format!("{failed} {place:?} {inner}"), page);
+        let cause = match place {
+            Some(_) => inner.split(" while rendering '").next().unwrap_or(inner),
+            None => inner,
+        };
+        let diagnostic = diagnostic.repeated(format!("{failed} {place:?} {cause}"), page);
         let diagnostic = match location {
             Some(location) => diagnostic.at(location),
             None => {

@@ -203,3 +203,22 @@ fn a_template_loop_that_would_never_end_is_an_error_not_a_crash() {
             .contains("[5][7][9]")
     );
 }
+
+#[test]
+fn a_render_error_in_the_page_frame_points_at_the_frame() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/base.html",
+        "<!DOCTYPE html>\n<html lang=\"{{ site.language }}\">\n<title>{{ site.title }}</title>\n<main id=\"main\">{% block content %}{% endblock content %}</main>\n<footer>{{ site.tagline }}</footer>\n</html>\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("failed while rendering");
+    assert!(d.contains("site.tagline"), "names the expression: {d}");
+    assert!(
+        d.contains(" --> templates/base.html:5:12\n"),
+        "points at the expression in base.html, not in the page's template: {d}"
+    );
+    // One cause, met by every page that extends the frame.
+    assert!(d.contains("= note: the same error in "), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+}
