@@ -725,6 +725,38 @@ pub fn chain(err: &tera::Error) -> String {
     message
 }
 
+/// Where `text` defines a second time the block or macro that Tera's parse
+/// error `message` says is duplicated: its name in the second
+/// `{% block name %}` or `{% macro name(` tag.
+fn duplicated(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
+    let (keyword, rest) = [("block", "Block `"), ("macro", "Macro `")]
+        .into_iter()
+        .find_map(|(keyword, said)| Some((keyword, message.split_once(said)?.1)))?;
+    let (name, rest) = rest.split_once('`')?;
+    if !rest.starts_with(" is duplicated") || name.is_empty() {
+        return None;
+    }
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("{%") {
+        let tag = from + at + 2;
+        let inside = text[tag..].trim_start_matches(['-', ' ', '\t', '\n', '\r']);
+        let start = text.len() - inside.len();
+        if let Some(after) = inside.strip_prefix(keyword) {
+            let after_trimmed = after.trim_start();
+            let name_start = start + keyword.len() + (after.len() - after_trimmed.len());
+            let follows = after_trimmed.strip_prefix(name);
+            let whole =
+                follows.is_some_and(|f| !f.starts_with(|c: char| c.is_alphanumeric() || c == '_'));
+            if after.len() > after_trimmed.len() && whole {
+                found.push(name_start..name_start + name.len());
+            }
+        }
+        from = tag;
+    }
+    found.into_iter().nth(1)
+}
+
 /// Turns a Tera parse error into a diagnostic at the line and column it names
 /// (Tera prints `--> line:column`).
 fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
@@ -764,7 +796,13 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
                 .map_or(line_text.len(), |(i, _)| i);
             diagnostic.at(file.locate(offset + byte..offset + byte + 1))
         }
-        None => diagnostic.in_file(&file.path).note(message),
+        // Tera gives no place for a name defined twice (`Block \`content\`
+        // is duplicated`, `Macro \`m\` is duplicated`): the second
+        // definition is the one to look at.
+        None => match duplicated(&message, &file.text) {
+            Some(span) => diagnostic.at(file.locate(span)),
+            None => diagnostic.in_file(&file.path).note(message),
+        },
     }
     .help("see https://keats.github.io/tera/docs/ for the template syntax")
 }

@@ -222,3 +222,22 @@ fn a_render_error_in_the_page_frame_points_at_the_frame() {
     assert!(d.contains("= note: the same error in "), "{d}");
     assert_eq!(run.errors(), 1, "{run}");
 }
+
+#[test]
+fn a_block_or_macro_defined_twice_is_placed_at_the_second() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}a{% endblock content %}\n{%- block content %}b{% endblock content %}\n",
+    );
+    site.write(
+        "templates/cards.html",
+        "{% macro card() %}a{% endmacro card %}\n\n  {% macro card() %}b{% endmacro card %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template does not parse: Block `content` is duplicated");
+    assert!(d.contains(" --> templates/page.html:3:11\n"), "{d}");
+    let d = run.diagnostic("template does not parse: Macro `card` is duplicated");
+    assert!(d.contains(" --> templates/cards.html:3:12\n"), "{d}");
+    assert_eq!(run.errors(), 2, "{run}");
+}
