@@ -241,3 +241,16 @@ fn a_block_or_macro_defined_twice_is_placed_at_the_second() {
     assert!(d.contains(" --> templates/cards.html:3:12\n"), "{d}");
     assert_eq!(run.errors(), 2, "{run}");
 }
+
+#[test]
+fn a_template_over_the_size_limit_is_not_called_a_content_file() {
+    let site = TestSite::new("minimal");
+    site.write("templates/404.html", &"<p>x</p>\n".repeat(600_000));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("templates/404.html is 5400000 bytes");
+    assert!(d.contains("templates are at most 4 MiB"), "{d}");
+    assert!(
+        !d.contains("content"),
+        "a template is not a content file: {d}"
+    );
+}
