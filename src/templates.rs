@@ -101,6 +101,17 @@ impl Templates {
         }
         read_layer(root, &root.join("templates"), &mut layers, &mut errors);
         if !errors.is_empty() {
+            // Every problem in one run: the files that were read are
+            // parsed too (how they fit together waits for the others).
+            let parsed: Vec<Diagnostic> = layers
+                .par_iter()
+                .filter_map(|(name, file)| {
+                    tera::Template::new(name, None, &file.text)
+                        .err()
+                        .map(|err| template_error(file, &err))
+                })
+                .collect();
+            errors.extend(parsed);
             return Err(errors);
         }
         let sources = layers
@@ -207,7 +218,7 @@ impl Templates {
         let start = out.len();
         let mut result = fragments
             .set(tera, template, context)
-            .and_then(|()| tera.render_to(template, &*context, &mut *out));
+            .and_then(|()| tera.render_to(template, &*context, Capped::new(out)));
         fragments.unset(template, context);
         if result.is_err() && fragments.used_by(template) {
             // Rendered as written, the page fails with Tera's own message
@@ -215,8 +226,13 @@ impl Templates {
             // have, renders as it would have).
             if let Some(tera) = self.as_written() {
                 out.truncate(start);
-                result = tera.render_to(template, &*context, &mut *out);
+                result = tera.render_to(template, &*context, Capped::new(out));
             }
+        }
+        if result.is_err() {
+            // A page cut off at the limit is let go at once.
+            out.truncate(start);
+            out.shrink_to(start.max(8192));
         }
         result.map_err(|err| self.render_error(template, page, &err))
     }
@@ -235,15 +251,53 @@ impl Templates {
         let diagnostic = Diagnostic::error(format!(
             "template `{template}` failed while rendering {page}"
         ));
-        let location = self
+        let inner = past_page_template(&message);
+        // Tera finds an `{% include %}` of a missing template only when it
+        // renders it, and does not say which template holds the include:
+        // `Template '[partials/x.html]' not found`.
+        let missing_include = inner.starts_with("Template '[") && inner.ends_with("' not found");
+        let mut failed = failed;
+        let mut location = self
             .layers
             .get(failed)
             .and_then(|file| culprit(&message, &file.text).map(|span| file.locate(span)));
+        if location.is_none() && missing_include {
+            if let Some((name, found)) = self.layers.iter().find_map(|(name, file)| {
+                culprit(&message, &file.text).map(|span| (name, file.locate(span)))
+            }) {
+                failed = name;
+                location = Some(found);
+            }
+        }
+        if location.is_none() {
+            // Outside the blocks of a template it extends (`base.html`),
+            // Tera names the page's own template.
+            let parents = self
+                .compiled()
+                .ok()
+                .and_then(|compiled| compiled.tera.templates.get(failed))
+                .map(|t| t.parents.clone())
+                .unwrap_or_default();
+            for parent in parents {
+                if let Some((name, file)) = self.layers.get_key_value(&parent) {
+                    if let Some(span) = culprit(&message, &file.text) {
+                        failed = name;
+                        location = Some(file.locate(span));
+                        break;
+                    }
+                }
+            }
+        }
         // One cause for every page that meets it: the failing template, the
-        // place in it, and Tera's message past the page's own template.
-        let inner = past_page_template(&message);
+        // place in it, and Tera's message past the page's own template (and,
+        // with a place, before the name of the template Tera was rendering,
+        // which differs from page kind to page kind for a parent's error).
         let place = location.as_ref().map(|l| (l.line, l.column));
-        let diagnostic = diagnostic.repeated(format!("{failed} {place:?} {inner}"), page);
+        let cause = match place {
+            Some(_) => inner.split(" while rendering '").next().unwrap_or(inner),
+            None => inner,
+        };
+        let diagnostic = diagnostic.repeated(format!("{failed} {place:?} {cause}"), page);
         let diagnostic = match location {
             Some(location) => diagnostic.at(location),
             None => {
@@ -254,9 +308,55 @@ impl Templates {
                 diagnostic.note(format!("template file: {source}"))
             }
         };
-        diagnostic
-            .note(message)
-            .help("check the expression named above against the template context in the README")
+        let help = if missing_include {
+            "an `{% include %}` names a template that is neither in templates/ nor in the theme's: check the name, or add `ignore missing`"
+        } else if message.contains(TOO_LARGE) {
+            "check the template's loops: what they go over, and `range()`'s arguments"
+        } else {
+            "check the expression named above against the template context in the README"
+        };
+        diagnostic.note(message).help(help)
+    }
+}
+
+/// The most bytes one page (or one kept include) may take: a page that
+/// grows past it is an error, not a build that eats the machine's memory
+/// (a loop over `range(end=100000)` inside another). A page of the largest
+/// content file, 4 MiB of highlighted code, takes about a tenth of it.
+const MAX_PAGE_BYTES: usize = 256 << 20;
+
+/// How the error of a page past [`MAX_PAGE_BYTES`] ends.
+const TOO_LARGE: &str = "the most a page may take: does a loop run far longer than meant?";
+
+/// A writer into `out` that fails once the bytes written since it was made
+/// would pass [`MAX_PAGE_BYTES`]: Tera then stops rendering.
+pub(crate) struct Capped<'a> {
+    out: &'a mut Vec<u8>,
+    limit: usize,
+}
+
+impl<'a> Capped<'a> {
+    /// Appends to `out`, at most [`MAX_PAGE_BYTES`] more.
+    pub(crate) fn new(out: &'a mut Vec<u8>) -> Capped<'a> {
+        let limit = out.len().saturating_add(MAX_PAGE_BYTES);
+        Capped { out, limit }
+    }
+}
+
+impl std::io::Write for Capped<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.out.len().saturating_add(buf.len()) > self.limit {
+            return Err(std::io::Error::other(format!(
+                "the page grew past {} MiB, {TOO_LARGE}",
+                MAX_PAGE_BYTES >> 20
+            )));
+        }
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -272,18 +372,35 @@ fn past_page_template(message: &str) -> &str {
 }
 
 /// Where in a template's `text` Tera's render error `message` happened: the
-/// first place, inside a tag, where the text holds the first name the message
-/// quotes in backquotes (`Variable \`site.x\` not found`), when there is one.
+/// first place, inside a tag, where the text holds a name the message quotes
+/// (`Variable \`site.x\` not found`), when there is one. The innermost
+/// cause comes last (`error while rendering macro \`m::card\`: Variable
+/// \`s.x\` not found`), so names in backquotes are tried from the last;
+/// then those in quotes (filters, tests, functions, and the templates an
+/// `{% include %}` did not find, `'[partials/x.html]'`).
 fn culprit(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
     // Before `while rendering '…'`.
     let cause = past_page_template(message);
     let cause = cause.split(" while rendering '").next().unwrap_or(cause);
     // Tera quotes variables in backquotes, filters, tests and functions in quotes.
-    let name = cause
-        .split('`')
-        .nth(1)
-        .or_else(|| cause.split('\'').nth(1))
-        .filter(|name| !name.is_empty())?;
+    let quoted = |mark: char| cause.split(mark).skip(1).step_by(2).collect::<Vec<_>>();
+    let mut names: Vec<&str> = quoted('`').into_iter().rev().collect();
+    for name in quoted('\'') {
+        let list = name.strip_prefix('[').and_then(|n| n.strip_suffix(']'));
+        match list {
+            Some(list) => names.extend(list.split(", ")),
+            None => names.push(name),
+        }
+    }
+    names
+        .into_iter()
+        .filter(|name| !name.is_empty())
+        .find_map(|name| in_a_tag(name, text))
+}
+
+/// The first place, inside `{{ … }}` or `{% … %}`, where `text` holds
+/// `name` as a whole word.
+fn in_a_tag(name: &str, text: &str) -> Option<std::ops::Range<usize>> {
     let mut from = 0;
     while let Some(found) = text[from..].find(name) {
         let start = from + found;
@@ -334,22 +451,110 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
         .build_inheritance_chains()
         .and_then(|()| tera.check_macro_files())
     {
-        return Err(vec![Diagnostic::error(format!("templates do not fit together: {}", chain(&err)))
-            .help("check `{% extends %}`, `{% include %}` and `{% import %}` names against the files in templates/")]);
+        return Err(vec![misfit(layers, &chain(&err))]);
     }
     let cycles = cycles::find(&tera.templates);
     if !cycles.is_empty() {
         return Err(cycles
             .into_iter()
             .map(|(name, chain)| {
-                let source = layers.get(&name).map_or_else(|| name.clone(), |f| f.path.display().to_string());
-                Diagnostic::error(format!("templates render each other forever: {chain}"))
-                    .in_file(source)
-                    .help("a template may not include itself, even through other templates, and a macro may not call itself")
+                let diagnostic = Diagnostic::error(format!("templates render each other forever: {chain}"));
+                let diagnostic = match layers.get(&name) {
+                    // At the first step of the loop: where the template names
+                    // the next one (`include "x.html"`, `extends`, `m::card(`).
+                    Some(file) => match loop_step(&chain).and_then(|next| next.find_in(&file.text)) {
+                        Some(span) => diagnostic.at(file.locate(span)),
+                        None => diagnostic.in_file(&file.path),
+                    },
+                    None => diagnostic.in_file(name),
+                };
+                diagnostic.help("a template may not include itself, even through other templates, and a macro may not call itself")
             })
             .collect());
     }
     Ok(tera)
+}
+
+/// An error of templates that parse but do not fit together, placed in the
+/// template Tera names first, at the name it names next (the parent of an
+/// `{% extends %}`, the file of an `{% import %}`) or at its `extends`:
+/// `Template 'page.html' is inheriting from 'base2.html', which doesn't
+/// exist or isn't loaded.`, ``Template `page.html` loads macros from
+/// `m.html` which isn't present in Tera``, `Circular extend detected for
+/// template 'a.html'. …`.
+fn misfit(layers: &BTreeMap<String, SourceFile>, message: &str) -> Diagnostic {
+    let names: Vec<&str> = message
+        .split(['\'', '`'])
+        .skip(1)
+        .step_by(2)
+        .filter(|name| !name.is_empty())
+        .collect();
+    let diagnostic = Diagnostic::error(format!("templates do not fit together: {message}"));
+    let file = names.first().and_then(|name| layers.get(*name));
+    let diagnostic = match file {
+        Some(file) => {
+            let span = names
+                .get(1)
+                .and_then(|name| in_a_tag(name, &file.text))
+                .or_else(|| in_a_tag("extends", &file.text));
+            match span {
+                Some(span) => diagnostic.at(file.locate(span)),
+                None => diagnostic.in_file(&file.path),
+            }
+        }
+        None => diagnostic,
+    };
+    diagnostic.help(
+        "check `{% extends %}`, `{% include %}` and `{% import %}` names against the files in templates/ and the theme's templates/",
+    )
+}
+
+/// The second item of a loop that [`cycles::find`] reports
+/// (`` `a.html` renders `b.html` renders `a.html` ``, ``macro `m` of `a.html`
+/// renders …``): what the first one renders.
+fn loop_step(chain: &str) -> Option<Step<'_>> {
+    let next = chain.split(" renders ").nth(1)?;
+    // `b.html`, or macro `m` of `b.html`: the first name in backquotes.
+    let name = next.split('`').nth(1).filter(|name| !name.is_empty())?;
+    Some(if next.starts_with("macro ") {
+        Step::Macro(name)
+    } else {
+        Step::File(name)
+    })
+}
+
+/// What a template renders next in a loop.
+enum Step<'a> {
+    /// A template it includes or extends, by name.
+    File(&'a str),
+    /// A macro it calls (`ns::name(`).
+    Macro(&'a str),
+}
+
+impl Step<'_> {
+    /// Where `text` names this step inside a tag: the template's name, or
+    /// the macro's name after `::`.
+    fn find_in(&self, text: &str) -> Option<std::ops::Range<usize>> {
+        match *self {
+            Step::File(name) => in_a_tag(name, text),
+            Step::Macro(name) => {
+                let call = format!("::{name}");
+                let mut from = 0;
+                while let Some(found) = text[from..].find(&call) {
+                    let start = from + found + 2;
+                    let end = start + name.len();
+                    let tag = text[..start].rfind("{{").max(text[..start].rfind("{%"));
+                    let closed = text[..start].rfind("}}").max(text[..start].rfind("%}"));
+                    let whole = !text[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_');
+                    if whole && tag.is_some() && tag > closed {
+                        return Some(start..end);
+                    }
+                    from = end;
+                }
+                None
+            }
+        }
+    }
 }
 
 /// A Tera with Bedside's escaping: `.html` and `.xml` templates, by
@@ -358,7 +563,47 @@ fn new_tera() -> Tera {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
+    if let Some(range) = tera.functions.get("range").cloned() {
+        tera.register_function("range", BoundedRange(range));
+    }
     tera
+}
+
+/// The most numbers one `range()` may give.
+const MAX_RANGE: usize = 1_000_000;
+
+/// Tera's `range(end, start=0, step_by=1)`, refusing what would never end or
+/// take all the memory there is: Tera's own makes the whole list first, and
+/// loops forever on `step_by=0`.
+struct BoundedRange(std::sync::Arc<dyn tera::Function>);
+
+impl tera::Function for BoundedRange {
+    fn call(
+        &self,
+        args: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        let number = |key: &str, default: u64| args.get(key).map_or(Some(default), |v| v.as_u64());
+        if let (Some(start), Some(end), Some(step)) =
+            (number("start", 0), number("end", 0), number("step_by", 1))
+        {
+            if step == 0 {
+                return Err(tera::Error::msg(
+                    "Function `range` was called with `step_by=0`, which never reaches `end`",
+                ));
+            }
+            let count = end.saturating_sub(start).div_ceil(step);
+            if count > MAX_RANGE as u64 {
+                return Err(tera::Error::msg(format!(
+                    "Function `range` was asked for {count} numbers; it gives at most {MAX_RANGE}"
+                )));
+            }
+        }
+        self.0.call(args)
+    }
+
+    fn is_safe(&self) -> bool {
+        self.0.is_safe()
+    }
 }
 
 fn read_layer(
@@ -480,6 +725,38 @@ pub fn chain(err: &tera::Error) -> String {
     message
 }
 
+/// Where `text` defines a second time the block or macro that Tera's parse
+/// error `message` says is duplicated: its name in the second
+/// `{% block name %}` or `{% macro name(` tag.
+fn duplicated(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
+    let (keyword, rest) = [("block", "Block `"), ("macro", "Macro `")]
+        .into_iter()
+        .find_map(|(keyword, said)| Some((keyword, message.split_once(said)?.1)))?;
+    let (name, rest) = rest.split_once('`')?;
+    if !rest.starts_with(" is duplicated") || name.is_empty() {
+        return None;
+    }
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("{%") {
+        let tag = from + at + 2;
+        let inside = text[tag..].trim_start_matches(['-', ' ', '\t', '\n', '\r']);
+        let start = text.len() - inside.len();
+        if let Some(after) = inside.strip_prefix(keyword) {
+            let after_trimmed = after.trim_start();
+            let name_start = start + keyword.len() + (after.len() - after_trimmed.len());
+            let follows = after_trimmed.strip_prefix(name);
+            let whole =
+                follows.is_some_and(|f| !f.starts_with(|c: char| c.is_alphanumeric() || c == '_'));
+            if after.len() > after_trimmed.len() && whole {
+                found.push(name_start..name_start + name.len());
+            }
+        }
+        from = tag;
+    }
+    found.into_iter().nth(1)
+}
+
 /// Turns a Tera parse error into a diagnostic at the line and column it names
 /// (Tera prints `--> line:column`).
 fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
@@ -519,7 +796,13 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
                 .map_or(line_text.len(), |(i, _)| i);
             diagnostic.at(file.locate(offset + byte..offset + byte + 1))
         }
-        None => diagnostic.in_file(&file.path).note(message),
+        // Tera gives no place for a name defined twice (`Block \`content\`
+        // is duplicated`, `Macro \`m\` is duplicated`): the second
+        // definition is the one to look at.
+        None => match duplicated(&message, &file.text) {
+            Some(span) => diagnostic.at(file.locate(span)),
+            None => diagnostic.in_file(&file.path).note(message),
+        },
     }
     .help("see https://keats.github.io/tera/docs/ for the template syntax")
 }
@@ -541,6 +824,14 @@ mod tests {
         let filter = "Failed to render 'a.html': Filter 'shout' not found";
         let text = "<p>{{ page.title | shout }}</p>";
         assert_eq!(&text[culprit(filter, text).unwrap()], "shout");
+        // Inside a macro, the innermost cause, named last.
+        let in_macro = "Failed to render 'a.html': error while rendering macro `m::card`: Variable `s.x` not found in context while rendering 'm.html'";
+        let text = "{% macro card(s) %}<b>{{ s.x }}</b>{% endmacro card %}";
+        assert_eq!(&text[culprit(in_macro, text).unwrap()], "s.x");
+        // A missing include, one of a list.
+        let include = "Failed to render 'a.html': Template '[p/a.html, p/b.html]' not found";
+        let text = "<p>{% include [\"p/a.html\", \"p/b.html\"] %}</p>";
+        assert_eq!(&text[culprit(include, text).unwrap()], "p/a.html");
     }
 
     /// Templates left uncompiled by `read` are compiled once, by the first

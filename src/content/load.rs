@@ -229,13 +229,28 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let mut file = fs::File::open(path).map_err(io_error)?;
     let size = file.metadata().map_err(io_error)?.len();
     if size > MAX_FILE_BYTES {
+        // The same limit holds for templates and configuration, which are
+        // no content files.
+        let (kind, help) = if shown.starts_with("content") {
+            (
+                "content files",
+                "split the file, or move large data out of content/",
+            )
+        } else if shown.components().any(|c| c.as_os_str() == "templates") {
+            (
+                "templates",
+                "split the template into parts that it `{% include %}`s",
+            )
+        } else {
+            ("the text files gen reads", "make the file smaller")
+        };
         return Err(Diagnostic::error(format!(
-            "{} is {} bytes; content files are at most 4 MiB ({MAX_FILE_BYTES} bytes)",
+            "{} is {} bytes; {kind} are at most 4 MiB ({MAX_FILE_BYTES} bytes)",
             shown.display(),
             size
         ))
         .in_file(&shown)
-        .help("split the file, or move large data out of content/"));
+        .help(help));
     }
     // One read of the size the file has (`fs::read` would look the size up
     // again, and read once more to find the end). The size is at most
@@ -253,7 +268,7 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
             let file = SourceFile::new(shown, text);
             Err(file
                 .error(at..at + 1, "file is not valid UTF-8 text")
-                .help("save the file as UTF-8 (is it a binary file in content/?)"))
+                .help("save the file as UTF-8 (is it a binary file?)"))
         }
     }
 }

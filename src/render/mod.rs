@@ -885,7 +885,9 @@ impl<'a> Renderer<'a> {
 
     /// Renders a page, or takes it from the previous build when the ledger
     /// says nothing it is made from changed. The body's diagnostics go to
-    /// `out`.
+    /// `out`. `source` names the page in render errors: the content file
+    /// of a page that is its own, the output path of a page `gen` makes
+    /// (lists, term pages, handouts, 404).
     fn page(
         &self,
         template: &str,
@@ -1210,13 +1212,7 @@ impl<'a> Renderer<'a> {
                     .map(|i| context::routine(site, i, &self.stretches))
                     .collect();
                 context.insert("routines", &routines);
-                self.page(
-                    "routines.html",
-                    path,
-                    context,
-                    Path::new("content/routines"),
-                    out,
-                )
+                self.page("routines.html", path, context, Path::new(path), out)
             }
             Job::Page(i) => {
                 let p = &content.pages[i];
@@ -1239,13 +1235,7 @@ impl<'a> Renderer<'a> {
                     .map(|t| self.term(taxonomy, t))
                     .collect();
                 context.insert("terms", &terms);
-                self.page(
-                    "taxonomy_list.html",
-                    &path,
-                    context,
-                    Path::new("content/stretches"),
-                    out,
-                )
+                self.page("taxonomy_list.html", &path, context, Path::new(&path), out)
             }
             Job::Term(taxonomy, i, n) => {
                 let term = &self.terms(taxonomy)[i];
@@ -1294,7 +1284,9 @@ impl<'a> Renderer<'a> {
                 };
                 context.insert("qr_svg", &qr_svg);
                 context.insert("routine_url", &url);
-                self.page("handout.html", &path, context, r.meta.path(), out)
+                // Named by its output path: a routine has two handouts
+                // when it is the main one.
+                self.page("handout.html", &path, context, Path::new(&path), out)
             }
             Job::NotFound => {
                 let mut context = self.base_at("404.html", &site.config.base_path());
@@ -1487,13 +1479,7 @@ impl<'a> Renderer<'a> {
             context.insert("taxonomy", &taxonomy);
             context.insert("term", &term);
         }
-        self.page(
-            template,
-            &path,
-            context,
-            Path::new("content/stretches"),
-            out,
-        )
+        self.page(template, &path, context, Path::new(&path), out)
     }
 }
 

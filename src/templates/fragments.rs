@@ -97,7 +97,7 @@ impl Fragment {
 
     fn render(&self, tera: &Tera, context: &Context) -> tera::Result<Arc<str>> {
         let mut out = Vec::with_capacity(4096);
-        tera.render_to(&self.template, context, &mut out)?;
+        tera.render_to(&self.template, context, super::Capped::new(&mut out))?;
         Ok(String::from_utf8_lossy(&out).into())
     }
 }

@@ -14,6 +14,7 @@ mod limits;
 mod links;
 mod output;
 mod robustness;
+mod templates;
 
 mod check;
 mod content;

@@ -1,0 +1,256 @@
+//! Templates and themes as a theme author meets them: the errors of
+//! templates that render pages `gen` makes itself, of macros, includes and
+//! template files that do not fit together.
+
+use super::support::TestSite;
+
+#[test]
+fn a_render_error_on_a_page_gen_makes_names_that_page() {
+    let site = TestSite::new("minimal");
+    site.write("templates/stretches.html", "<p>{{ listing.title }}</p>\n");
+    site.write("templates/routines.html", "<p>{{ all.title }}</p>\n");
+    site.write("templates/taxonomy_list.html", "<p>{{ terms.x }}</p>\n");
+    site.write("templates/taxonomy_term.html", "<p>{{ term.nosuch }}</p>\n");
+    site.write("templates/handout.html", "<p>{{ routine.nosuch }}</p>\n");
+    let run = site.build(&[]).failure();
+    // Each page by its output path, not by a content folder
+    // (`content/stretches`) that many pages share.
+    run.diagnostic("template `stretches.html` failed while rendering stretches/index.html");
+    run.diagnostic("template `routines.html` failed while rendering routines/index.html");
+    let d = run.diagnostic("template `taxonomy_list.html` failed while rendering ");
+    assert!(d.contains("positions/index.html"), "{d}");
+    assert!(d.contains("targets/index.html"), "{d}");
+    let d = run.diagnostic("template `taxonomy_term.html` failed while rendering ");
+    assert!(d.contains("positions/supine/index.html"), "{d}");
+    assert!(d.contains("targets/lower-back/index.html"), "{d}");
+    // The main routine's two handouts are told apart.
+    let d = run.diagnostic("template `handout.html` failed while rendering ");
+    assert!(d.contains("routines/morning/handout/index.html"), "{d}");
+    assert!(d.contains("the same error in 1 other page: "), "{d}");
+    assert!(
+        d.contains("handout/index.html, ") || d.contains(": handout/index.html"),
+        "{d}"
+    );
+    run.stderr_lacks(&["rendering content/stretches", "rendering content/routines"]);
+    assert_eq!(run.errors(), 5, "{run}");
+}
+
+#[test]
+fn a_render_error_inside_a_macro_points_at_the_expression_in_the_macro() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/cards.html",
+        "{% macro card(p) %}\n<b>{{ p.subtitle }}</b>\n{% endmacro card %}\n",
+    );
+    site.write(
+        "templates/page.html",
+        "{% import \"cards.html\" as cards %}{% extends \"base.html\" %}\n{% block content %}{{ cards::card(p=page) }}{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d =
+        run.diagnostic("template `page.html` failed while rendering content/when-to-get-help.md");
+    assert!(d.contains("p.subtitle"), "names the expression: {d}");
+    assert!(
+        d.contains(" --> templates/cards.html:2:7\n"),
+        "points at the expression in the macro's file: {d}"
+    );
+}
+
+#[test]
+fn an_include_of_a_missing_template_points_at_the_include() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{% include \"partials/intro.html\" %}{% endblock content %}\n",
+    );
+    site.write(
+        "templates/partials/intro.html",
+        "<p>Intro</p>\n{% include \"partials/missing.html\" %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d =
+        run.diagnostic("template `page.html` failed while rendering content/when-to-get-help.md");
+    assert!(
+        d.contains(" --> templates/partials/intro.html:2:13\n"),
+        "points at the include, in the file that holds it: {d}"
+    );
+    assert!(
+        d.contains("help: an `{% include %}` names a template that is neither in templates/ nor in the theme's"),
+        "{d}"
+    );
+}
+
+#[test]
+fn templates_that_do_not_fit_together_are_placed_in_the_file() {
+    let site = TestSite::new("minimal");
+    site.write("gen.toml", "theme = \"calm\"\n");
+    site.write(
+        "themes/calm/templates/page.html",
+        "{% extends \"layout.html\" %}\n{% block content %}{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("templates do not fit together");
+    assert!(d.contains("'layout.html'"), "{d}");
+    assert!(
+        d.contains(" --> themes/calm/templates/page.html:1:13\n"),
+        "points at the missing parent: {d}"
+    );
+
+    site.write(
+        "themes/calm/templates/page.html",
+        "{% import \"cards.html\" as cards %}{% extends \"base.html\" %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("templates do not fit together");
+    assert!(
+        d.contains(" --> themes/calm/templates/page.html:1:12\n"),
+        "points at the missing macro file: {d}"
+    );
+
+    site.write(
+        "templates/404.html",
+        "{# a loop #}\n{% extends \"404.html\" %}\n",
+    );
+    site.remove("themes/calm/templates/page.html");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("templates do not fit together");
+    assert!(d.contains("Circular extend"), "{d}");
+    assert!(d.contains(" --> templates/404.html:2:4\n"), "{d}");
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn a_template_loop_is_placed_at_the_step_that_starts_it() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/partials/header.html",
+        "<header>{{ site.title }}</header>\n{% include \"partials/header.html\" %}\n",
+    );
+    site.write(
+        "templates/cards.html",
+        "{% macro card(s) %}\n<b>{{ self::card(s=s) }}</b>\n{% endmacro card %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`partials/header.html` renders `partials/header.html`");
+    assert!(
+        d.contains(" --> templates/partials/header.html:2:13\n"),
+        "{d}"
+    );
+    let d = run.diagnostic("macro `card` of `cards.html`");
+    assert!(d.contains(" --> templates/cards.html:2:13\n"), "{d}");
+    assert_eq!(run.errors(), 2, "{run}");
+}
+
+#[test]
+fn a_template_that_is_not_utf8_hides_no_other_template_error() {
+    let site = TestSite::new("minimal");
+    site.write_bytes("templates/partials/footer.html", b"<footer>\xFF</footer>\n");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{{ page.title }\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("file is not valid UTF-8 text");
+    assert!(d.contains(" --> templates/partials/footer.html:1:9"), "{d}");
+    assert!(
+        !d.contains("content/"),
+        "a template is not a content file: {d}"
+    );
+    let d = run.diagnostic("template does not parse");
+    assert!(d.contains(" --> templates/page.html:2:15"), "{d}");
+    assert_eq!(run.errors(), 2, "{run}");
+}
+
+#[test]
+fn a_template_loop_that_would_never_end_is_an_error_not_a_crash() {
+    let site = TestSite::new("minimal");
+    // About 10 GB of output: stopped at the most a page may take.
+    site.write(
+        "templates/page.html",
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}<p>{{ i }}</p>{% endfor %}{% endfor %}\n",
+    );
+    // A list of 10^11 numbers, and one that never ends: refused.
+    site.write(
+        "templates/404.html",
+        "{% for i in range(end=100000000000) %}{{ i }}{% endfor %}\n",
+    );
+    site.write(
+        "templates/routines.html",
+        "{% for i in range(end=10, step_by=0) %}{{ i }}{% endfor %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `page.html` failed while rendering");
+    assert!(d.contains("the page grew past 256 MiB"), "{d}");
+    assert!(d.contains("help: check the template's loops"), "{d}");
+    let d = run.diagnostic("template `404.html` failed while rendering");
+    assert!(d.contains("it gives at most 1000000"), "{d}");
+    assert!(d.contains(" --> templates/404.html:1:13\n"), "{d}");
+    let d = run.diagnostic("template `routines.html` failed while rendering");
+    assert!(d.contains("`step_by=0`"), "{d}");
+    assert_eq!(run.errors(), 3, "{run}");
+    assert!(!site.exists("public"));
+
+    // Ranges of a sensible size work as before.
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{% for i in range(start=5, end=10, step_by=2) %}[{{ i }}]{% endfor %}{% endblock content %}\n",
+    );
+    site.remove("templates/404.html");
+    site.remove("templates/routines.html");
+    site.build(&[]).success();
+    assert!(
+        site.read("public/when-to-get-help/index.html")
+            .contains("[5][7][9]")
+    );
+}
+
+#[test]
+fn a_render_error_in_the_page_frame_points_at_the_frame() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/base.html",
+        "<!DOCTYPE html>\n<html lang=\"{{ site.language }}\">\n<title>{{ site.title }}</title>\n<main id=\"main\">{% block content %}{% endblock content %}</main>\n<footer>{{ site.tagline }}</footer>\n</html>\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("failed while rendering");
+    assert!(d.contains("site.tagline"), "names the expression: {d}");
+    assert!(
+        d.contains(" --> templates/base.html:5:12\n"),
+        "points at the expression in base.html, not in the page's template: {d}"
+    );
+    // One cause, met by every page that extends the frame.
+    assert!(d.contains("= note: the same error in "), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+}
+
+#[test]
+fn a_block_or_macro_defined_twice_is_placed_at_the_second() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}a{% endblock content %}\n{%- block content %}b{% endblock content %}\n",
+    );
+    site.write(
+        "templates/cards.html",
+        "{% macro card() %}a{% endmacro card %}\n\n  {% macro card() %}b{% endmacro card %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template does not parse: Block `content` is duplicated");
+    assert!(d.contains(" --> templates/page.html:3:11\n"), "{d}");
+    let d = run.diagnostic("template does not parse: Macro `card` is duplicated");
+    assert!(d.contains(" --> templates/cards.html:3:12\n"), "{d}");
+    assert_eq!(run.errors(), 2, "{run}");
+}
+
+#[test]
+fn a_template_over_the_size_limit_is_not_called_a_content_file() {
+    let site = TestSite::new("minimal");
+    site.write("templates/404.html", &"<p>x</p>\n".repeat(600_000));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("templates/404.html is 5400000 bytes");
+    assert!(d.contains("templates are at most 4 MiB"), "{d}");
+    assert!(
+        !d.contains("content"),
+        "a template is not a content file: {d}"
+    );
+}
