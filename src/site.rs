@@ -587,6 +587,13 @@ pub fn require_root(root: &Path) -> Result<(), Diagnostic> {
 /// Where the theme `name` of the site at `root` comes from: its folder under
 /// `themes/`, else the built-in theme for `default`.
 pub fn theme_source(root: &Path, name: &str) -> Result<ThemeSource, Diagnostic> {
+    if name.contains(['/', '\\']) || name == "." || name == ".." {
+        return Err(Diagnostic::error(format!(
+            "theme `{name}` is a path; a theme is named by its folder under themes/"
+        ))
+        .in_file("gen.toml")
+        .help("move or copy the theme into themes/ and give its folder's name, e.g. `theme = \"calm\"` for themes/calm/"));
+    }
     let dir = root.join("themes").join(name);
     if dir.is_dir() {
         // Nothing escapes (SPEC §7): a theme folder reached through a

@@ -52,8 +52,12 @@ pub fn init(dir: &Path) -> Result<Initialized, Diagnostic> {
     for (relative, bytes) in embedded::STARTER {
         let path = dir.join(relative);
         crate::files::write_new(&path, bytes).map_err(|e| {
-            Diagnostic::error(format!("cannot write {}: {e}", path.display()))
-                .help("check the folder's permissions")
+            let help = if e.kind() == std::io::ErrorKind::NotADirectory {
+                "a part of that path is a file, not a folder: choose another place"
+            } else {
+                "check the folder's permissions"
+            };
+            Diagnostic::error(format!("cannot write {}: {e}", path.display())).help(help)
         })?;
         files += 1;
     }

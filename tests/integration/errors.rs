@@ -429,6 +429,14 @@ fn gen_toml_problems_are_errors_with_suggestions() {
     assert!(d.contains(" --> gen.toml:2:9\n"), "{d}");
     assert!(d.contains("theme = \"fancy\"\n  |         ^^^^^^^"), "{d}");
 
+    // A theme is a folder's name, never a path, even to a folder that exists.
+    site.write("themes/calm/templates/.keep", "");
+    site.write("gen.toml", "title = \"x\"\ntheme = \"../content\"\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("theme `../content` is a path");
+    assert!(d.contains(" --> gen.toml:2:9\n"), "{d}");
+    assert!(d.contains("themes/calm/"), "{d}");
+
     site.write("gen.toml", "[markdown]\nhighlight_theme = \"Nope\"\n");
     let run = site.build(&[]).failure();
     run.stderr_has(&["highlight theme `Nope` is not known", "InspiredGitHub"]);

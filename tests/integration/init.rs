@@ -82,3 +82,18 @@ fn a_folder_that_is_not_empty_is_refused() {
     gen_in(&dir.root, &["init", "site"]).status(0);
     gen_in(&dir.root, &["init", "site"]).status(1);
 }
+
+#[test]
+fn a_file_in_the_way_of_the_folder_is_named_as_such() {
+    let dir = EditorSite::empty();
+    dir.write("notes", "mine");
+    let run = gen_in(&dir.root, &["init", "notes/site"]).status(1);
+    assert!(
+        run.stderr
+            .contains("help: a part of that path is a file, not a folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("permissions"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(dir.path("notes")).unwrap(), "mine");
+}
