@@ -47,6 +47,25 @@ pub enum Route {
 /// segment is refused rather than resolved, so no request can name a file
 /// outside the build. `/x/` means `/x/index.html`.
 pub fn route(target: &str, mount: &str, exists: impl Fn(&str) -> bool) -> Route {
+    match route_path(target, mount, exists) {
+        // A redirect keeps the query (`/stretches?x=1` → `/stretches/?x=1`),
+        // when it is plain visible ASCII, as a header value must be.
+        Route::Redirect(mut location) => {
+            let query = target.split('#').next().and_then(|t| t.split_once('?'));
+            if let Some((_, query)) =
+                query.filter(|(_, q)| !q.is_empty() && q.bytes().all(|b| b.is_ascii_graphic()))
+            {
+                location.push('?');
+                location.push_str(query);
+            }
+            Route::Redirect(location)
+        }
+        other => other,
+    }
+}
+
+/// [`route`] without the query.
+fn route_path(target: &str, mount: &str, exists: impl Fn(&str) -> bool) -> Route {
     let raw = target.split(['?', '#']).next().unwrap_or("");
     if !raw.starts_with('/') {
         return Route::BadRequest;
@@ -280,6 +299,19 @@ mod tests {
         );
         assert_eq!(
             route("//stretches//a", "/", built),
+            Route::Redirect("/stretches/a/".into())
+        );
+        // The query goes along; the fragment never reaches a server.
+        assert_eq!(
+            route("/stretches/a?x=1&y=%20#top", "/", built),
+            Route::Redirect("/stretches/a/?x=1&y=%20".into())
+        );
+        assert_eq!(
+            route("/stretches/a?", "/", built),
+            Route::Redirect("/stretches/a/".into())
+        );
+        assert_eq!(
+            route("/stretches/a?x=\u{e9}", "/", built),
             Route::Redirect("/stretches/a/".into())
         );
     }
