@@ -327,13 +327,14 @@ fn a_theme_linked_from_outside_the_site_is_an_error() {
     assert!(d.contains(" --> gen.toml:1:9"), "{d}");
     assert!(!site.exists("public"));
 
-    // So is a `theme` that climbs out of themes/.
+    // So is a `theme` that climbs out of themes/: a theme is a name, not a
+    // path.
     std::fs::remove_file(site.path("themes")).unwrap();
     std::fs::create_dir(site.path("themes")).unwrap();
     site.write("gen.toml", "theme = \"../../shared-themes/plain\"\n");
-    site.build(&[])
-        .failure()
-        .diagnostic("points outside the site");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("theme `../../shared-themes/plain` is a path");
+    assert!(d.contains(" --> gen.toml:1:9"), "{d}");
     assert!(!site.exists("public"));
 }
 
