@@ -84,9 +84,9 @@ pub struct Server {
 /// Opens the listening socket, so that a port in use is reported before
 /// anything is built. `interface` is an IP address or a host name.
 pub fn bind(interface: &str, port: u16) -> Result<TcpListener, Diagnostic> {
-    let addresses: Vec<SocketAddr> = match interface.parse::<IpAddr>() {
-        Ok(ip) => vec![SocketAddr::new(ip, port)],
-        Err(_) => (interface, port)
+    let addresses: Vec<SocketAddr> = match ip_address(interface) {
+        Some(ip) => vec![SocketAddr::new(ip, port)],
+        None => (interface, port)
             .to_socket_addrs()
             .map(Iterator::collect)
             .map_err(|e| {
@@ -118,6 +118,19 @@ pub fn bind(interface: &str, port: u16) -> Result<TcpListener, Diagnostic> {
         _ => Diagnostic::error(format!("cannot serve on {shown}: {err}"))
             .help("check --interface (an address of this machine, e.g. 127.0.0.1) and --port"),
     })
+}
+
+/// `interface` as an IP address, an IPv6 one also in the brackets of a URL
+/// (`[::1]`); `None` for a host name.
+fn ip_address(interface: &str) -> Option<IpAddr> {
+    let bare = interface
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+        .unwrap_or(interface);
+    match bare.parse::<IpAddr>() {
+        Ok(IpAddr::V4(_)) if bare != interface => None,
+        parsed => parsed.ok(),
+    }
 }
 
 impl Server {
@@ -347,4 +360,24 @@ pub fn open_browser(
         );
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::{Ipv4Addr, Ipv6Addr};
+
+    #[test]
+    fn an_interface_is_an_address_with_or_without_brackets_or_a_host_name() {
+        assert_eq!(ip_address("::1"), Some(IpAddr::V6(Ipv6Addr::LOCALHOST)));
+        assert_eq!(ip_address("[::1]"), Some(IpAddr::V6(Ipv6Addr::LOCALHOST)));
+        assert_eq!(
+            ip_address("127.0.0.1"),
+            Some(IpAddr::V4(Ipv4Addr::LOCALHOST))
+        );
+        // Brackets are for IPv6 only, as in a URL.
+        assert_eq!(ip_address("[127.0.0.1]"), None);
+        assert_eq!(ip_address("localhost"), None);
+        assert_eq!(ip_address("[::1"), None);
+    }
 }
