@@ -216,7 +216,21 @@ impl Server {
 
 fn handle(request: Request, shared: &Arc<Shared>) {
     let target = request.url().to_string();
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let response = with_header(
+            text(405, "Only GET and HEAD are served.\n"),
+            "Allow",
+            "GET, HEAD",
+        );
+        let _ = request.respond(response);
+        return;
+    }
     if target.split('?').next() == Some(http::EVENTS_PATH) {
+        if request.method() == &Method::Head {
+            // The headers of the stream, and no stream.
+            let _ = request.respond(reply(200, "text/event-stream", Vec::new()));
+            return;
+        }
         let shared = Arc::clone(shared);
         let _ = std::thread::Builder::new()
             .name("gen-events".into())
@@ -225,15 +239,6 @@ fn handle(request: Request, shared: &Arc<Shared>) {
                 let _ = shared.live.stream(&mut *out);
                 let _ = out.flush();
             });
-        return;
-    }
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = with_header(
-            text(405, "Only GET and HEAD are served.\n"),
-            "Allow",
-            "GET, HEAD",
-        );
-        let _ = request.respond(response);
         return;
     }
     if target.split('?').next() == Some(http::WORKER_PATH) {

@@ -224,6 +224,11 @@ impl Serve {
         get(self.address, target)
     }
 
+    /// Sends `method` to `target`, with no body.
+    pub fn request(&self, method: &str, target: &str) -> Response {
+        request(self.address, method, target)
+    }
+
     /// Listens to the reload events, as an open page does.
     pub fn events(&self) -> Events {
         Events::connect(self.address)
@@ -260,11 +265,32 @@ impl Response {
 
 /// A plain HTTP/1.0 GET, the target sent exactly as given.
 pub fn get(address: SocketAddr, target: &str) -> Response {
+    request(address, "GET", target)
+}
+
+/// A plain HTTP/1.0 request with no body, the target sent exactly as given.
+pub fn request(address: SocketAddr, method: &str, target: &str) -> Response {
     let mut stream = TcpStream::connect_timeout(&address, DEADLINE).expect("the server accepts");
     stream.set_read_timeout(Some(DEADLINE)).expect("a timeout");
-    write!(stream, "GET {target} HTTP/1.0\r\nHost: localhost\r\n\r\n").expect("a request");
+    write!(
+        stream,
+        "{method} {target} HTTP/1.0\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"
+    )
+    .expect("a request");
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("a response");
+    // A reply that never ends (a stream of events) fails the test, not hangs it.
+    let deadline = Instant::now() + DEADLINE;
+    let mut chunk = [0; 8192];
+    loop {
+        assert!(
+            Instant::now() < deadline,
+            "no end to the reply in {DEADLINE:?}"
+        );
+        match stream.read(&mut chunk).expect("a response") {
+            0 => break,
+            n => raw.extend_from_slice(&chunk[..n]),
+        }
+    }
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();

@@ -325,3 +325,26 @@ fn a_folder_moved_out_of_the_site_disappears_from_it() {
         .expect("the folder moves");
     events.until(|| server.get("/images/bed.svg").status == 404);
 }
+
+#[test]
+fn the_reload_events_answer_head_with_headers_and_refuse_other_methods() {
+    let site = EditorSite::fixture("editor");
+    let server = Serve::start(&site, &[]);
+    // HEAD gets the stream's headers and no stream: the reply ends.
+    let head = server.request("HEAD", "/__gen/events");
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("content-type"), Some("text/event-stream"));
+    assert_eq!(head.body, "");
+    for method in ["POST", "PUT", "DELETE"] {
+        let refused = server.request(method, "/__gen/events");
+        assert_eq!(refused.status, 405, "{method}");
+        assert_eq!(refused.header("allow"), Some("GET, HEAD"), "{method}");
+        assert!(
+            !refused.body.contains("data:"),
+            "{method}: {}",
+            refused.body
+        );
+    }
+    // Pages answer HEAD as before.
+    assert_eq!(server.request("HEAD", "/").status, 200);
+}
