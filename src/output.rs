@@ -343,6 +343,10 @@ impl Output {
             std::process::id(),
             MADE.fetch_add(1, Ordering::Relaxed)
         );
+        // Made already (a second file of `css/`): one call, not three.
+        if rustix::fs::statat(&self.staging_folder, folder, AtFlags::SYMLINK_NOFOLLOW).is_ok() {
+            return Err(rustix::io::Errno::EXIST);
+        }
         let mode = Mode::from_raw_mode(0o777);
         rustix::fs::mkdirat(&self.staging_folder, &once, mode)?;
         let renamed = rustix::fs::renameat_with(
