@@ -650,3 +650,89 @@ fn files_taken_from_the_previous_build_have_the_permissions_of_this_one() {
     gen_with_umask(&site, "022", &["build"]).success();
     assert_eq!(mode("public/index.html"), 0o644);
 }
+
+/// Every folder below `dir`, by path, sorted.
+fn folders(dir: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                let relative = path.strip_prefix(dir).unwrap();
+                found.push(relative.display().to_string());
+                pending.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// A rebuild of a site large enough for its folders to be made ahead
+/// (those of the previous build's pages, while the content loads): the
+/// folders of pages gone are not published, and a file may take the place
+/// of a folder the previous build had, deep or at the top. The output is
+/// what a build from scratch writes, folders included.
+#[test]
+fn a_rebuild_publishes_only_the_folders_of_this_build() {
+    let site = TestSite::new("minimal");
+    for n in 0..80 {
+        site.write(
+            &format!("content/stretches/{:03}-extra-{n}.md", n + 10),
+            &stretch(&[("title", Some(&format!("\"Extra stretch {n}\"")))]),
+        );
+    }
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nWho wrote this.\n",
+    );
+    site.build(&[]).success();
+    assert!(site.exists("public/about/index.html"));
+    assert!(site.exists("public/stretches/extra-1/index.html"));
+
+    for n in 0..5 {
+        site.remove(&format!("content/stretches/{:03}-extra-{n}.md", n + 10));
+    }
+    site.remove("content/about.md");
+    site.write("static/about", "A file where a page was.\n");
+    site.write("static/stretches/extra-1", "Another.\n");
+    site.build(&[]).success();
+
+    assert_eq!(site.read("public/about"), "A file where a page was.\n");
+    assert_eq!(site.read("public/stretches/extra-1"), "Another.\n");
+    for n in [0, 2, 3, 4] {
+        assert!(!site.exists(&format!("public/stretches/extra-{n}")));
+    }
+    let scratch = site.parent().join("scratch");
+    site.gen_with_env(
+        &["build", "--output-dir", &scratch.display().to_string()],
+        &[("BEDSIDE_CACHE_DIR", "")],
+    )
+    .success();
+    assert_eq!(folders(&site.path("public")), folders(&scratch));
+    assert_eq!(site.files("public"), files(&scratch));
+    nothing_left_behind(&site.root);
+}
+
+/// A build that fails after the folders of the previous build were made
+/// ahead leaves the previous output as it was, and nothing beside it.
+#[test]
+fn a_failed_rebuild_of_a_large_site_leaves_nothing_behind() {
+    let site = TestSite::new("minimal");
+    for n in 0..80 {
+        site.write(
+            &format!("content/stretches/{:03}-extra-{n}.md", n + 10),
+            &stretch(&[("title", Some(&format!("\"Extra stretch {n}\"")))]),
+        );
+    }
+    site.build(&[]).success();
+    let before = site.files("public");
+    site.write(
+        "content/stretches/200-broken.md",
+        &stretch(&[("hold", Some("\"a while\""))]),
+    );
+    site.build(&[]).failure();
+    assert_eq!(site.files("public"), before);
+    nothing_left_behind(&site.root);
+}
