@@ -654,44 +654,24 @@ fn make_folder(staging: &OwnedFd, folder: &str, spread: bool) -> io::Result<()> 
 /// name: under its own name (`stretches`) every build would start from the
 /// group where the build before it was just removed, whose freed inodes
 /// ext4 scans past one by one for every new file and folder (see
-/// docs/performance.md). A group where that happens all the same (another
-/// tree was removed there in the last minute) shows in the time a first
-/// folder made inside takes ([`quick_below`]): then the folder is made
-/// again, under another name, up to [`PLACES`] times. Another thread may
-/// make the same folder meanwhile: the rename never replaces it.
+/// docs/performance.md). Another thread may make the same folder meanwhile:
+/// the rename never replaces it.
 fn make_top_folder(staging: &OwnedFd, folder: &str) -> rustix::io::Result<()> {
-    make_top_folder_placed(staging, folder, quick_below)
-}
-
-/// [`make_top_folder`], with `quick` to tell whether a place is kept.
-fn make_top_folder_placed(
-    staging: &OwnedFd,
-    folder: &str,
-    quick: fn(&OwnedFd, &str) -> bool,
-) -> rustix::io::Result<()> {
     static MADE: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let once = format!(
+        ".gen-folder-{}-{nanos}-{}",
+        std::process::id(),
+        MADE.fetch_add(1, Ordering::Relaxed)
+    );
     // Made already (a second file of `css/`): one call, not three.
     if rustix::fs::statat(staging, folder, AtFlags::SYMLINK_NOFOLLOW).is_ok() {
         return Err(rustix::io::Errno::EXIST);
     }
     let mode = Mode::from_raw_mode(0o777);
-    let mut place = 1;
-    let once = loop {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let once = format!(
-            ".gen-folder-{}-{nanos}-{}",
-            std::process::id(),
-            MADE.fetch_add(1, Ordering::Relaxed)
-        );
-        rustix::fs::mkdirat(staging, &once, mode)?;
-        if place == PLACES || quick(staging, &once) {
-            break once;
-        }
-        let _ = rustix::fs::unlinkat(staging, &once, AtFlags::REMOVEDIR);
-        place += 1;
-    };
+    rustix::fs::mkdirat(staging, &once, mode)?;
     let renamed = rustix::fs::renameat_with(
         staging,
         &once,
@@ -709,29 +689,6 @@ fn make_top_folder_placed(
         }
         other => other,
     }
-}
-
-/// How many places [`make_top_folder`] tries for a top-level folder.
-const PLACES: usize = 3;
-
-/// How long making a folder inside a top-level folder just made may take
-/// for the place to be kept ([`make_top_folder`]). On the benchmark's disk
-/// a folder took 15–40 µs in a block group left alone for a minute, and
-/// about 300 µs in one where ten thousand folders had just been removed.
-const SLOW_FOLDER: std::time::Duration = std::time::Duration::from_micros(120);
-
-/// Whether a folder is made quickly in `folder` (a folder of `staging`),
-/// timed with one made and removed again. The files and folders of the
-/// build that go in `folder` land in the same block group, at first.
-fn quick_below(staging: &OwnedFd, folder: &str) -> bool {
-    let probe = format!("{folder}/probe");
-    let start = std::time::Instant::now();
-    if rustix::fs::mkdirat(staging, probe.as_str(), Mode::from_raw_mode(0o777)).is_err() {
-        return true;
-    }
-    let quick = start.elapsed() < SLOW_FOLDER;
-    let _ = rustix::fs::unlinkat(staging, probe.as_str(), AtFlags::REMOVEDIR);
-    quick
 }
 
 /// What to do about an old tree that could not be removed.
@@ -1132,41 +1089,6 @@ mod tests {
         }
         let published = open_folder(CWD, &target).expect("the output, open");
         assert!(!spread_below(&published, false), "the output keeps no mark");
-    }
-
-    /// A top-level folder whose every place is found slow is made all the
-    /// same, in the last place tried, under its own name; the places given
-    /// up and the folder made to time each leave nothing behind.
-    #[test]
-    fn a_top_folder_found_slow_everywhere_is_made_in_the_last_place() {
-        let scratch = tempfile::tempdir().expect("temporary folder");
-        let staging = open_folder(CWD, scratch.path()).expect("open");
-        static TRIED: AtomicUsize = AtomicUsize::new(0);
-        let slow = |staging: &OwnedFd, folder: &str| {
-            TRIED.fetch_add(1, Ordering::Relaxed);
-            // Time it as the build does, then call it slow.
-            quick_below(staging, folder);
-            false
-        };
-        make_top_folder_placed(&staging, "stretches", slow).expect("made");
-        assert_eq!(TRIED.load(Ordering::Relaxed), PLACES - 1);
-        let names: Vec<String> = fs::read_dir(scratch.path())
-            .expect("listed")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["stretches"]);
-        assert_eq!(
-            fs::read_dir(scratch.path().join("stretches"))
-                .expect("listed")
-                .count(),
-            0
-        );
-        // Made already: said so, and nothing is tried.
-        assert_eq!(
-            make_top_folder_placed(&staging, "stretches", slow),
-            Err(rustix::io::Errno::EXIST)
-        );
-        assert_eq!(TRIED.load(Ordering::Relaxed), PLACES - 1);
     }
 
     /// On ext4 the staging folder is marked as the top of a hierarchy, and
