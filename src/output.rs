@@ -7,9 +7,7 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, PoisonError};
-use std::thread::JoinHandle;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
 use std::sync::{Mutex, mpsc};
@@ -45,8 +43,6 @@ pub struct Output {
     above: MadeAbove,
     /// `staging`, registered for removal if the build is interrupted.
     staging_pending: Option<Pending>,
-    /// The folders being made ahead of the pages, if any.
-    ahead: Option<Ahead>,
 }
 
 /// An output folder checked for a build ([`Destination::check`]); nothing on
@@ -54,9 +50,6 @@ pub struct Output {
 pub struct Destination {
     target: PathBuf,
     previous: Option<OwnedFd>,
-    /// The build, begun early to make folders ahead
-    /// ([`Destination::make_ahead`]).
-    begun: Option<Output>,
 }
 
 /// Folders this run made above the output, from the top down, each
@@ -198,11 +191,7 @@ impl Destination {
             .is_file()
             .then(|| open_folder(CWD, &target).ok())
             .flatten();
-        Ok(Destination {
-            target,
-            previous,
-            begun: None,
-        })
+        Ok(Destination { target, previous })
     }
 
     /// The folder to be replaced.
@@ -212,40 +201,7 @@ impl Destination {
 
     /// Whether the folder to be replaced holds a previous build.
     pub fn has_previous(&self) -> bool {
-        self.previous.is_some() || self.begun.as_ref().is_some_and(Output::has_previous)
-    }
-
-    /// Begins the build now, and makes `folders` (each after the folders
-    /// above it) in its staging folder on a thread of its own: those of the
-    /// previous build's pages, which a rebuild mostly needs again. Making
-    /// ten thousand folders in one folder is work for one core at a time
-    /// (the file system holds the parent's lock for each), and this way it
-    /// is done while the content loads. The build marks the folders it
-    /// puts files in, and removes the others before the swap: it publishes
-    /// what it would have without them. Does nothing for a small build,
-    /// or when the output's parent folder is not there yet (the folders
-    /// made above the output are made only for a sound site); if the build
-    /// cannot begin, [`Destination::begin`] says why.
-    pub fn make_ahead(&mut self, folders: Vec<String>) {
-        if folders.len() < AHEAD_FROM_FOLDERS
-            || self.begun.is_some()
-            || !self.target.parent().is_some_and(Path::is_dir)
-        {
-            return;
-        }
-        let previous = match &self.previous {
-            Some(folder) => match folder.try_clone() {
-                Ok(folder) => Some(folder),
-                Err(_) => return,
-            },
-            None => None,
-        };
-        let Ok(mut output) = start(self.target.clone(), previous, folders.len()) else {
-            return;
-        };
-        output.ahead = Ahead::start(&output.staging_folder, folders, output.spread);
-        self.previous = None;
-        self.begun = Some(output);
+        self.previous.is_some()
     }
 
     /// Makes the folders missing above the output and a staging folder
@@ -254,61 +210,53 @@ impl Destination {
     /// `pages` is about how many pages the build publishes: a large build
     /// is spread over the disk ([`spread_below`]).
     pub fn begin(self, pages: usize) -> Result<Output, Diagnostic> {
-        match self.begun {
-            Some(output) => Ok(output),
-            None => start(self.target, self.previous, pages),
+        let Destination { target, previous } = self;
+        let parent = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("/"));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let io_error = |err: io::Error, path: &Path| {
+            Diagnostic::error(format!("cannot create {}: {err}", path.display()))
+                .help("check the folder's permissions")
+        };
+        let above = MadeAbove::make(&parent).map_err(|(path, e)| io_error(e, &path))?;
+        // Trees named after this process's id are left by an earlier one of
+        // the same id: they would be in the way.
+        let staging = parent.join(format!(".{name}.gen-new-{}", std::process::id()));
+        for tree in [
+            &staging,
+            &parent.join(format!(".{name}.gen-old-{}", std::process::id())),
+        ] {
+            if tree.exists() {
+                let _ = fs::remove_dir_all(tree);
+            }
         }
+        let staging_pending =
+            make_registered(&staging, Undo::Tree).map_err(|e| io_error(e, &staging))?;
+        let staging_folder = match open_folder(CWD, &staging) {
+            Ok(folder) => folder,
+            Err(e) => {
+                let _ = fs::remove_dir(&staging);
+                return Err(io_error(e, &staging));
+            }
+        };
+        let spread = pages >= SPREAD_FROM_PAGES && spread_below(&staging_folder, true);
+        Ok(Output {
+            target,
+            staging,
+            staging_folder,
+            previous,
+            file_mode: umask().map(|mask| 0o666 & !mask),
+            committed: false,
+            spread,
+            above,
+            staging_pending: Some(staging_pending),
+        })
     }
-}
-
-/// [`Destination::begin`].
-fn start(target: PathBuf, previous: Option<OwnedFd>, pages: usize) -> Result<Output, Diagnostic> {
-    let parent = target
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("/"));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let io_error = |err: io::Error, path: &Path| {
-        Diagnostic::error(format!("cannot create {}: {err}", path.display()))
-            .help("check the folder's permissions")
-    };
-    let above = MadeAbove::make(&parent).map_err(|(path, e)| io_error(e, &path))?;
-    // Trees named after this process's id are left by an earlier one of
-    // the same id: they would be in the way.
-    let staging = parent.join(format!(".{name}.gen-new-{}", std::process::id()));
-    for tree in [
-        &staging,
-        &parent.join(format!(".{name}.gen-old-{}", std::process::id())),
-    ] {
-        if tree.exists() {
-            let _ = fs::remove_dir_all(tree);
-        }
-    }
-    let staging_pending =
-        make_registered(&staging, Undo::Tree).map_err(|e| io_error(e, &staging))?;
-    let staging_folder = match open_folder(CWD, &staging) {
-        Ok(folder) => folder,
-        Err(e) => {
-            let _ = fs::remove_dir(&staging);
-            return Err(io_error(e, &staging));
-        }
-    };
-    let spread = pages >= SPREAD_FROM_PAGES && spread_below(&staging_folder, true);
-    Ok(Output {
-        target,
-        staging,
-        staging_folder,
-        previous,
-        file_mode: umask().map(|mask| 0o666 & !mask),
-        committed: false,
-        spread,
-        above,
-        staging_pending: Some(staging_pending),
-        ahead: None,
-    })
 }
 
 impl Output {
@@ -342,18 +290,7 @@ impl Output {
                 "refusing to write outside the output folder: {path}"
             )));
         }
-        if let Some(ahead) = &self.ahead {
-            // A file where the previous build had a folder: the folders
-            // made ahead and not used go, that one with them.
-            if ahead.has(path) {
-                ahead.settle(&self.staging_folder);
-            }
-        }
         if let Some((folder, _)) = path.rsplit_once('/') {
-            if self.ahead.as_ref().is_some_and(|ahead| ahead.mark(folder)) {
-                // Made, or about to be: see `in_folder`.
-                return Ok(self.staging.join(relative));
-            }
             self.make_folder(folder).map_err(|e| {
                 Diagnostic::error(format!(
                     "cannot create {}: {e}",
@@ -366,25 +303,68 @@ impl Output {
 
     /// Makes a folder of the build and the folders above it, as needed.
     fn make_folder(&self, folder: &str) -> io::Result<()> {
-        make_folder(&self.staging_folder, folder, self.spread)
+        let make = || {
+            if self.spread && !folder.contains('/') {
+                self.make_top_folder(folder)
+            } else {
+                rustix::fs::mkdirat(&self.staging_folder, folder, Mode::from_raw_mode(0o777))
+            }
+        };
+        let made = match make() {
+            Err(rustix::io::Errno::NOENT) => {
+                if let Some((above, _)) = folder.rsplit_once('/') {
+                    self.make_folder(above)?;
+                }
+                make()
+            }
+            made => made,
+        };
+        match made {
+            Ok(()) | Err(rustix::io::Errno::EXIST) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 
-    /// Runs `make`, which makes the file `path` of the build; if the folder
-    /// it goes in is not there (one made ahead, but not yet, or removed
-    /// again: see [`Ahead::settle`]), makes the folder and tries again.
-    fn in_folder<T>(&self, path: &str, make: impl Fn() -> io::Result<T>) -> io::Result<T> {
-        let mut tries = 0;
-        loop {
-            match make() {
-                Err(err) if err.kind() == io::ErrorKind::NotFound && self.ahead.is_some() => {
-                    match path.rsplit_once('/') {
-                        Some((folder, _)) if tries < 3 => self.make_folder(folder)?,
-                        _ => return Err(err),
-                    }
-                }
-                done => return done,
+    /// Makes a folder at the top of the build under a name used once, then
+    /// renames it. ext4 places a new folder below one marked as the top of a
+    /// hierarchy ([`spread_below`]) in a block group chosen from a hash of
+    /// its name: under its own name (`stretches`) every build would start
+    /// from the group where the build before it was just removed, whose
+    /// freed inodes ext4 scans past one by one for every new file and folder
+    /// (see docs/performance.md). Another thread may make the same folder
+    /// meanwhile: the rename never replaces it.
+    fn make_top_folder(&self, folder: &str) -> rustix::io::Result<()> {
+        static MADE: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let once = format!(
+            ".gen-folder-{}-{nanos}-{}",
+            std::process::id(),
+            MADE.fetch_add(1, Ordering::Relaxed)
+        );
+        // Made already (a second file of `css/`): one call, not three.
+        if rustix::fs::statat(&self.staging_folder, folder, AtFlags::SYMLINK_NOFOLLOW).is_ok() {
+            return Err(rustix::io::Errno::EXIST);
+        }
+        let mode = Mode::from_raw_mode(0o777);
+        rustix::fs::mkdirat(&self.staging_folder, &once, mode)?;
+        let renamed = rustix::fs::renameat_with(
+            &self.staging_folder,
+            &once,
+            &self.staging_folder,
+            folder,
+            rustix::fs::RenameFlags::NOREPLACE,
+        );
+        if renamed.is_err() {
+            let _ = rustix::fs::unlinkat(&self.staging_folder, &once, AtFlags::REMOVEDIR);
+        }
+        match renamed {
+            // This file system cannot rename without replacing.
+            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {
+                rustix::fs::mkdirat(&self.staging_folder, folder, mode)
             }
-            tries += 1;
+            other => other,
         }
     }
 
@@ -411,9 +391,6 @@ impl Output {
     /// next one tries again.
     pub fn commit(mut self) -> Result<Vec<Diagnostic>, Diagnostic> {
         let fail = |what: &str, err: io::Error| Diagnostic::error(format!("cannot {what}: {err}"));
-        if let Some(ahead) = &self.ahead {
-            ahead.settle(&self.staging_folder);
-        }
         if self.spread {
             // The published folder is an ordinary one.
             spread_below(&self.staging_folder, false);
@@ -515,179 +492,6 @@ impl Output {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into())
-    }
-}
-
-/// How many folders the previous build's pages were in, at least, for a
-/// build to make them ahead ([`Destination::make_ahead`]): for fewer, a
-/// thread of their own is not worth starting.
-const AHEAD_FROM_FOLDERS: usize = 50;
-
-/// Folders made ahead of the pages that go in them, by a thread of their own
-/// ([`Destination::make_ahead`]).
-struct Ahead {
-    /// The folders, sorted: each after the folders above it.
-    folders: Arc<[Box<str>]>,
-    /// For each folder, whether the build has put something in it.
-    used: Box<[AtomicBool]>,
-    /// Tells the maker to stop.
-    stop: Arc<AtomicBool>,
-    /// The maker, until it is waited for; held while the folders not used
-    /// are removed.
-    maker: Mutex<Option<JoinHandle<()>>>,
-}
-
-impl Ahead {
-    /// Starts making `folders` in `staging`; `None` if no thread starts.
-    fn start(staging: &OwnedFd, mut folders: Vec<String>, spread: bool) -> Option<Ahead> {
-        folders.sort_unstable();
-        folders.dedup();
-        let folders: Arc<[Box<str>]> = folders.into_iter().map(String::into_boxed_str).collect();
-        let staging = staging.try_clone().ok()?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let maker = {
-            let (folders, stop) = (Arc::clone(&folders), Arc::clone(&stop));
-            std::thread::Builder::new()
-                .name("folders".into())
-                .spawn(move || {
-                    for folder in folders.iter() {
-                        if stop.load(Ordering::Relaxed) || interrupt::stopping() {
-                            break;
-                        }
-                        let _ = make_folder(&staging, folder, spread);
-                    }
-                })
-                .ok()?
-        };
-        Some(Ahead {
-            used: folders.iter().map(|_| AtomicBool::new(false)).collect(),
-            folders,
-            stop,
-            maker: Mutex::new(Some(maker)),
-        })
-    }
-
-    fn position(&self, folder: &str) -> Option<usize> {
-        self.folders.binary_search_by(|f| (**f).cmp(folder)).ok()
-    }
-
-    /// Notes that the build puts a file in `folder`, and so in the folders
-    /// above it. Returns whether `folder` is one made ahead.
-    fn mark(&self, folder: &str) -> bool {
-        let own = self.position(folder);
-        let mut at = (folder, own);
-        loop {
-            // Marked before: so are the folders above it.
-            if at
-                .1
-                .is_some_and(|i| self.used[i].swap(true, Ordering::Relaxed))
-            {
-                break;
-            }
-            let Some((up, _)) = at.0.rsplit_once('/') else {
-                break;
-            };
-            at = (up, self.position(up));
-        }
-        own.is_some()
-    }
-
-    /// Whether `path` is one of the folders made ahead.
-    fn has(&self, path: &str) -> bool {
-        self.position(path).is_some()
-    }
-
-    /// Stops the maker and waits for it.
-    fn stop(&self) -> std::sync::MutexGuard<'_, Option<JoinHandle<()>>> {
-        self.stop.store(true, Ordering::Relaxed);
-        let mut maker = self.maker.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(maker) = maker.take() {
-            let _ = maker.join();
-        }
-        maker
-    }
-
-    /// Stops the maker, and removes the folders made ahead that the build
-    /// has not put anything in (so far), deepest first: a build publishes
-    /// no empty folder. A folder the build writes in meanwhile is either
-    /// kept (it is not empty) or made again ([`Output::in_folder`]).
-    fn settle(&self, staging: &OwnedFd) {
-        let _maker = self.stop();
-        for (folder, used) in self.folders.iter().zip(&self.used).rev() {
-            if !used.load(Ordering::Relaxed) {
-                let _ = rustix::fs::unlinkat(staging, &**folder, AtFlags::REMOVEDIR);
-            }
-        }
-    }
-}
-
-/// Makes `folder` in the staging folder `staging`, and the folders above it,
-/// as needed; one made already is not an error. `spread`: the staging
-/// folder is marked as the top of a hierarchy ([`spread_below`]), and its
-/// own folders are made by [`make_top_folder`].
-fn make_folder(staging: &OwnedFd, folder: &str, spread: bool) -> io::Result<()> {
-    let make = || {
-        if spread && !folder.contains('/') {
-            make_top_folder(staging, folder)
-        } else {
-            rustix::fs::mkdirat(staging, folder, Mode::from_raw_mode(0o777))
-        }
-    };
-    let made = match make() {
-        Err(rustix::io::Errno::NOENT) => {
-            if let Some((above, _)) = folder.rsplit_once('/') {
-                make_folder(staging, above, spread)?;
-            }
-            make()
-        }
-        made => made,
-    };
-    match made {
-        Ok(()) | Err(rustix::io::Errno::EXIST) => Ok(()),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Makes a folder at the top of the build under a name used once, then
-/// renames it. ext4 places a new folder below one marked as the top of a
-/// hierarchy ([`spread_below`]) in a block group chosen from a hash of its
-/// name: under its own name (`stretches`) every build would start from the
-/// group where the build before it was just removed, whose freed inodes
-/// ext4 scans past one by one for every new file and folder (see
-/// docs/performance.md). Another thread may make the same folder meanwhile:
-/// the rename never replaces it.
-fn make_top_folder(staging: &OwnedFd, folder: &str) -> rustix::io::Result<()> {
-    static MADE: AtomicUsize = AtomicUsize::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let once = format!(
-        ".gen-folder-{}-{nanos}-{}",
-        std::process::id(),
-        MADE.fetch_add(1, Ordering::Relaxed)
-    );
-    // Made already (a second file of `css/`): one call, not three.
-    if rustix::fs::statat(staging, folder, AtFlags::SYMLINK_NOFOLLOW).is_ok() {
-        return Err(rustix::io::Errno::EXIST);
-    }
-    let mode = Mode::from_raw_mode(0o777);
-    rustix::fs::mkdirat(staging, &once, mode)?;
-    let renamed = rustix::fs::renameat_with(
-        staging,
-        &once,
-        staging,
-        folder,
-        rustix::fs::RenameFlags::NOREPLACE,
-    );
-    if renamed.is_err() {
-        let _ = rustix::fs::unlinkat(staging, &once, AtFlags::REMOVEDIR);
-    }
-    match renamed {
-        // This file system cannot rename without replacing.
-        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {
-            rustix::fs::mkdirat(staging, folder, mode)
-        }
-        other => other,
     }
 }
 
@@ -895,9 +699,6 @@ impl Closing {
 impl Drop for Output {
     fn drop(&mut self) {
         if !self.committed {
-            if let Some(ahead) = &self.ahead {
-                drop(ahead.stop());
-            }
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
@@ -937,11 +738,7 @@ impl Output {
         if old.read_exact(&mut old_bytes).is_err() || !same(&old_bytes) {
             return false;
         }
-        self.in_folder(path, || {
-            rustix::fs::linkat(previous, path, &self.staging_folder, path, AtFlags::empty())
-                .map_err(io::Error::from)
-        })
-        .is_ok()
+        rustix::fs::linkat(previous, path, &self.staging_folder, path, AtFlags::empty()).is_ok()
     }
 }
 
@@ -996,7 +793,7 @@ impl Sink for Output {
             return Ok(());
         }
         // Named by where it would be published, not by the staging folder.
-        self.in_folder(path, || self.create(path))
+        self.create(path)
             .and_then(|mut file| file.write_all(bytes))
             .map_err(|e| {
                 Diagnostic::error(format!(
@@ -1014,15 +811,13 @@ impl Sink for Output {
                 return Ok(());
             }
         }
-        self.in_folder(path, || fs::copy(from, &full))
-            .map(|_| ())
-            .map_err(|e| {
-                Diagnostic::error(format!(
-                    "cannot copy {} to {}: {e}",
-                    from.display(),
-                    self.target.join(path).display()
-                ))
-            })
+        fs::copy(from, &full).map(|_| ()).map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot copy {} to {}: {e}",
+                from.display(),
+                self.target.join(path).display()
+            ))
+        })
     }
 
     fn reuse(&self, path: &str, entry: &crate::render::ledger::Entry) -> bool {

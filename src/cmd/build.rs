@@ -130,12 +130,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         stages.push((name, now - stage_start));
         stage_start = now;
     };
-    let mut destination = Destination::check(root, &target, options.force);
+    let destination = Destination::check(root, &target, options.force);
     let env = |name: &str| std::env::var_os(name);
-    if let Ok(destination) = &mut destination {
-        let folders = render::ledger::previous_folders(destination.target(), env);
-        destination.make_ahead(folders);
-    }
     // Over a previous build, pages may all be taken from it: templates
     // known from it are compiled only if one is not. Into a fresh folder
     // every page is rendered, and compiling beside the content's loading is
@@ -161,9 +157,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             return Err(Error::Site(all));
         }
     };
-    // The folders above the output are made only for a sound site. The
-    // staging folder may be there already, for the folders made ahead; an
-    // unsound site's goes with them.
+    // Nothing is made on disk (the staging folder, the folders above the
+    // output) before the site is known to be sound.
     let output = destination.begin(site.targets.len())?;
     let ledger = render::ledger::Ledger::open(
         output.target(),

@@ -253,48 +253,6 @@ fn push_hex(text: &mut String, n: u128, width: usize) {
     }
 }
 
-/// The folders the pages of the last build into `target` were in, with the
-/// folders above them (none without a ledger): a rebuild mostly needs the
-/// same, and they can be made while the content loads
-/// ([`crate::output::Destination::make_ahead`]). Reads the ledger whatever
-/// `gen` or templates wrote it; a folder whose name would lead out of the
-/// output (or to a dot-entry at its top, which the swap carries over) is
-/// left out.
-pub fn previous_folders(
-    target: &Path,
-    env: impl Fn(&str) -> Option<std::ffi::OsString>,
-) -> Vec<String> {
-    let Some(text) = place(target, env).and_then(|file| fs::read_to_string(file).ok()) else {
-        return Vec::new();
-    };
-    let mut lines = text.lines();
-    if !lines.next().is_some_and(|line| line.starts_with(HEADER)) {
-        return Vec::new();
-    }
-    let mut folders = std::collections::HashSet::new();
-    for path in lines.filter_map(|line| line.splitn(4, ' ').nth(3)) {
-        let mut folder = path;
-        while let Some((up, _)) = folder.rsplit_once('/') {
-            if !folders.insert(up) {
-                break;
-            }
-            folder = up;
-        }
-    }
-    let inside = |folder: &&str| {
-        !folder.is_empty()
-            && !folder.starts_with('.')
-            && Path::new(folder)
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)))
-    };
-    folders
-        .into_iter()
-        .filter(inside)
-        .map(str::to_string)
-        .collect()
-}
-
 /// What is hashed into every key: this `gen` and the templates'
 /// fingerprint.
 fn salt(templates: u128) -> u128 {
@@ -500,45 +458,6 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         move |name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.into())
-    }
-
-    /// The folders a ledger gives to make ahead: those of its pages and
-    /// the folders above them, never a name that leads out of the output
-    /// or to a dot-entry at its top.
-    #[test]
-    fn the_previous_folders_are_those_of_the_pages_and_stay_inside() {
-        let cache = tempfile::tempdir().expect("a temporary folder");
-        let folder = cache.path().display().to_string();
-        let pairs = [("BEDSIDE_CACHE_DIR", folder.as_str())];
-        let cached = env(&pairs);
-        let target = Path::new("/site/public");
-        assert!(previous_folders(target, &cached).is_empty());
-        let ledger = Ledger::open(target, Some(1), false, &cached).expect("a ledger");
-        for path in [
-            "index.html",
-            "stretches/knee-hug/index.html",
-            "stretches/page/2/index.html",
-            "../escape/index.html",
-            "stretches/../../escape/index.html",
-            "/absolute/index.html",
-            ".git/hooks/x.html",
-        ] {
-            ledger.record(path, Entry::of(5, b"<html>"), false);
-        }
-        ledger.write().expect("written").keep();
-        let mut folders = previous_folders(target, &cached);
-        folders.sort();
-        assert_eq!(
-            folders,
-            [
-                "stretches",
-                "stretches/knee-hug",
-                "stretches/page",
-                "stretches/page/2"
-            ]
-        );
-        // Another output folder has no ledger yet.
-        assert!(previous_folders(Path::new("/site/other"), &cached).is_empty());
     }
 
     #[test]

@@ -669,11 +669,11 @@ fn folders(dir: &std::path::Path) -> Vec<String> {
     found
 }
 
-/// A rebuild of a site large enough for its folders to be made ahead
-/// (those of the previous build's pages, while the content loads): the
-/// folders of pages gone are not published, and a file may take the place
-/// of a folder the previous build had, deep or at the top. The output is
-/// what a build from scratch writes, folders included.
+/// A rebuild of a site large enough to be spread over the disk (change 31
+/// in docs/performance.md): the folders of pages gone are not published,
+/// and a file may take the place of a folder the previous build had, deep
+/// or at the top. The output is what a build from scratch writes, folders
+/// included.
 #[test]
 fn a_rebuild_publishes_only_the_folders_of_this_build() {
     let site = TestSite::new("minimal");
@@ -715,8 +715,8 @@ fn a_rebuild_publishes_only_the_folders_of_this_build() {
     nothing_left_behind(&site.root);
 }
 
-/// A build that fails after the folders of the previous build were made
-/// ahead leaves the previous output as it was, and nothing beside it.
+/// A rebuild of a large site that fails leaves the previous output as it
+/// was, and nothing beside it.
 #[test]
 fn a_failed_rebuild_of_a_large_site_leaves_nothing_behind() {
     let site = TestSite::new("minimal");
