@@ -33,12 +33,17 @@ pub struct Split {
 /// Cuts `text` into front matter and body.
 ///
 /// The opening fence must be the first line and be exactly `+++` or `---`
-/// (trailing spaces allowed). A malformed fence such as `++++` or an unclosed
-/// block is an error pointing at the fence.
+/// (trailing spaces allowed). Blank lines (and a stray byte-order mark)
+/// before an exact fence are skipped, as Zola and Hugo do, so that the front
+/// matter is never taken for body text. A malformed fence such as `++++` or
+/// an unclosed block is an error pointing at the fence.
 pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
     let text = &*file.text;
-    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
-    let first = text[..first_end].trim_end();
+    let start = fence_start(text);
+    let first_end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i + 1);
+    let first = text[start..first_end].trim_end();
     let format = match first {
         "+++" => Format::Toml,
         "---" => Format::Yaml,
@@ -95,10 +100,26 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
         offset = line_end;
     }
     Err(file
-        .error(0..3, "front matter is never closed")
+        .error(start..start + 3, "front matter is never closed")
         .help(format!(
             "add a line of exactly `{fence}` after the last key"
         )))
+}
+
+/// Where the opening fence starts: 0, or after the blank lines (and stray
+/// byte-order marks) that come before a line of exactly `+++` or `---`.
+/// Anything else after blank lines stays body text.
+fn fence_start(text: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_start_matches('\u{feff}');
+        match content.trim_end() {
+            "" => offset += line.len(),
+            "+++" | "---" => return offset + (line.len() - content.len()),
+            _ => return 0,
+        }
+    }
+    0
 }
 
 /// A value with the byte range it came from.
@@ -536,6 +557,21 @@ mod tests {
     fn malformed_closing_fence_points_at_it() {
         let err = split(&file("+++\ntitle = 1\n++++\n")).unwrap_err();
         assert_eq!(err.location.unwrap().line, 3);
+    }
+
+    #[test]
+    fn blank_lines_before_the_fence_are_skipped() {
+        let f = file("\n  \r\n\u{feff}+++\ntitle = \"A\"\n+++\nBody\n");
+        let s = split(&f).unwrap();
+        assert_eq!(s.format, Some(Format::Toml));
+        assert_eq!(&f.text[s.front_matter.clone()], "title = \"A\"\n");
+        assert_eq!(&f.text[s.body.clone()], "Body\n");
+        // Only an exact fence counts: other text after blank lines is body.
+        let f = file("\n\n-----\nText\n");
+        assert_eq!(split(&f).unwrap().format, None);
+        let e = split(&file("\n---\ntitle: A\n")).unwrap_err();
+        assert!(e.message.contains("never closed"));
+        assert_eq!(e.location.map(|l| (l.line, l.column)), Some((2, 1)));
     }
 
     #[test]

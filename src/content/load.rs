@@ -773,7 +773,12 @@ fn check_across_files(
                 }
                 Some(s) if s.meta.draft && !drafts && !routine.meta.draft => {
                     // As the stretch's own front matter spells it.
-                    let draft = if s.meta.file.text.starts_with("---") {
+                    let opening = s
+                        .meta
+                        .file
+                        .text
+                        .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+                    let draft = if opening.starts_with("---") {
                         "draft: true"
                     } else {
                         "draft = true"
