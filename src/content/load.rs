@@ -432,18 +432,22 @@ fn finish_load(
             Some(Loaded::Stretch(s)) => content.stretches.push(s),
             Some(Loaded::Routine(r)) => content.routines.push(r),
             Some(Loaded::Page(p)) => content.pages.push(p),
+            // A file with errors answers to its file name's slug too: a
+            // `slug` that is empty or not valid must not make every routine
+            // that lists the file by name fail as well.
             Some(Loaded::BrokenRoutine(slug, routine)) => {
+                content.broken_routines.insert(stem_slug(&path));
                 content.broken_routines.insert(slug);
                 broken_routines.extend(routine);
             }
             Some(Loaded::BrokenStretch(slug, image)) => {
+                broken.insert(stem_slug(&path));
                 broken.insert(slug);
                 content.broken_images.extend(image);
             }
             Some(Loaded::BrokenPage(has_role)) => red_flags_unknown |= has_role,
             None if matches!(kind, Kind::Stretch | Kind::Routine) => {
-                let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-                let slug = slug::from_stem(&stem);
+                let slug = stem_slug(&path);
                 if *kind == Kind::Routine {
                     content.broken_routines.insert(slug);
                 } else {
@@ -685,6 +689,11 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
     } else {
         (loaded, errors)
     }
+}
+
+/// The slug a content file gets from its file name.
+fn stem_slug(path: &Path) -> String {
+    slug::from_stem(&path.file_stem().unwrap_or_default().to_string_lossy())
 }
 
 /// Generated top-level paths that page slugs may not take.

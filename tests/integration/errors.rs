@@ -56,6 +56,31 @@ fn an_invalid_explicit_slug_suggests_a_valid_one() {
 }
 
 #[test]
+fn a_bad_explicit_slug_does_not_cascade_into_routines_that_list_the_file() {
+    // The routine lists the stretches by their file names' slugs. Before the
+    // fix, an empty `slug`, or an invalid one whose suggestion is another
+    // slug, also made the routine fail: "lists `knee-hug`, which is not a
+    // stretch", an error that goes away with the real one.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("slug", Some("\"\""))]),
+    );
+    site.write(
+        "content/stretches/02-pelvic-tilt.md",
+        &stretch(&[
+            ("title", Some("\"Pelvic tilt\"")),
+            ("slug", Some("\"Tilt One!\"")),
+        ]),
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("`slug` is empty");
+    run.diagnostic("slug \"Tilt One!\" is not valid");
+    assert!(!run.stderr.contains("which is not a stretch"), "{run}");
+    assert_eq!(run.errors(), 2, "{run}");
+}
+
+#[test]
 fn an_empty_slug_is_an_error_naming_the_file() {
     let site = TestSite::new("minimal");
     site.write("content/stretches/07.md", &stretch(&[]));
