@@ -337,10 +337,11 @@ fn parse_yaml_text(file: &SourceFile, source: &str, base: usize) -> Result<Node,
         match event {
             Ok((event, span)) => {
                 let range = to_byte(span.start.index())..to_byte(span.end.index());
-                if let Err(message) = builder.push(event, range.clone()) {
-                    return Err(YamlError::Reported(vec![file.error(range, message).help(
-                        "front matter takes plain `key: value` lines, lists and nested tables",
-                    )]));
+                if let Err(problem) = builder.push(event, range.clone()) {
+                    return Err(YamlError::Reported(vec![
+                        file.error(problem.span.unwrap_or(range), problem.message)
+                            .help(problem.help),
+                    ]));
                 }
             }
             Err(e) => {
@@ -380,6 +381,24 @@ fn parse_yaml_text(file: &SourceFile, source: &str, base: usize) -> Result<Node,
 /// TOML's parser has a limit of its own.
 const MAX_YAML_DEPTH: usize = 100;
 
+/// A problem the YAML tree builder meets.
+struct YamlProblem {
+    message: String,
+    /// Where, when not at the event that found it.
+    span: Option<Range<usize>>,
+    help: &'static str,
+}
+
+impl<T: Into<String>> From<T> for YamlProblem {
+    fn from(message: T) -> YamlProblem {
+        YamlProblem {
+            message: message.into(),
+            span: None,
+            help: "front matter takes plain `key: value` lines, lists and nested tables",
+        }
+    }
+}
+
 #[derive(Default)]
 struct YamlBuilder {
     /// Open containers: a list, or a table with a pending key.
@@ -389,7 +408,7 @@ struct YamlBuilder {
 }
 
 impl YamlBuilder {
-    fn push(&mut self, event: Event<'_>, span: Range<usize>) -> Result<(), String> {
+    fn push(&mut self, event: Event<'_>, span: Range<usize>) -> Result<(), YamlProblem> {
         match event {
             Event::DocumentStart(_) => {
                 self.documents += 1;
@@ -409,7 +428,8 @@ impl YamlBuilder {
             {
                 return Err(format!(
                     "front matter nests lists and tables more than {MAX_YAML_DEPTH} levels deep"
-                ));
+                )
+                .into());
             }
             Event::SequenceStart(..) => self.stack.push((
                 Node {
@@ -435,7 +455,7 @@ impl YamlBuilder {
         Ok(())
     }
 
-    fn add(&mut self, node: Node) -> Result<(), String> {
+    fn add(&mut self, node: Node) -> Result<(), YamlProblem> {
         let Some((parent, pending)) = self.stack.last_mut() else {
             self.root = Some(node);
             return Ok(());
@@ -472,7 +492,12 @@ impl YamlBuilder {
                 },
                 Some(key) => {
                     if entries.iter().any(|(k, _)| k.name == key.name) {
-                        return Err(format!("key `{}` is given twice", key.name));
+                        // At the second key, as TOML's duplicate-key error is.
+                        return Err(YamlProblem {
+                            message: format!("key `{}` is given twice", key.name),
+                            span: Some(key.span),
+                            help: "give each key once; put all of a table's keys under it once",
+                        });
                     }
                     entries.push((key, node));
                 }
@@ -652,5 +677,18 @@ mod tests {
         let s = split(&f).unwrap();
         let errs = parse(&f, &s).unwrap_err();
         assert!(errs[0].message.contains("twice"));
+        // At the second key, also when its value is a table.
+        let f = file("---\nextra:\n  b: 1\nextra:\n  c: 2\n---\n");
+        let s = split(&f).unwrap();
+        let errs = parse(&f, &s).unwrap_err();
+        let loc = errs[0].location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column, loc.width), (4, 1, 5));
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("give each key once")
+        );
     }
 }

@@ -529,3 +529,22 @@ fn blank_lines_before_the_front_matter_do_not_turn_it_into_body_text() {
         "{d}"
     );
 }
+
+#[test]
+fn a_yaml_key_given_twice_is_pointed_at_like_a_toml_one() {
+    // Before the fix the caret stood under the second value (under a whole
+    // nested table for `extra:`), with a help about YAML syntax in general.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\nextra:\n  a: 1\nweight: 2\nextra:\n  b: 2\n---\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("key `extra` is given twice");
+    assert!(
+        d.contains(" --> content/about.md:6:1\n  |\n6 | extra:\n  | ^^^^^\n"),
+        "{d}"
+    );
+    assert!(d.contains("help: give each key once"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+}
