@@ -607,6 +607,18 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
             );
             (suggestion, Some(s.span))
         }
+        (_, Some(s)) if s.value.len() > slug::MAX_NAME_BYTES => {
+            fields.error_at(
+                s.span.clone(),
+                format!(
+                    "`slug` is {} characters long; a folder name takes at most {}",
+                    s.value.len(),
+                    slug::MAX_NAME_BYTES
+                ),
+                "shorten it: the slug names the page's folder in the output",
+            );
+            (s.value, Some(s.span))
+        }
         (_, Some(s)) => (s.value, Some(s.span)),
         (_, None) => (slug::from_stem(&stem), None),
     };

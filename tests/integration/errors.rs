@@ -1180,3 +1180,65 @@ fn output_paths_that_differ_only_in_case_are_warned_about() {
     run.diagnostic("img/A.svg (the static file static/img/A.svg) and img/a.svg");
     assert_eq!(run.warnings(), 2, "{run}");
 }
+
+#[test]
+fn a_name_too_long_for_a_folder_is_an_error_at_its_value() {
+    // A slug, a target's term slug or a part of an alias names a folder of
+    // the output; file systems take 255 bytes. Before the fix the build
+    // failed late with "cannot create <temporary folder>/…" and no place in
+    // the content, and `gen check` said nothing was broken.
+    let site = TestSite::new("minimal");
+    let long = "a".repeat(256);
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("slug", Some(&format!("\"{long}\"")))]),
+    );
+    site.write(
+        "content/stretches/02-pelvic-tilt.md",
+        &stretch(&[
+            ("title", Some("\"Pelvic tilt\"")),
+            ("targets", Some(&format!("[\"Back\", \"{long}\"]"))),
+        ]),
+    );
+    site.write(
+        "content/about.md",
+        &page(&[("aliases", Some(&format!("[\"/old/{long}/\"]")))]),
+    );
+    for command in ["build", "check"] {
+        let run = site.run(&[command]).failure();
+        let d = run.diagnostic("`slug` is 256 characters long; a folder name takes at most 255");
+        assert!(
+            d.contains(" --> content/stretches/01-knee-hug.md:8:8\n"),
+            "{d}"
+        );
+        let d = run.diagnostic("makes a term page name of 256 characters");
+        assert!(
+            d.contains(" --> content/stretches/02-pelvic-tilt.md:5:20\n"),
+            "{d}"
+        );
+        let d = run.diagnostic("has a part of 256 bytes; a folder name takes at most 255");
+        assert!(d.contains(" --> content/about.md:3:12\n"), "{d}");
+        run.stderr_lacks(&["cannot create", "which is not a stretch"]);
+        assert_eq!(run.errors(), 3, "{run}");
+    }
+    assert!(!site.exists("public"));
+
+    // 255 is a name a file system takes.
+    let edge = "a".repeat(255);
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("slug", Some(&format!("\"{edge}\"")))]),
+    );
+    site.remove("content/stretches/02-pelvic-tilt.md");
+    site.write(
+        "content/about.md",
+        &page(&[("aliases", Some(&format!("[\"/old/{edge}/\"]")))]),
+    );
+    site.write(
+        "content/routines/morning.md",
+        &routine(&[("stretches", Some(&format!("[\"{edge}\"]")))]),
+    );
+    site.build(&[]).success();
+    assert!(site.exists(&format!("public/stretches/{edge}/index.html")));
+    assert!(site.exists(&format!("public/old/{edge}/index.html")));
+}
