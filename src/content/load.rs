@@ -761,12 +761,18 @@ fn check_across_files(
         problems,
     );
 
-    // Routines may only list stretches that exist and are published.
-    let stretches: BTreeMap<&str, &Stretch> = content
-        .stretches
-        .iter()
-        .map(|s| (s.meta.slug.as_str(), s))
-        .collect();
+    // Routines may only list stretches that exist and are published. Of two
+    // stretches of one slug (an error reported above), a published one
+    // answers: a draft duplicate must not make the routine fail as well.
+    let mut stretches: BTreeMap<&str, &Stretch> = BTreeMap::new();
+    for stretch in &content.stretches {
+        let entry = stretches
+            .entry(stretch.meta.slug.as_str())
+            .or_insert(stretch);
+        if entry.meta.draft && !stretch.meta.draft {
+            *entry = stretch;
+        }
+    }
     let names: Vec<&str> = stretches.keys().copied().collect();
     for routine in content.routines.iter().chain(broken_routines) {
         let mut seen = BTreeSet::new();

@@ -129,6 +129,23 @@ fn duplicate_slugs_name_both_files() {
 }
 
 #[test]
+fn a_draft_stretch_of_a_taken_slug_is_one_error_not_two() {
+    // A draft copy of a published stretch (same slug): the duplicate is the
+    // error. Before the fix the routine listing the published stretch was
+    // also told it "lists `knee-hug`, which is a draft", since the draft,
+    // found last, answered for the slug.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/05-knee-hug.md",
+        &stretch(&[("draft", Some("true"))]),
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("two stretches have the slug `knee-hug`");
+    run.stderr_lacks(&["which is a draft"]);
+    assert_eq!(run.errors(), 1, "{run}");
+}
+
+#[test]
 fn a_page_slug_may_not_take_a_generated_path() {
     let site = TestSite::new("minimal");
     for (file, slug) in [
