@@ -176,12 +176,14 @@ fn check_references(site: &Site, outputs: &Outputs, problems: &mut Vec<Diagnosti
                 );
             }
             let problem = match markdown::content_link(destination) {
-                Some((path, fragment, from_root)) => {
+                Some(link) => {
                     // A link that does not resolve is a build error, reported already.
-                    let Some(target) = content_target(site, &folder, path, from_root) else {
+                    let Some(target) = content_target(site, &folder, &link.path, link.from_root)
+                    else {
                         continue;
                     };
-                    fragment.and_then(|f| missing_anchor(outputs, &target, f, destination))
+                    link.fragment
+                        .and_then(|f| missing_anchor(outputs, &target, f, destination))
                 }
                 None => url_problem(outputs, &page, &base_path, destination, link.image),
             };

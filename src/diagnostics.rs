@@ -165,21 +165,18 @@ impl Diagnostic {
                 );
                 let bar = paint("1;34", "|");
                 let _ = writeln!(out, "{pad} {bar}");
+                let (shown, before, under) = shown_line(loc);
                 let _ = writeln!(
                     out,
                     "{} {bar} {}",
                     paint("1;34", &number),
-                    visible(&loc.source_line.replace('\t', " "))
+                    visible(&shown.replace('\t', " "))
                 );
                 // Under wide characters (CJK, most emoji) the caret takes two
                 // cells for one, as the terminal shows them.
-                let mut chars = loc.source_line.chars();
-                let before: usize = chars
-                    .by_ref()
-                    .take(loc.column.saturating_sub(1))
-                    .map(cells)
-                    .sum();
-                let under: usize = chars.take(loc.width.max(1)).map(cells).sum();
+                let mut chars = shown.chars();
+                let before: usize = chars.by_ref().take(before).map(cells).sum();
+                let under: usize = chars.take(under.max(1)).map(cells).sum();
                 let caret = format!("{}{}", " ".repeat(before), "^".repeat(under.max(1)));
                 let _ = writeln!(out, "{pad} {bar} {}", paint(code, &caret));
             }
@@ -207,6 +204,40 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// The most characters of a source line a diagnostic quotes. A longer line
+/// (a minified value, a file with no line breaks) is cut to a window around
+/// the caret, `…` marking what is left out, as rustc does: a 4 MiB line
+/// would otherwise fill the terminal twice over, caret line included.
+const SHOWN_CHARS: usize = 120;
+
+/// How many characters of the quoted line the window keeps before the caret.
+const SHOWN_BEFORE: usize = 40;
+
+/// The part of `loc`'s line a diagnostic quotes, with how many of its
+/// characters come before the caret and how many the caret underlines.
+fn shown_line(loc: &Location) -> (std::borrow::Cow<'_, str>, usize, usize) {
+    let before = loc.column.saturating_sub(1);
+    let count = loc.source_line.chars().count();
+    if count <= SHOWN_CHARS {
+        return (loc.source_line.as_str().into(), before, loc.width);
+    }
+    let before = before.min(count);
+    let mut start = before.saturating_sub(SHOWN_BEFORE);
+    let end = (start + SHOWN_CHARS).min(count);
+    start = start.min(end.saturating_sub(SHOWN_CHARS));
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(loc.source_line.chars().skip(start).take(end - start));
+    if end < count {
+        shown.push('…');
+    }
+    let lead = usize::from(start > 0);
+    let under = loc.width.min(end.saturating_sub(before)).max(1);
+    (shown.into(), before - start + lead, under)
 }
 
 /// How many terminal cells a character takes: two for the East Asian wide
@@ -414,6 +445,40 @@ mod tests {
         // Column 9 in characters; the caret under 4 + 2 quotes = 10 cells.
         assert!(shown.contains(" --> a.md:1:9"), "{shown}");
         assert!(shown.contains("  |         ^^^^^^^^^^\n"), "{shown}");
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_around_the_caret() {
+        let text = format!("title = \"{}\"\nhold = 3", "x".repeat(5000));
+        // A value far into the line: the window starts before it, with `…`.
+        let d = Diagnostic::error("bad").at(locate(Path::new("a.md"), &text, 4000..4010));
+        let out = d.render(false);
+        let quoted = out.lines().nth(3).unwrap();
+        assert!(quoted.starts_with("1 | …xxx"), "{out}");
+        assert!(quoted.ends_with("x…"), "{out}");
+        assert_eq!(quoted.chars().count(), "1 | ".len() + SHOWN_CHARS + 2);
+        let caret = out.lines().nth(4).unwrap();
+        assert_eq!(
+            caret,
+            format!("  | {}{}", " ".repeat(SHOWN_BEFORE + 1), "^".repeat(10))
+        );
+        // A whole 5,000-character value: the caret stops with the window.
+        let d = Diagnostic::error("bad").at(locate(Path::new("a.md"), &text, 8..5010));
+        let out = d.render(false);
+        let caret = out.lines().nth(4).unwrap();
+        assert_eq!(
+            caret,
+            format!("  | {}{}", " ".repeat(8), "^".repeat(SHOWN_CHARS - 8))
+        );
+        // A caret at the end of the line keeps a full window before it.
+        let d = Diagnostic::error("bad").at(locate(Path::new("a.md"), &text, 5009..5010));
+        let out = d.render(false);
+        let quoted = out.lines().nth(3).unwrap();
+        assert!(
+            quoted.starts_with("1 | …") && quoted.ends_with("x\""),
+            "{out}"
+        );
+        assert!(out.lines().nth(4).unwrap().ends_with(" ^"), "{out}");
     }
 
     #[test]

@@ -33,12 +33,17 @@ pub struct Split {
 /// Cuts `text` into front matter and body.
 ///
 /// The opening fence must be the first line and be exactly `+++` or `---`
-/// (trailing spaces allowed). A malformed fence such as `++++` or an unclosed
-/// block is an error pointing at the fence.
+/// (trailing spaces allowed). Blank lines (and a stray byte-order mark)
+/// before an exact fence are skipped, as Zola and Hugo do, so that the front
+/// matter is never taken for body text. A malformed fence such as `++++` or
+/// an unclosed block is an error pointing at the fence.
 pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
     let text = &*file.text;
-    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
-    let first = text[..first_end].trim_end();
+    let start = fence_start(text);
+    let first_end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i + 1);
+    let first = text[start..first_end].trim_end();
     let format = match first {
         "+++" => Format::Toml,
         "---" => Format::Yaml,
@@ -95,10 +100,26 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
         offset = line_end;
     }
     Err(file
-        .error(0..3, "front matter is never closed")
+        .error(start..start + 3, "front matter is never closed")
         .help(format!(
             "add a line of exactly `{fence}` after the last key"
         )))
+}
+
+/// Where the opening fence starts: 0, or after the blank lines (and stray
+/// byte-order marks) that come before a line of exactly `+++` or `---`.
+/// Anything else after blank lines stays body text.
+fn fence_start(text: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_start_matches('\u{feff}');
+        match content.trim_end() {
+            "" => offset += line.len(),
+            "+++" | "---" => return offset + (line.len() - content.len()),
+            _ => return 0,
+        }
+    }
+    0
 }
 
 /// A value with the byte range it came from.
@@ -316,10 +337,11 @@ fn parse_yaml_text(file: &SourceFile, source: &str, base: usize) -> Result<Node,
         match event {
             Ok((event, span)) => {
                 let range = to_byte(span.start.index())..to_byte(span.end.index());
-                if let Err(message) = builder.push(event, range.clone()) {
-                    return Err(YamlError::Reported(vec![file.error(range, message).help(
-                        "front matter takes plain `key: value` lines, lists and nested tables",
-                    )]));
+                if let Err(problem) = builder.push(event, range.clone()) {
+                    return Err(YamlError::Reported(vec![
+                        file.error(problem.span.unwrap_or(range), problem.message)
+                            .help(problem.help),
+                    ]));
                 }
             }
             Err(e) => {
@@ -359,6 +381,24 @@ fn parse_yaml_text(file: &SourceFile, source: &str, base: usize) -> Result<Node,
 /// TOML's parser has a limit of its own.
 const MAX_YAML_DEPTH: usize = 100;
 
+/// A problem the YAML tree builder meets.
+struct YamlProblem {
+    message: String,
+    /// Where, when not at the event that found it.
+    span: Option<Range<usize>>,
+    help: &'static str,
+}
+
+impl<T: Into<String>> From<T> for YamlProblem {
+    fn from(message: T) -> YamlProblem {
+        YamlProblem {
+            message: message.into(),
+            span: None,
+            help: "front matter takes plain `key: value` lines, lists and nested tables",
+        }
+    }
+}
+
 #[derive(Default)]
 struct YamlBuilder {
     /// Open containers: a list, or a table with a pending key.
@@ -368,7 +408,7 @@ struct YamlBuilder {
 }
 
 impl YamlBuilder {
-    fn push(&mut self, event: Event<'_>, span: Range<usize>) -> Result<(), String> {
+    fn push(&mut self, event: Event<'_>, span: Range<usize>) -> Result<(), YamlProblem> {
         match event {
             Event::DocumentStart(_) => {
                 self.documents += 1;
@@ -388,7 +428,8 @@ impl YamlBuilder {
             {
                 return Err(format!(
                     "front matter nests lists and tables more than {MAX_YAML_DEPTH} levels deep"
-                ));
+                )
+                .into());
             }
             Event::SequenceStart(..) => self.stack.push((
                 Node {
@@ -414,7 +455,7 @@ impl YamlBuilder {
         Ok(())
     }
 
-    fn add(&mut self, node: Node) -> Result<(), String> {
+    fn add(&mut self, node: Node) -> Result<(), YamlProblem> {
         let Some((parent, pending)) = self.stack.last_mut() else {
             self.root = Some(node);
             return Ok(());
@@ -451,7 +492,12 @@ impl YamlBuilder {
                 },
                 Some(key) => {
                     if entries.iter().any(|(k, _)| k.name == key.name) {
-                        return Err(format!("key `{}` is given twice", key.name));
+                        // At the second key, as TOML's duplicate-key error is.
+                        return Err(YamlProblem {
+                            message: format!("key `{}` is given twice", key.name),
+                            span: Some(key.span),
+                            help: "give each key once; put all of a table's keys under it once",
+                        });
                     }
                     entries.push((key, node));
                 }
@@ -539,6 +585,21 @@ mod tests {
     }
 
     #[test]
+    fn blank_lines_before_the_fence_are_skipped() {
+        let f = file("\n  \r\n\u{feff}+++\ntitle = \"A\"\n+++\nBody\n");
+        let s = split(&f).unwrap();
+        assert_eq!(s.format, Some(Format::Toml));
+        assert_eq!(&f.text[s.front_matter.clone()], "title = \"A\"\n");
+        assert_eq!(&f.text[s.body.clone()], "Body\n");
+        // Only an exact fence counts: other text after blank lines is body.
+        let f = file("\n\n-----\nText\n");
+        assert_eq!(split(&f).unwrap().format, None);
+        let e = split(&file("\n---\ntitle: A\n")).unwrap_err();
+        assert!(e.message.contains("never closed"));
+        assert_eq!(e.location.map(|l| (l.line, l.column)), Some((2, 1)));
+    }
+
+    #[test]
     fn unclosed_fence_is_an_error() {
         let err = split(&file("+++\ntitle = 1\n")).unwrap_err();
         assert!(err.message.contains("never closed"));
@@ -616,5 +677,18 @@ mod tests {
         let s = split(&f).unwrap();
         let errs = parse(&f, &s).unwrap_err();
         assert!(errs[0].message.contains("twice"));
+        // At the second key, also when its value is a table.
+        let f = file("---\nextra:\n  b: 1\nextra:\n  c: 2\n---\n");
+        let s = split(&f).unwrap();
+        let errs = parse(&f, &s).unwrap_err();
+        let loc = errs[0].location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column, loc.width), (4, 1, 5));
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("give each key once")
+        );
     }
 }

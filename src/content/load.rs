@@ -432,18 +432,22 @@ fn finish_load(
             Some(Loaded::Stretch(s)) => content.stretches.push(s),
             Some(Loaded::Routine(r)) => content.routines.push(r),
             Some(Loaded::Page(p)) => content.pages.push(p),
+            // A file with errors answers to its file name's slug too: a
+            // `slug` that is empty or not valid must not make every routine
+            // that lists the file by name fail as well.
             Some(Loaded::BrokenRoutine(slug, routine)) => {
+                content.broken_routines.insert(stem_slug(&path));
                 content.broken_routines.insert(slug);
                 broken_routines.extend(routine);
             }
             Some(Loaded::BrokenStretch(slug, image)) => {
+                broken.insert(stem_slug(&path));
                 broken.insert(slug);
                 content.broken_images.extend(image);
             }
             Some(Loaded::BrokenPage(has_role)) => red_flags_unknown |= has_role,
             None if matches!(kind, Kind::Stretch | Kind::Routine) => {
-                let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-                let slug = slug::from_stem(&stem);
+                let slug = stem_slug(&path);
                 if *kind == Kind::Routine {
                     content.broken_routines.insert(slug);
                 } else {
@@ -603,6 +607,18 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
             );
             (suggestion, Some(s.span))
         }
+        (_, Some(s)) if s.value.len() > slug::MAX_NAME_BYTES => {
+            fields.error_at(
+                s.span.clone(),
+                format!(
+                    "`slug` is {} characters long; a folder name takes at most {}",
+                    s.value.len(),
+                    slug::MAX_NAME_BYTES
+                ),
+                "shorten it: the slug names the page's folder in the output",
+            );
+            (s.value, Some(s.span))
+        }
         (_, Some(s)) => (s.value, Some(s.span)),
         (_, None) => (slug::from_stem(&stem), None),
     };
@@ -687,6 +703,11 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
     }
 }
 
+/// The slug a content file gets from its file name.
+fn stem_slug(path: &Path) -> String {
+    slug::from_stem(&path.file_stem().unwrap_or_default().to_string_lossy())
+}
+
 /// Generated top-level paths that page slugs may not take.
 pub const RESERVED: &[&str] = &[
     "stretches",
@@ -740,12 +761,18 @@ fn check_across_files(
         problems,
     );
 
-    // Routines may only list stretches that exist and are published.
-    let stretches: BTreeMap<&str, &Stretch> = content
-        .stretches
-        .iter()
-        .map(|s| (s.meta.slug.as_str(), s))
-        .collect();
+    // Routines may only list stretches that exist and are published. Of two
+    // stretches of one slug (an error reported above), a published one
+    // answers: a draft duplicate must not make the routine fail as well.
+    let mut stretches: BTreeMap<&str, &Stretch> = BTreeMap::new();
+    for stretch in &content.stretches {
+        let entry = stretches
+            .entry(stretch.meta.slug.as_str())
+            .or_insert(stretch);
+        if entry.meta.draft && !stretch.meta.draft {
+            *entry = stretch;
+        }
+    }
     let names: Vec<&str> = stretches.keys().copied().collect();
     for routine in content.routines.iter().chain(broken_routines) {
         let mut seen = BTreeSet::new();
@@ -773,7 +800,12 @@ fn check_across_files(
                 }
                 Some(s) if s.meta.draft && !drafts && !routine.meta.draft => {
                     // As the stretch's own front matter spells it.
-                    let draft = if s.meta.file.text.starts_with("---") {
+                    let opening = s
+                        .meta
+                        .file
+                        .text
+                        .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+                    let draft = if opening.starts_with("---") {
                         "draft: true"
                     } else {
                         "draft = true"

@@ -52,6 +52,12 @@ pub fn title_from_stem(stem: &str) -> String {
     }
 }
 
+/// The longest name a file or folder may have: 255 bytes on the file
+/// systems a site is built and served on (ext4, APFS, NTFS). A slug, a term
+/// slug or a part of an alias longer than that names a folder that cannot
+/// be made, so it is an error where it is written, before anything is.
+pub const MAX_NAME_BYTES: usize = 255;
+
 /// Whether an explicit slug matches `^[a-z0-9]+(-[a-z0-9]+)*$`.
 pub fn is_valid(slug: &str) -> bool {
     !slug.is_empty()

@@ -228,6 +228,19 @@ impl Stretch {
                 );
                 continue;
             }
+            if slug.len() > super::slug::MAX_NAME_BYTES {
+                fields.error_at(
+                    target.span.clone(),
+                    format!(
+                        "target \"{}…\" makes a term page name of {} characters; a folder name takes at most {}",
+                        target.value.chars().take(20).collect::<String>(),
+                        slug.len(),
+                        super::slug::MAX_NAME_BYTES
+                    ),
+                    "name the muscle or region in a few words, e.g. \"lower back\"",
+                );
+                continue;
+            }
             match seen.iter().find(|(s, _)| *s == slug) {
                 None => {
                     seen.push((slug, name.clone()));

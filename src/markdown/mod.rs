@@ -267,25 +267,57 @@ fn plain_text(events: &[Event<'_>]) -> String {
     text.trim().to_string()
 }
 
+/// A link to a content file, as [`content_link`] reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentLink<'a> {
+    /// The file's path, percent-decoded (`sleep%20tips.md` names
+    /// `sleep tips.md`, as Zola reads it); relative to the linking file's
+    /// folder, or to `content/` when `from_root`.
+    pub path: std::borrow::Cow<'a, str>,
+    /// The `?query`, without its `?`, kept on the rewritten link.
+    pub query: Option<&'a str>,
+    /// The `#fragment`, without its `#`.
+    pub fragment: Option<&'a str>,
+    /// Written `@/…`: from `content/`.
+    pub from_root: bool,
+}
+
 /// A link destination that points at a content file: `@/path.md` or a
-/// relative `….md` path, with its `#fragment`. Returns (path, fragment, from
-/// content root).
-pub fn content_link(destination: &str) -> Option<(&str, Option<&str>, bool)> {
+/// relative `….md` path, with its `?query` and `#fragment`.
+pub fn content_link(destination: &str) -> Option<ContentLink<'_>> {
     let (path, fragment) = match destination.split_once('#') {
         Some((p, f)) => (p, Some(f)),
         None => (destination, None),
     };
-    if let Some(rest) = path.strip_prefix("@/") {
-        return Some((rest, fragment, true));
-    }
-    if path.contains("://")
-        || path.starts_with("mailto:")
-        || path.starts_with("tel:")
-        || path.starts_with('/')
-    {
-        return None;
-    }
-    path.ends_with(".md").then_some((path, fragment, false))
+    let (path, query) = match path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path, None),
+    };
+    let (path, from_root) = match path.strip_prefix("@/") {
+        Some(rest) => (rest, true),
+        None => {
+            if path.contains("://")
+                || path.starts_with("mailto:")
+                || path.starts_with("tel:")
+                || path.starts_with('/')
+                || !path.ends_with(".md")
+            {
+                return None;
+            }
+            (path, false)
+        }
+    };
+    // A malformed escape (`100%.md`) is read as written.
+    let path = match crate::serve::http::percent_decode(path) {
+        Some(decoded) if decoded != path => std::borrow::Cow::Owned(decoded),
+        _ => std::borrow::Cow::Borrowed(path),
+    };
+    Some(ContentLink {
+        path,
+        query,
+        fragment,
+        from_root,
+    })
 }
 
 #[cfg(test)]
@@ -296,7 +328,7 @@ mod tests {
     impl LinkResolver for Keep {
         fn resolve(&self, d: &str) -> Result<Option<String>, String> {
             match content_link(d) {
-                Some(("missing.md", _, _)) => Err("no such file".into()),
+                Some(link) if link.path == "missing.md" => Err("no such file".into()),
                 Some(_) => Ok(Some("../x/index.html".into())),
                 None => Ok(None),
             }
@@ -393,12 +425,28 @@ mod tests {
 
     #[test]
     fn recognises_content_links() {
+        let link =
+            |d| content_link(d).map(|l| (l.path.into_owned(), l.query, l.fragment, l.from_root));
         assert_eq!(
-            content_link("@/stretches/a.md#steps"),
-            Some(("stretches/a.md", Some("steps"), true))
+            link("@/stretches/a.md#steps"),
+            Some(("stretches/a.md".into(), None, Some("steps"), true))
         );
-        assert_eq!(content_link("../a.md"), Some(("../a.md", None, false)));
-        assert_eq!(content_link("https://x.org/a.md"), None);
-        assert_eq!(content_link("a.png"), None);
+        assert_eq!(link("../a.md"), Some(("../a.md".into(), None, None, false)));
+        assert_eq!(
+            link("../sleep%20tips.md?print=1#top"),
+            Some((
+                "../sleep tips.md".into(),
+                Some("print=1"),
+                Some("top"),
+                false
+            ))
+        );
+        assert_eq!(
+            link("@/100%.md"),
+            Some(("100%.md".into(), None, None, true))
+        );
+        assert_eq!(link("https://x.org/a.md"), None);
+        assert_eq!(link("a.png"), None);
+        assert_eq!(link("a.png?x=.md"), None);
     }
 }

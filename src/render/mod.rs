@@ -621,7 +621,7 @@ struct Links<'a> {
 
 impl LinkResolver for Links<'_> {
     fn resolve(&self, destination: &str) -> Result<Option<String>, String> {
-        let Some((path, fragment, from_root)) = markdown::content_link(destination) else {
+        let Some(link) = markdown::content_link(destination) else {
             // A site with errors is not written: its links need no rewriting.
             return Ok(if self.lenient {
                 None
@@ -629,10 +629,10 @@ impl LinkResolver for Links<'_> {
                 self.folder_index(destination)
             });
         };
-        let joined = if from_root {
-            PathBuf::from(path)
+        let joined = if link.from_root {
+            PathBuf::from(link.path.as_ref())
         } else {
-            self.folder.join(path)
+            self.folder.join(link.path.as_ref())
         };
         let mut parts: Vec<String> = Vec::new();
         for part in joined.iter() {
@@ -654,10 +654,18 @@ impl LinkResolver for Links<'_> {
             return Ok(None);
         }
         match self.site.targets.get(&key) {
-            Some(target) => Ok(Some(match fragment {
-                Some(f) => format!("{}{}#{f}", self.root, target.path),
-                None => format!("{}{}", self.root, target.path),
-            })),
+            Some(target) => {
+                let mut url = format!("{}{}", self.root, target.path);
+                if let Some(query) = link.query {
+                    url.push('?');
+                    url.push_str(query);
+                }
+                if let Some(fragment) = link.fragment {
+                    url.push('#');
+                    url.push_str(fragment);
+                }
+                Ok(Some(url))
+            }
             None => Err(format!(
                 "link `{destination}` does not resolve: there is no published content/{key}"
             )),

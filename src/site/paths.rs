@@ -411,6 +411,21 @@ fn alias_output(
         ));
         return None;
     };
+    if let Some(long) = clean
+        .split('/')
+        .find(|part| part.len() > crate::content::slug::MAX_NAME_BYTES)
+    {
+        problems.push(error(
+            format!(
+                "alias \"{}…\" has a part of {} bytes; a folder name takes at most {}",
+                alias.value.chars().take(20).collect::<String>(),
+                long.len(),
+                crate::content::slug::MAX_NAME_BYTES
+            ),
+            "each part between slashes names a folder of the output: shorten it",
+        ));
+        return None;
+    }
     let top = clean.split('/').next().unwrap_or_default();
     // The build marker is a file gen writes: an alias through it collides
     // with it, and is reported so.

@@ -56,6 +56,31 @@ fn an_invalid_explicit_slug_suggests_a_valid_one() {
 }
 
 #[test]
+fn a_bad_explicit_slug_does_not_cascade_into_routines_that_list_the_file() {
+    // The routine lists the stretches by their file names' slugs. Before the
+    // fix, an empty `slug`, or an invalid one whose suggestion is another
+    // slug, also made the routine fail: "lists `knee-hug`, which is not a
+    // stretch", an error that goes away with the real one.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("slug", Some("\"\""))]),
+    );
+    site.write(
+        "content/stretches/02-pelvic-tilt.md",
+        &stretch(&[
+            ("title", Some("\"Pelvic tilt\"")),
+            ("slug", Some("\"Tilt One!\"")),
+        ]),
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("`slug` is empty");
+    run.diagnostic("slug \"Tilt One!\" is not valid");
+    assert!(!run.stderr.contains("which is not a stretch"), "{run}");
+    assert_eq!(run.errors(), 2, "{run}");
+}
+
+#[test]
 fn an_empty_slug_is_an_error_naming_the_file() {
     let site = TestSite::new("minimal");
     site.write("content/stretches/07.md", &stretch(&[]));
@@ -101,6 +126,23 @@ fn duplicate_slugs_name_both_files() {
         d.contains("help: rename one file or set a different `slug`"),
         "{d}"
     );
+}
+
+#[test]
+fn a_draft_stretch_of_a_taken_slug_is_one_error_not_two() {
+    // A draft copy of a published stretch (same slug): the duplicate is the
+    // error. Before the fix the routine listing the published stretch was
+    // also told it "lists `knee-hug`, which is a draft", since the draft,
+    // found last, answered for the slug.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/05-knee-hug.md",
+        &stretch(&[("draft", Some("true"))]),
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("two stretches have the slug `knee-hug`");
+    run.stderr_lacks(&["which is a draft"]);
+    assert_eq!(run.errors(), 1, "{run}");
 }
 
 #[test]
@@ -1154,4 +1196,66 @@ fn output_paths_that_differ_only_in_case_are_warned_about() {
     assert!(d.contains("when-to-get-help/index.html (the page of content/when-to-get-help.md) differ only in case"), "{d}");
     run.diagnostic("img/A.svg (the static file static/img/A.svg) and img/a.svg");
     assert_eq!(run.warnings(), 2, "{run}");
+}
+
+#[test]
+fn a_name_too_long_for_a_folder_is_an_error_at_its_value() {
+    // A slug, a target's term slug or a part of an alias names a folder of
+    // the output; file systems take 255 bytes. Before the fix the build
+    // failed late with "cannot create <temporary folder>/…" and no place in
+    // the content, and `gen check` said nothing was broken.
+    let site = TestSite::new("minimal");
+    let long = "a".repeat(256);
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("slug", Some(&format!("\"{long}\"")))]),
+    );
+    site.write(
+        "content/stretches/02-pelvic-tilt.md",
+        &stretch(&[
+            ("title", Some("\"Pelvic tilt\"")),
+            ("targets", Some(&format!("[\"Back\", \"{long}\"]"))),
+        ]),
+    );
+    site.write(
+        "content/about.md",
+        &page(&[("aliases", Some(&format!("[\"/old/{long}/\"]")))]),
+    );
+    for command in ["build", "check"] {
+        let run = site.run(&[command]).failure();
+        let d = run.diagnostic("`slug` is 256 characters long; a folder name takes at most 255");
+        assert!(
+            d.contains(" --> content/stretches/01-knee-hug.md:8:8\n"),
+            "{d}"
+        );
+        let d = run.diagnostic("makes a term page name of 256 characters");
+        assert!(
+            d.contains(" --> content/stretches/02-pelvic-tilt.md:5:20\n"),
+            "{d}"
+        );
+        let d = run.diagnostic("has a part of 256 bytes; a folder name takes at most 255");
+        assert!(d.contains(" --> content/about.md:3:12\n"), "{d}");
+        run.stderr_lacks(&["cannot create", "which is not a stretch"]);
+        assert_eq!(run.errors(), 3, "{run}");
+    }
+    assert!(!site.exists("public"));
+
+    // 255 is a name a file system takes.
+    let edge = "a".repeat(255);
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("slug", Some(&format!("\"{edge}\"")))]),
+    );
+    site.remove("content/stretches/02-pelvic-tilt.md");
+    site.write(
+        "content/about.md",
+        &page(&[("aliases", Some(&format!("[\"/old/{edge}/\"]")))]),
+    );
+    site.write(
+        "content/routines/morning.md",
+        &routine(&[("stretches", Some(&format!("[\"{edge}\"]")))]),
+    );
+    site.build(&[]).success();
+    assert!(site.exists(&format!("public/stretches/{edge}/index.html")));
+    assert!(site.exists(&format!("public/old/{edge}/index.html")));
 }

@@ -486,3 +486,65 @@ fn a_hold_written_as_a_bare_number_asks_for_its_unit() {
     let run = site.build(&[]).failure();
     run.diagnostic("`title` must be text (in YAML, put a value that reads as a number in quotes), found an integer");
 }
+
+#[test]
+fn blank_lines_before_the_front_matter_do_not_turn_it_into_body_text() {
+    // Zola and Hugo skip blank lines before the opening fence. Before the
+    // fix, a page's front matter after a blank line was printed as its body
+    // (`+++ title = …`), and a stretch's was "no front matter".
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/about.md",
+        "\n\n+++\ntitle = \"About this site\"\n+++\nWho we are.\n",
+    );
+    site.write(
+        "content/contact.md",
+        "\r\n\u{feff}---\r\ntitle: How to reach us\r\n---\r\nWrite to us.\r\n",
+    );
+    let knee = site.read(KNEE);
+    site.write(KNEE, &format!("\n{knee}"));
+    site.build(&[]).success();
+    let about = site.read("public/about/index.html");
+    assert!(
+        about.contains("<h1 id=\"page-title\">About this site</h1>"),
+        "{about}"
+    );
+    assert!(!about.contains("+++"), "{about}");
+    let contact = site.read("public/contact/index.html");
+    assert!(
+        contact.contains("<h1 id=\"page-title\">How to reach us</h1>"),
+        "{contact}"
+    );
+    assert!(
+        site.read("public/stretches/knee-hug/index.html")
+            .contains("Knee hug")
+    );
+
+    // Positions still count from the first line of the file.
+    site.write(KNEE, &format!("\n{}", knee.replace("20-30 s", "a while")));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`hold` is \"a while\"");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:5:8\n"),
+        "{d}"
+    );
+}
+
+#[test]
+fn a_yaml_key_given_twice_is_pointed_at_like_a_toml_one() {
+    // Before the fix the caret stood under the second value (under a whole
+    // nested table for `extra:`), with a help about YAML syntax in general.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\nextra:\n  a: 1\nweight: 2\nextra:\n  b: 2\n---\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("key `extra` is given twice");
+    assert!(
+        d.contains(" --> content/about.md:6:1\n  |\n6 | extra:\n  | ^^^^^\n"),
+        "{d}"
+    );
+    assert!(d.contains("help: give each key once"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+}

@@ -187,6 +187,51 @@ fn links_by_source_path_become_relative_urls() {
 }
 
 #[test]
+fn percent_encoded_links_and_queries_to_content_files_resolve() {
+    // Editors (VS Code, Obsidian) write `sleep%20tips.md` for a file with a
+    // space in its name; Zola decodes it. Before the fix it was an error
+    // ("no published content/sleep%20tips.md"), and a link with a `?query`
+    // was left as a link to the `.md` file, broken in the output.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/sleep tips.md",
+        "+++\ntitle = \"Sleep tips\"\n+++\nSleep well.\n",
+    );
+    let routine = site.read("content/routines/morning.md");
+    site.write(
+        "content/routines/morning.md",
+        &format!(
+            "{routine}\n[a](../sleep%20tips.md) [b](@/sleep%20tips.md) \
+             [c](../stretches/01-knee-hug.md?print=1#steps)\n"
+        ),
+    );
+    site.build(&[]).success();
+    let html = site.read("public/routines/morning/index.html");
+    assert_eq!(
+        html.matches("href=\"../../sleep-tips/index.html\"").count(),
+        2,
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"../../stretches/knee-hug/index.html?print=1#steps\""),
+        "{html}"
+    );
+    assert!(
+        !html.contains(".md"),
+        "a link to a .md file is left: {html}"
+    );
+    site.run(&["check"]).success();
+
+    // Still an error when the decoded file is not there.
+    site.write(
+        "content/routines/morning.md",
+        &format!("{routine}\n[a](../sleep%20more.md?x=1)\n"),
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("link `../sleep%20more.md?x=1` does not resolve: there is no published content/sleep more.md");
+}
+
+#[test]
 fn a_link_that_does_not_resolve_is_an_error_at_its_place() {
     let site = TestSite::new("minimal");
     site.write(

@@ -447,3 +447,37 @@ fn a_control_character_in_a_body_is_an_error_at_its_place() {
     );
     site.build(&["--quiet"]).success();
 }
+
+#[test]
+fn an_error_on_a_very_long_line_quotes_only_a_window_around_it() {
+    // Before the fix, a diagnostic quoted the whole line and drew a caret
+    // under the whole value: a 3-million-character cue printed two lines of
+    // 3 million characters (and the same in `gen serve`'s error page).
+    let site = TestSite::new("minimal");
+    let long = "x".repeat(3_000_000);
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[("cue", Some(&format!("\"{long}\"")))]),
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`cue` is 3000000 characters long; the limit is 100");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:7:7\n"),
+        "{d}"
+    );
+    assert!(
+        d.lines().all(|line| line.chars().count() < 200),
+        "a line of the diagnostic is longer than the window:\n{}",
+        d.lines()
+            .map(|l| &l[..l.len().min(200)])
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(d.contains("7 | cue = \"xxx"), "{d}");
+    assert!(d.contains("x…\n"), "{d}");
+    assert!(
+        run.stderr.len() < 2_000,
+        "stderr is {} bytes",
+        run.stderr.len()
+    );
+}
