@@ -364,6 +364,38 @@ fn not_found_page_links_are_rooted_at_the_base_path() {
 }
 
 #[test]
+fn a_base_url_with_doubled_or_dot_segments_roots_404_on_this_host() {
+    // `//back/` on 404.html would be a link to the host `back`; the path is
+    // resolved as a browser would and joined with exactly one slash.
+    let site = TestSite::new("minimal");
+    for url in [
+        "https://example.org//back//",
+        "https://example.org/back/./x/../",
+    ] {
+        site.build(&["--base-url", url]).success();
+        let html = site.read("public/404.html");
+        for link in attributes(&html, "href")
+            .into_iter()
+            .chain(attributes(&html, "src"))
+            .filter(|l| !l.starts_with('#'))
+        {
+            assert!(link.starts_with("/back/"), "{url}: {link} in 404.html");
+        }
+        assert!(
+            site.read("public/sitemap.xml")
+                .contains("<loc>https://example.org/back/stretches/knee-hug/</loc>"),
+            "{url}"
+        );
+        assert!(
+            site.read("public/stretches/knee-hug/index.html").contains(
+                "<link rel=\"canonical\" href=\"https://example.org/back/stretches/knee-hug/\">"
+            ),
+            "{url}"
+        );
+    }
+}
+
+#[test]
 fn aliases_get_redirect_pages_to_the_new_address() {
     let site = TestSite::new("full");
     site.build(&[]).success();
