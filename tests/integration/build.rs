@@ -783,6 +783,45 @@ fn heading_ids_do_not_repeat_the_ids_of_the_theme() {
 }
 
 #[test]
+fn footnote_ids_repeat_no_heading_or_theme_id() {
+    // pulldown-cmark gives a footnote its label as its id: `[^note]` beside
+    // `## Note`, or `[^main]` beside the theme's `<main id="main">`, made
+    // two elements with one id, and `[^my note]` an id with a space.
+    let site = TestSite::new("minimal");
+    let body = site.read("content/stretches/01-knee-hug.md");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &format!(
+            "{body}\nSee this[^note], that[^main] and more[^my note].\n\n## Note\n\n## Fn note\n\n\
+             [^note]: First.\n[^main]: Second.\n[^my note]: Third.\n"
+        ),
+    );
+    site.build(&[]).success();
+    let html = site.read("public/stretches/knee-hug/index.html");
+    let ids = attributes(&html, "id");
+    for id in &ids {
+        assert!(!id.contains(' '), "id {id:?} has a space:\n{html}");
+        let count = ids.iter().filter(|other| *other == id).count();
+        assert_eq!(count, 1, "id {id} appears {count} times:\n{html}");
+    }
+    assert!(html.contains("<h2 id=\"note\">Note</h2>"), "{html}");
+    assert!(html.contains("<h2 id=\"fn-note\">Fn note</h2>"), "{html}");
+    // Each reference links to its note, numbered in order.
+    for (id, number) in [("fn-note-1", 1), ("fn-main", 2), ("fn-my-note", 3)] {
+        assert!(
+            html.contains(&format!("<a href=\"#{id}\">{number}</a>")),
+            "{id}:\n{html}"
+        );
+        assert!(
+            html.contains(&format!(
+                "id=\"{id}\"><sup class=\"footnote-definition-label\">{number}</sup>"
+            )),
+            "{id}:\n{html}"
+        );
+    }
+}
+
+#[test]
 fn with_no_routine_the_build_warns_and_writes_no_handout() {
     let site = TestSite::new("minimal");
     site.remove("content/routines/morning.md");
