@@ -227,6 +227,40 @@ fn sitemap_and_canonical_links_only_with_base_url() {
 }
 
 #[test]
+fn the_sitemap_lists_every_page_that_names_itself_canonical() {
+    // Later pages of the library and of term pages have canonical links to
+    // themselves; the sitemap left them out. It lists exactly the pages
+    // whose canonical link is their own address (Zola lists them too).
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    let sitemap = site.read("public/sitemap.xml");
+    let base = "https://example.org/back/";
+    let mut listed: Vec<String> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("</loc>"))
+        .map(|(url, _)| url.to_string())
+        .collect();
+    let mut canonical: Vec<String> = Vec::new();
+    for (path, html) in site.html("public") {
+        let own = path.strip_suffix("index.html").unwrap_or(&path);
+        let url = format!("{base}{own}");
+        if html.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")) {
+            canonical.push(url);
+        }
+    }
+    listed.sort();
+    canonical.sort();
+    assert_eq!(listed, canonical, "{sitemap}");
+    for url in [
+        "https://example.org/back/stretches/page/3/",
+        "https://example.org/back/targets/lower-back/page/2/",
+    ] {
+        assert!(listed.contains(&url.to_string()), "{url} not in\n{sitemap}");
+    }
+}
+
+#[test]
 fn the_main_handouts_canonical_link_and_the_sitemap_name_the_routines_handout() {
     // handout/index.html is a copy of routines/<main>/handout/index.html:
     // its canonical link names the routine's handout, which the sitemap
