@@ -1312,7 +1312,9 @@ impl<'a> Renderer<'a> {
                     );
                 for (meta, target) in metas {
                     for alias in &meta.aliases {
-                        let Some(clean) = crate::content::load::clean_relative(&alias.value) else {
+                        let Some(clean) =
+                            crate::content::load::clean_relative(&site::decode_alias(&alias.value))
+                        else {
                             continue;
                         };
                         let path = site::alias_path(&clean);

@@ -478,6 +478,42 @@ fn aliases_get_redirect_pages_to_the_new_address() {
     }
 }
 
+#[test]
+fn a_percent_encoded_alias_is_written_where_the_host_looks() {
+    // A host decodes a request's escapes before it looks the file up: an old
+    // address copied from the browser (`/r%C3%BCcken/`, `/old%20name/`) was
+    // written as the folder `r%C3%BCcken/`, which no request reaches.
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "+++\ntitle",
+        "+++\naliases = [\"/r%C3%BCcken/\", \"/old%20name/\", \"/KNEE%2dhug.html\"]\ntitle",
+    );
+    site.build(&[]).success();
+    for (alias, target) in [
+        ("rücken/index.html", "../stretches/knee-hug/index.html"),
+        ("old name/index.html", "../stretches/knee-hug/index.html"),
+        ("KNEE-hug.html", "stretches/knee-hug/index.html"),
+    ] {
+        let html = site.read(&format!("public/{alias}"));
+        assert!(
+            html.contains(&format!("url={target}\"")),
+            "{alias}:\n{html}"
+        );
+    }
+    assert!(!site.exists("public/r%C3%BCcken"));
+
+    // An escaped `..` is `..`: not a path inside the site.
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "\"/r%C3%BCcken/\"",
+        "\"/%2e%2e/x/\"",
+    );
+    site.build(&[])
+        .failure()
+        .stderr_has(&["alias \"/%2e%2e/x/\" is not a path inside the site"]);
+}
+
 /// The text of an HTML page: tags dropped, no-break spaces as plain ones.
 fn text_of(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
