@@ -552,27 +552,10 @@ pub fn page_path(slug: &str) -> String {
 
 /// An alias as the path a host looks up: percent-escapes decoded, as a
 /// server decodes the request (`/r%C3%BCcken/` is the folder `rücken/`,
-/// `/a%20b/` the folder `a b/`). An alias whose escapes do not decode to
-/// UTF-8 is kept as written.
+/// `/a%20b/` the folder `a b/`). An alias with a malformed escape, or
+/// escapes that are not UTF-8, is kept as written.
 pub fn decode_alias(alias: &str) -> String {
-    let bytes = alias.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
-        match (bytes[i], hex(i + 1), hex(i + 2)) {
-            (b'%', Some(high), Some(low)) => {
-                // Two hex digits are at most 0xFF.
-                decoded.push(u8::try_from(high * 16 + low).unwrap_or(b'%'));
-                i += 3;
-            }
-            (byte, _, _) => {
-                decoded.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(decoded).unwrap_or_else(|_| alias.to_string())
+    crate::serve::http::percent_decode(alias).unwrap_or_else(|| alias.to_string())
 }
 
 /// Site path of an alias's redirect page (`old/x` → `old/x/index.html`, `x.html` stays).
