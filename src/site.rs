@@ -558,9 +558,11 @@ pub fn decode_alias(alias: &str) -> String {
     crate::serve::http::percent_decode(alias).unwrap_or_else(|| alias.to_string())
 }
 
-/// Site path of an alias's redirect page (`old/x` → `old/x/index.html`, `x.html` stays).
-pub fn alias_path(clean: &str) -> String {
-    if clean.ends_with(".html") || clean.ends_with(".htm") {
+/// Site path of an alias's redirect page (`old/x` → `old/x/index.html`,
+/// `x.html` stays), from the alias cleaned and as `written` (decoded): one
+/// written with a final `/` names a folder, even `/x.html/`.
+pub fn alias_path(clean: &str, written: &str) -> String {
+    if !written.trim_end().ends_with('/') && (clean.ends_with(".html") || clean.ends_with(".htm")) {
         clean.to_string()
     } else {
         format!("{clean}/index.html")

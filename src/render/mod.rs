@@ -1312,12 +1312,11 @@ impl<'a> Renderer<'a> {
                     );
                 for (meta, target) in metas {
                     for alias in &meta.aliases {
-                        let Some(clean) =
-                            crate::content::load::clean_relative(&site::decode_alias(&alias.value))
-                        else {
+                        let decoded = site::decode_alias(&alias.value);
+                        let Some(clean) = crate::content::load::clean_relative(&decoded) else {
                             continue;
                         };
-                        let path = site::alias_path(&clean);
+                        let path = site::alias_path(&clean, &decoded);
                         let url = format!("{}{target}", root_of(&path));
                         let canonical = site
                             .config

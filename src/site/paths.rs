@@ -428,7 +428,7 @@ fn alias_output(
         ));
         return None;
     }
-    Some(alias_path(&clean))
+    Some(alias_path(&clean, &decoded))
 }
 
 /// The error for two outputs at the same path (`first` found first), or

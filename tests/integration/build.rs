@@ -479,6 +479,29 @@ fn aliases_get_redirect_pages_to_the_new_address() {
 }
 
 #[test]
+fn an_alias_with_a_final_slash_is_a_folder_even_named_html() {
+    // `/old.html/` was written as the file `old.html`: a request for
+    // `/old.html/` looks for a folder and found nothing.
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "+++\ntitle",
+        "+++\naliases = [\"/old.html/\", \"/older.htm\"]\ntitle",
+    );
+    site.build(&[]).success();
+    let html = site.read("public/old.html/index.html");
+    assert!(
+        html.contains("url=../stretches/knee-hug/index.html\""),
+        "{html}"
+    );
+    let html = site.read("public/older.htm");
+    assert!(
+        html.contains("url=stretches/knee-hug/index.html\""),
+        "{html}"
+    );
+}
+
+#[test]
 fn a_percent_encoded_alias_is_written_where_the_host_looks() {
     // A host decodes a request's escapes before it looks the file up: an old
     // address copied from the browser (`/r%C3%BCcken/`, `/old%20name/`) was
