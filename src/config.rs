@@ -332,8 +332,21 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
             }
         }
     }
-    let url = format!("{scheme}://{host}/{encoded}");
-    Ok(Some(format!("{}/", url.trim_end_matches('/'))))
+    // Empty segments and dot segments go, as a browser resolves them: the
+    // path is joined to page paths with one slash, and `404.html` roots its
+    // links at it, where a leading `//` would name another host.
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in encoded.split('/') {
+        match segment.to_ascii_lowercase().as_str() {
+            "" | "." | "%2e" => {}
+            ".." | ".%2e" | "%2e." | "%2e%2e" => {
+                segments.pop();
+            }
+            _ => segments.push(segment),
+        }
+    }
+    let path = segments.iter().map(|s| format!("{s}/")).collect::<String>();
+    Ok(Some(format!("{scheme}://{host}/{path}")))
 }
 
 /// A BCP 47 language tag by its shape: a primary language of 2–8 letters (or
@@ -376,6 +389,27 @@ mod tests {
         assert!(normalize_base_url("https://exa mple.org/").is_err());
         assert!(normalize_base_url("ftp://example.org/").is_err());
         assert!(normalize_base_url("https://user:pw@example.org/").is_err());
+    }
+
+    #[test]
+    fn base_url_paths_lose_empty_and_dot_segments() {
+        let url = |u: &str| normalize_base_url(u).ok().flatten();
+        assert_eq!(
+            url("https://example.org//back//").as_deref(),
+            Some("https://example.org/back/")
+        );
+        assert_eq!(
+            url("https://example.org/a//b/./c/../d").as_deref(),
+            Some("https://example.org/a/b/d/")
+        );
+        assert_eq!(
+            url("https://example.org/%2E%2e/../x/").as_deref(),
+            Some("https://example.org/x/")
+        );
+        assert_eq!(
+            url("https://example.org//").as_deref(),
+            Some("https://example.org/")
+        );
     }
 
     #[test]

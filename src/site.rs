@@ -550,9 +550,19 @@ pub fn page_path(slug: &str) -> String {
     format!("{slug}/index.html")
 }
 
-/// Site path of an alias's redirect page (`old/x` → `old/x/index.html`, `x.html` stays).
-pub fn alias_path(clean: &str) -> String {
-    if clean.ends_with(".html") || clean.ends_with(".htm") {
+/// An alias as the path a host looks up: percent-escapes decoded, as a
+/// server decodes the request (`/r%C3%BCcken/` is the folder `rücken/`,
+/// `/a%20b/` the folder `a b/`). An alias with a malformed escape, or
+/// escapes that are not UTF-8, is kept as written.
+pub fn decode_alias(alias: &str) -> String {
+    crate::serve::http::percent_decode(alias).unwrap_or_else(|| alias.to_string())
+}
+
+/// Site path of an alias's redirect page (`old/x` → `old/x/index.html`,
+/// `x.html` stays), from the alias cleaned and as `written` (decoded): one
+/// written with a final `/` names a folder, even `/x.html/`.
+pub fn alias_path(clean: &str, written: &str) -> String {
+    if !written.trim_end().ends_with('/') && (clean.ends_with(".html") || clean.ends_with(".htm")) {
         clean.to_string()
     } else {
         format!("{clean}/index.html")

@@ -198,10 +198,58 @@ pub fn render(
             other => events.push(other),
         }
     }
+    number_footnotes(&mut events, &ids, taken);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     rendered.html = html;
     (rendered, errors)
+}
+
+/// Writes footnote references and definitions with ids of their own:
+/// `fn-` and the label by the slug rule, numbered in order of first use,
+/// with `-1`, `-2` added where the id is a heading's, the template's or
+/// another footnote's. pulldown-cmark would use the label as written, which
+/// repeats a heading's id (`[^note]` beside `## Note`) or the template's
+/// (`[^main]`), or holds spaces (`[^my note]`).
+fn number_footnotes(events: &mut [Event<'_>], headings: &[String], taken: &HashSet<String>) {
+    let mut footnotes: Vec<(String, String)> = Vec::new();
+    for event in events.iter_mut() {
+        let (name, definition) = match event {
+            Event::FootnoteReference(name) => (name.to_lowercase(), false),
+            Event::Start(Tag::FootnoteDefinition(name)) => (name.to_lowercase(), true),
+            _ => continue,
+        };
+        let number = match footnotes.iter().position(|(n, _)| *n == name) {
+            Some(i) => i + 1,
+            None => {
+                let base = match slugify(&name) {
+                    slug if slug.is_empty() => "fn".to_string(),
+                    slug => format!("fn-{slug}"),
+                };
+                let mut id = base.clone();
+                let mut n = 0;
+                while headings.contains(&id)
+                    || taken.contains(&id)
+                    || footnotes.iter().any(|(_, other)| *other == id)
+                {
+                    n += 1;
+                    id = format!("{base}-{n}");
+                }
+                footnotes.push((name, id));
+                footnotes.len()
+            }
+        };
+        let id = &footnotes[number - 1].1;
+        *event = if definition {
+            Event::Html(CowStr::from(format!(
+                "<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\">{number}</sup>\n"
+            )))
+        } else {
+            Event::InlineHtml(CowStr::from(format!(
+                "<sup class=\"footnote-reference\"><a href=\"#{id}\">{number}</a></sup>"
+            )))
+        };
+    }
 }
 
 /// Whether a link or image URL runs script or reaches outside the web

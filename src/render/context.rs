@@ -291,7 +291,14 @@ pub fn stretch<'a>(site: &'a Site, index: usize) -> StretchContext<'a> {
         dose,
         dose_html,
         image: site.images[index].as_ref().map(|image| ImageContext {
-            path: image.path.clone(),
+            // A URL: a file name may hold `#`, `?`, `%` or spaces, which
+            // would cut or garble the address the browser asks for.
+            path: image
+                .path
+                .split('/')
+                .map(crate::serve::http::percent_encode)
+                .collect::<Vec<_>>()
+                .join("/"),
             alt: format!(
                 "Drawing: {}, {}",
                 s.meta.title,

@@ -1320,10 +1320,11 @@ impl<'a> Renderer<'a> {
                     );
                 for (meta, target) in metas {
                     for alias in &meta.aliases {
-                        let Some(clean) = crate::content::load::clean_relative(&alias.value) else {
+                        let decoded = site::decode_alias(&alias.value);
+                        let Some(clean) = crate::content::load::clean_relative(&decoded) else {
                             continue;
                         };
-                        let path = site::alias_path(&clean);
+                        let path = site::alias_path(&clean, &decoded);
                         let url = format!("{}{target}", root_of(&path));
                         let canonical = site
                             .config
@@ -1380,6 +1381,25 @@ impl<'a> Renderer<'a> {
                         .iter()
                         .map(|t| format!("targets/{}/", t.slug)),
                 );
+                // The later pages of the library and of each term page: each
+                // names itself in its canonical link, so the sitemap lists it,
+                // as Zola's does.
+                let per_page = site.config.paginate_by.max(1);
+                let lists = std::iter::once(("stretches/".to_string(), content.stretches.len()))
+                    .chain(
+                        site.positions
+                            .iter()
+                            .map(|t| (format!("positions/{}/", t.slug), t.stretches.len())),
+                    )
+                    .chain(
+                        site.target_terms
+                            .iter()
+                            .map(|t| (format!("targets/{}/", t.slug), t.stretches.len())),
+                    );
+                for (base, count) in lists {
+                    paths
+                        .extend((2..=count.div_ceil(per_page)).map(|n| format!("{base}page/{n}/")));
+                }
                 paths.sort();
                 let mut xml = String::from(
                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

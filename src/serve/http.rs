@@ -151,7 +151,7 @@ pub fn percent_decode(text: &str) -> Option<String> {
 }
 
 /// Encodes everything but unreserved characters and a few safe ones.
-fn percent_encode(text: &str) -> String {
+pub fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {

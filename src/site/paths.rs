@@ -15,7 +15,10 @@ use std::path::Path;
 
 use xxhash_rust::xxh3::{Xxh3, Xxh3DefaultBuilder};
 
-use super::{Site, StaticSource, alias_path, handout_path, page_path, routine_path, stretch_path};
+use super::{
+    Site, StaticSource, alias_path, decode_alias, handout_path, page_path, routine_path,
+    stretch_path,
+};
 use crate::content::load::{clean_relative, display};
 use crate::content::{Meta, Spanned};
 use crate::diagnostics::Diagnostic;
@@ -387,10 +390,11 @@ fn alias_output(
             .error(alias.span.clone(), message)
             .help(help.to_string())
     };
+    // A host decodes the request's escapes before it looks the file up.
+    let decoded = decode_alias(&alias.value);
     // `?` and `#` start a query or fragment, never a folder a host serves;
     // the rest cannot be in a file name on every system.
-    if let Some(bad) = alias
-        .value
+    if let Some(bad) = decoded
         .chars()
         .find(|c| matches!(c, '?' | '#' | '"' | '<' | '>' | '|' | '*' | ':') || c.is_control())
     {
@@ -404,7 +408,7 @@ fn alias_output(
         ));
         return None;
     }
-    let Some(clean) = clean_relative(&alias.value) else {
+    let Some(clean) = clean_relative(&decoded) else {
         problems.push(error(
             format!("alias \"{}\" is not a path inside the site", alias.value),
             "write an old path such as \"/old-name/\", without `..`",
@@ -439,7 +443,7 @@ fn alias_output(
         ));
         return None;
     }
-    Some(alias_path(&clean))
+    Some(alias_path(&clean, &decoded))
 }
 
 /// The error for two outputs at the same path (`first` found first), or

@@ -227,6 +227,40 @@ fn sitemap_and_canonical_links_only_with_base_url() {
 }
 
 #[test]
+fn the_sitemap_lists_every_page_that_names_itself_canonical() {
+    // Later pages of the library and of term pages have canonical links to
+    // themselves; the sitemap left them out. It lists exactly the pages
+    // whose canonical link is their own address (Zola lists them too).
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    let sitemap = site.read("public/sitemap.xml");
+    let base = "https://example.org/back/";
+    let mut listed: Vec<String> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("</loc>"))
+        .map(|(url, _)| url.to_string())
+        .collect();
+    let mut canonical: Vec<String> = Vec::new();
+    for (path, html) in site.html("public") {
+        let own = path.strip_suffix("index.html").unwrap_or(&path);
+        let url = format!("{base}{own}");
+        if html.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")) {
+            canonical.push(url);
+        }
+    }
+    listed.sort();
+    canonical.sort();
+    assert_eq!(listed, canonical, "{sitemap}");
+    for url in [
+        "https://example.org/back/stretches/page/3/",
+        "https://example.org/back/targets/lower-back/page/2/",
+    ] {
+        assert!(listed.contains(&url.to_string()), "{url} not in\n{sitemap}");
+    }
+}
+
+#[test]
 fn the_main_handouts_canonical_link_and_the_sitemap_name_the_routines_handout() {
     // handout/index.html is a copy of routines/<main>/handout/index.html:
     // its canonical link names the routine's handout, which the sitemap
@@ -364,6 +398,38 @@ fn not_found_page_links_are_rooted_at_the_base_path() {
 }
 
 #[test]
+fn a_base_url_with_doubled_or_dot_segments_roots_404_on_this_host() {
+    // `//back/` on 404.html would be a link to the host `back`; the path is
+    // resolved as a browser would and joined with exactly one slash.
+    let site = TestSite::new("minimal");
+    for url in [
+        "https://example.org//back//",
+        "https://example.org/back/./x/../",
+    ] {
+        site.build(&["--base-url", url]).success();
+        let html = site.read("public/404.html");
+        for link in attributes(&html, "href")
+            .into_iter()
+            .chain(attributes(&html, "src"))
+            .filter(|l| !l.starts_with('#'))
+        {
+            assert!(link.starts_with("/back/"), "{url}: {link} in 404.html");
+        }
+        assert!(
+            site.read("public/sitemap.xml")
+                .contains("<loc>https://example.org/back/stretches/knee-hug/</loc>"),
+            "{url}"
+        );
+        assert!(
+            site.read("public/stretches/knee-hug/index.html").contains(
+                "<link rel=\"canonical\" href=\"https://example.org/back/stretches/knee-hug/\">"
+            ),
+            "{url}"
+        );
+    }
+}
+
+#[test]
 fn aliases_get_redirect_pages_to_the_new_address() {
     let site = TestSite::new("full");
     site.build(&[]).success();
@@ -410,6 +476,65 @@ fn aliases_get_redirect_pages_to_the_new_address() {
             "{alias} keeps the site's language:\n{html}"
         );
     }
+}
+
+#[test]
+fn an_alias_with_a_final_slash_is_a_folder_even_named_html() {
+    // `/old.html/` was written as the file `old.html`: a request for
+    // `/old.html/` looks for a folder and found nothing.
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "+++\ntitle",
+        "+++\naliases = [\"/old.html/\", \"/older.htm\"]\ntitle",
+    );
+    site.build(&[]).success();
+    let html = site.read("public/old.html/index.html");
+    assert!(
+        html.contains("url=../stretches/knee-hug/index.html\""),
+        "{html}"
+    );
+    let html = site.read("public/older.htm");
+    assert!(
+        html.contains("url=stretches/knee-hug/index.html\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_percent_encoded_alias_is_written_where_the_host_looks() {
+    // A host decodes a request's escapes before it looks the file up: an old
+    // address copied from the browser (`/r%C3%BCcken/`, `/old%20name/`) was
+    // written as the folder `r%C3%BCcken/`, which no request reaches.
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "+++\ntitle",
+        "+++\naliases = [\"/r%C3%BCcken/\", \"/old%20name/\", \"/KNEE%2dhug.html\"]\ntitle",
+    );
+    site.build(&[]).success();
+    for (alias, target) in [
+        ("rücken/index.html", "../stretches/knee-hug/index.html"),
+        ("old name/index.html", "../stretches/knee-hug/index.html"),
+        ("KNEE-hug.html", "stretches/knee-hug/index.html"),
+    ] {
+        let html = site.read(&format!("public/{alias}"));
+        assert!(
+            html.contains(&format!("url={target}\"")),
+            "{alias}:\n{html}"
+        );
+    }
+    assert!(!site.exists("public/r%C3%BCcken"));
+
+    // An escaped `..` is `..`: not a path inside the site.
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "\"/r%C3%BCcken/\"",
+        "\"/%2e%2e/x/\"",
+    );
+    site.build(&[])
+        .failure()
+        .stderr_has(&["alias \"/%2e%2e/x/\" is not a path inside the site"]);
 }
 
 /// The text of an HTML page: tags dropped, no-break spaces as plain ones.
@@ -748,6 +873,45 @@ fn heading_ids_do_not_repeat_the_ids_of_the_theme() {
     }
     assert!(html.contains("<h2 id=\"main-1\">Main</h2>"), "{html}");
     site.run(&["check"]).success();
+}
+
+#[test]
+fn footnote_ids_repeat_no_heading_or_theme_id() {
+    // pulldown-cmark gives a footnote its label as its id: `[^note]` beside
+    // `## Note`, or `[^main]` beside the theme's `<main id="main">`, made
+    // two elements with one id, and `[^my note]` an id with a space.
+    let site = TestSite::new("minimal");
+    let body = site.read("content/stretches/01-knee-hug.md");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &format!(
+            "{body}\nSee this[^note], that[^main] and more[^my note].\n\n## Note\n\n## Fn note\n\n\
+             [^note]: First.\n[^main]: Second.\n[^my note]: Third.\n"
+        ),
+    );
+    site.build(&[]).success();
+    let html = site.read("public/stretches/knee-hug/index.html");
+    let ids = attributes(&html, "id");
+    for id in &ids {
+        assert!(!id.contains(' '), "id {id:?} has a space:\n{html}");
+        let count = ids.iter().filter(|other| *other == id).count();
+        assert_eq!(count, 1, "id {id} appears {count} times:\n{html}");
+    }
+    assert!(html.contains("<h2 id=\"note\">Note</h2>"), "{html}");
+    assert!(html.contains("<h2 id=\"fn-note\">Fn note</h2>"), "{html}");
+    // Each reference links to its note, numbered in order.
+    for (id, number) in [("fn-note-1", 1), ("fn-main", 2), ("fn-my-note", 3)] {
+        assert!(
+            html.contains(&format!("<a href=\"#{id}\">{number}</a>")),
+            "{id}:\n{html}"
+        );
+        assert!(
+            html.contains(&format!(
+                "id=\"{id}\"><sup class=\"footnote-definition-label\">{number}</sup>"
+            )),
+            "{id}:\n{html}"
+        );
+    }
 }
 
 #[test]

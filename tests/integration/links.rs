@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::support::{TestSite, attributes};
+use super::support::{TestSite, attributes, root_of};
 
 /// Whether a link leaves the site (or stays on the page).
 fn is_external(link: &str) -> bool {
@@ -398,4 +398,36 @@ fn links_to_folders_are_written_as_their_index_html() {
         "nowhere/index.html",
     ];
     assert!(check_links(&site, "public", &redirects) > 300);
+}
+
+#[test]
+fn an_image_file_name_with_url_characters_is_linked_percent_encoded() {
+    // A drawing named `knee #1 50%.svg` was linked as written: the browser
+    // asked for `knee ` (the rest taken as a fragment) and the drawing was
+    // missing on the stretch, list, term and handout pages.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/knee #1 50%.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"10\"/></svg>\n",
+    );
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "+++\ntitle",
+        "+++\nimage = \"knee #1 50%.svg\"\ntitle",
+    );
+    site.build(&[]).success();
+    assert!(site.exists("public/stretches/knee-hug/knee #1 50%.svg"));
+    let encoded = "stretches/knee-hug/knee%20%231%2050%25.svg";
+    let mut pages = 0;
+    for (path, html) in site.html("public") {
+        for src in attributes(&html, "src") {
+            assert!(!src.contains("knee #1"), "{path}: {src}");
+            if src.ends_with(".svg") && src.contains("knee") {
+                assert_eq!(src, format!("{}{encoded}", root_of(&path)), "{path}");
+                pages += 1;
+            }
+        }
+    }
+    // The stretch's page, the library, its term pages and the handouts.
+    assert!(pages >= 5, "the drawing is on {pages} pages");
 }
