@@ -462,8 +462,16 @@ impl Site {
         }
         let mut targets: BTreeMap<String, Term> = BTreeMap::new();
         let mut clashes = std::collections::HashSet::new();
+        // Where each target is written, as `path:line:column`.
+        let at = |stretch: &content::Stretch, k: usize| {
+            stretch
+                .target_spans
+                .get(k)
+                .map(|span| stretch.meta.file.locate(span.clone()))
+        };
+        let mut first_at: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         for (i, s) in content.stretches.iter().enumerate() {
-            for target in &s.targets {
+            for (k, target) in s.targets.iter().enumerate() {
                 let slug = content::slug::slugify(target);
                 if slug.is_empty() {
                     problems.push(
@@ -482,25 +490,34 @@ impl Site {
                     slug: slug.clone(),
                     stretches: Vec::new(),
                 });
+                first_at.entry(slug.clone()).or_insert((i, k));
                 // Spellings that differ in more than case, with one slug,
-                // would share a page: an error naming both files (once).
+                // would share a page: an error at the second, naming where
+                // the first is written (once per spelling).
                 if content::slug::fold_case(&term.name) != content::slug::fold_case(target) {
                     if clashes.insert((slug.clone(), content::slug::fold_case(target))) {
-                        let first = term
-                            .stretches
-                            .first()
-                            .and_then(|&f| content.stretches.get(f))
-                            .map(|f| f.meta.path().display().to_string())
+                        let first = first_at
+                            .get(&slug)
+                            .and_then(|&(f, fk)| {
+                                let stretch = content.stretches.get(f)?;
+                                Some(match at(stretch, fk) {
+                                    Some(l) => {
+                                        format!("{}:{}:{}", l.path.display(), l.line, l.column)
+                                    }
+                                    None => stretch.meta.path().display().to_string(),
+                                })
+                            })
                             .unwrap_or_default();
-                        problems.push(
-                            Diagnostic::error(format!(
-                                "target \"{target}\" of {} and target \"{}\" of {first} both make the term page targets/{slug}/",
-                                s.meta.path().display(),
-                                term.name,
-                            ))
-                            .in_file(s.meta.path())
-                            .help("terms that differ only in case are one term; write one spelling, or make them differ in letters or digits"),
-                        );
+                        let diagnostic = Diagnostic::error(format!(
+                            "target \"{target}\" of {} and target \"{}\" of {first} both make the term page targets/{slug}/",
+                            s.meta.path().display(),
+                            term.name,
+                        ));
+                        let diagnostic = match at(s, k) {
+                            Some(location) => diagnostic.at(location),
+                            None => diagnostic.in_file(s.meta.path()),
+                        };
+                        problems.push(diagnostic.help("terms that differ only in case are one term; write one spelling, or make them differ in letters or digits"));
                     }
                     continue;
                 }

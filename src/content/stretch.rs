@@ -108,6 +108,8 @@ pub struct Stretch {
     pub reps: u32,
     /// Muscles or regions (taxonomy terms), 1–6.
     pub targets: Vec<String>,
+    /// Where each of `targets` is written in the file.
+    pub target_spans: Vec<std::ops::Range<usize>>,
     /// Cautions, 1–6; the first is the main caution.
     pub cautions: Vec<String>,
     /// Short how-to for the handout.
@@ -214,6 +216,7 @@ impl Stretch {
         // twice is.
         let mut seen: Vec<(String, String)> = Vec::new();
         let mut kept = Vec::new();
+        let mut target_spans = Vec::new();
         for target in targets?.value {
             let name = target.value.trim().to_string();
             let slug = super::slug::slugify(&name);
@@ -245,6 +248,7 @@ impl Stretch {
                 None => {
                     seen.push((slug, name.clone()));
                     kept.push(name);
+                    target_spans.push(target.span.clone());
                 }
                 Some((_, first))
                     if super::slug::fold_case(first) == super::slug::fold_case(&name) => {}
@@ -272,6 +276,7 @@ impl Stretch {
             sides,
             reps,
             targets,
+            target_spans,
             cautions,
             cue: cue?.value,
             summary,

@@ -1118,10 +1118,11 @@ fn targets_with_one_slug_that_differ_in_more_than_case_are_an_error() {
     );
     let run = site.build(&[]).failure();
     let d = run.diagnostic("both make the term page targets/c/");
+    // At the second spelling, naming where the first is written.
     assert!(
-        d.contains("content/stretches/01-knee-hug.md")
-            && d.contains("content/stretches/02-pelvic-tilt.md"),
-        "names both files: {d}"
+        d.contains("target \"C++\" of content/stretches/02-pelvic-tilt.md and target \"C\" of content/stretches/01-knee-hug.md:6:27 both")
+            && d.contains(" --> content/stretches/02-pelvic-tilt.md:"),
+        "places both spellings: {d}"
     );
     assert_eq!(run.errors(), 1, "{run}");
 }
