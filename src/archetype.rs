@@ -114,7 +114,15 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
         .replace("{{slug}}", &slug)
         .replace("{{date}}", &today())
         .replace("{{stretch}}", stretch.as_deref().unwrap_or(""));
-    let name = format!("{}-{slug}.md", next_prefix(&names));
+    let stem = format!("{}-{slug}", next_prefix(&names));
+    // A title that starts with digits ("90-90 hip stretch", "404") makes a
+    // file name whose number prefix swallows them: the file says its slug.
+    let text = if slug::from_stem(&stem) == slug {
+        text
+    } else {
+        with_slug(&text, &slug)
+    };
+    let name = format!("{stem}.md");
     let relative = Path::new(kind.folder()).join(&name);
     let path = folder.join(&name);
     crate::files::write_new(&path, text.as_bytes()).map_err(|e| {
@@ -328,6 +336,35 @@ fn first_stretch(content: &content::Content) -> Result<String, Diagnostic> {
         })
 }
 
+/// `text` with `slug` set at the top of its front matter (TOML after `+++`,
+/// YAML after `---`), unless the archetype sets `slug` itself; text without
+/// an opening fence is left as it is, for the checks to report.
+fn with_slug(text: &str, slug: &str) -> String {
+    let sets_slug = text.lines().any(|line| {
+        line.strip_prefix("slug")
+            .is_some_and(|rest| matches!(rest.trim_start().chars().next(), Some('=' | ':')))
+    });
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(end) = body.find('\n') else {
+        return text.to_string();
+    };
+    let line = match body[..end].trim_end() {
+        "+++" => format!("slug = \"{slug}\""),
+        "---" => format!("slug: \"{slug}\""),
+        _ => return text.to_string(),
+    };
+    if sets_slug {
+        return text.to_string();
+    }
+    let bom = &text[..text.len() - body.len()];
+    let newline = if body[..end].ends_with('\r') {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    format!("{bom}{}{line}{newline}{}", &body[..=end], &body[end + 1..])
+}
+
 /// Escapes text for a double-quoted TOML or YAML string.
 fn quote(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
@@ -375,6 +412,23 @@ mod tests {
         assert_eq!(next_prefix(&names(&["09-a.md"])), "10");
         assert_eq!(next_prefix(&names(&["99-a.md"])), "100");
         assert_eq!(next_prefix(&names(&["007-a.md", "2024.md"])), "008");
+    }
+
+    #[test]
+    fn a_slug_is_set_after_the_opening_fence() {
+        assert_eq!(
+            with_slug("+++\ntitle = \"404\"\n+++\n", "404"),
+            "+++\nslug = \"404\"\ntitle = \"404\"\n+++\n"
+        );
+        assert_eq!(
+            with_slug("\u{feff}---\r\ntitle: x\r\n---\r\n", "2-x"),
+            "\u{feff}---\r\nslug: \"2-x\"\r\ntitle: x\r\n---\r\n"
+        );
+        // The archetype's own `slug`, or no fence: left alone.
+        let own = "+++\nslug = \"404\"\n+++\n";
+        assert_eq!(with_slug(own, "404"), own);
+        assert_eq!(with_slug("title = 1\n", "404"), "title = 1\n");
+        assert_eq!(with_slug("++++\n", "404"), "++++\n");
     }
 
     #[test]
