@@ -195,7 +195,9 @@ impl Config {
             if let Some(routine) = handout.string("routine", 0) {
                 config.main_routine = Some((routine.value, Some(routine.span)));
             }
-            errors.extend(handout.finish(&["paper", "routine"]));
+            errors.extend(
+                handout.finish_placed(&["paper", "routine"], &|key| placed(key, "handout")),
+            );
         }
         if let Some(mut markdown) = fields.table("markdown", "[markdown] of gen.toml") {
             for key in ["highlight_theme", "highlight_theme_dark"] {
@@ -218,13 +220,12 @@ impl Config {
             if let Some(raw) = markdown.bool("raw_html") {
                 config.raw_html = raw;
             }
-            errors.extend(markdown.finish(&[
-                "highlight_theme",
-                "highlight_theme_dark",
-                "raw_html",
-            ]));
+            errors.extend(markdown.finish_placed(
+                &["highlight_theme", "highlight_theme_dark", "raw_html"],
+                &|key| placed(key, "markdown"),
+            ));
         }
-        errors.extend(fields.finish(KEYS));
+        errors.extend(fields.finish_placed(KEYS, &|key| placed(key, "")));
         // In the order of the file, tables included (a stable sort keeps
         // the problems without a place, and those of one place, in turn).
         errors.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
@@ -276,6 +277,30 @@ fn link_outside(root: &Path, path: &Path) -> Option<Diagnostic> {
         .in_file(shown)
         .help("copy the file into the site instead of linking to it"),
     )
+}
+
+/// Where a key of gen.toml belongs when it is written in `table` (`""`: the
+/// top level) but is a key of another: the help for its "unknown key".
+fn placed(key: &str, table: &str) -> Option<String> {
+    let home = if KEYS.contains(&key) {
+        ""
+    } else if ["paper", "routine"].contains(&key) {
+        "handout"
+    } else if ["highlight_theme", "highlight_theme_dark", "raw_html"].contains(&key) {
+        "markdown"
+    } else {
+        return None;
+    };
+    if home == table {
+        return None;
+    }
+    Some(if home.is_empty() {
+        format!(
+            "`{key}` is a top-level key, but every key after the `[{table}]` heading belongs to [{table}]: move `{key}` above the first `[table]` heading"
+        )
+    } else {
+        format!("`{key}` belongs in [{home}]: write it under a `[{home}]` heading")
+    })
 }
 
 /// Checks a base URL and makes it end in exactly one `/`.

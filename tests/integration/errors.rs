@@ -809,6 +809,36 @@ fn content_files_too_deep_or_misplaced_indexes_are_reported() {
 }
 
 #[test]
+fn a_gen_toml_key_in_the_wrong_table_says_where_it_belongs() {
+    // A key appended at the end of gen.toml lands in its last table; one
+    // written without its heading lands at the top level. Either is a known
+    // key, so "did you mean" has nothing to offer: say where it goes.
+    let site = TestSite::new("minimal");
+    site.write(
+        "gen.toml",
+        "paper = \"letter\"\n\n[markdown]\nraw_html = true\nbase_url = \"https://example.org/\"\npaper = \"a4\"\n",
+    );
+    let run = site.run(&["check"]).failure();
+    let d = run.diagnostic("unknown key `base_url` in [markdown] of gen.toml");
+    assert!(d.contains(" --> gen.toml:5:1\n"), "{d}");
+    assert!(
+        d.contains(
+            "help: `base_url` is a top-level key, but every key after the `[markdown]` heading belongs to [markdown]: move `base_url` above the first `[table]` heading"
+        ),
+        "{d}"
+    );
+    let d = run.diagnostic("unknown key `paper` in gen.toml");
+    assert!(d.contains(" --> gen.toml:1:1\n"), "{d}");
+    assert!(
+        d.contains("help: `paper` belongs in [handout]: write it under a `[handout]` heading"),
+        "{d}"
+    );
+    let d = run.diagnostic("unknown key `paper` in [markdown] of gen.toml");
+    assert!(d.contains("`paper` belongs in [handout]"), "{d}");
+    assert_eq!(run.errors(), 3, "{run}");
+}
+
+#[test]
 fn gen_toml_problems_come_in_the_order_of_the_file() {
     let site = TestSite::new("minimal");
     site.write(
