@@ -742,6 +742,27 @@ fn a_command_line_syntax_error_exits_with_status_2() {
 }
 
 #[test]
+fn a_command_line_syntax_error_follows_color() {
+    // clap decided the colour of its own messages alone: `--color never`
+    // on a terminal still got escape codes, `--color always` in a pipe none.
+    let site = TestSite::new("minimal");
+    let run = site.run(&["biuld", "--color", "always"]).status(2);
+    assert!(
+        run.stderr.contains("\u{1b}[") && run.stderr.contains("similar subcommand exists"),
+        "{run}"
+    );
+    let run = site.run(&["--color=always", "build", "--frce"]).status(2);
+    assert!(run.stderr.contains("\u{1b}["), "{run}");
+    let run = site.run(&["biuld", "--color", "never"]).status(2);
+    assert!(!run.stderr.contains('\u{1b}'), "{run}");
+    assert!(
+        run.stderr
+            .contains("tip: a similar subcommand exists: 'build'"),
+        "{run}"
+    );
+}
+
+#[test]
 fn no_content_folder_is_an_error() {
     let site = TestSite::empty();
     let run = site.build(&[]).failure();
