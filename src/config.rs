@@ -177,8 +177,17 @@ impl Config {
             }
         }
         if let Some(theme) = fields.string("theme", 0) {
-            config.theme = theme.value;
-            config.theme_span = Some(theme.span);
+            if theme.value.trim().is_empty() {
+                // `themes/` joined with "" is `themes/` itself, not a theme.
+                fields.error_at(
+                    theme.span,
+                    "`theme` is empty",
+                    "leave `theme` out or set `theme = \"default\"` for the built-in theme, or give the name of a folder under themes/",
+                );
+            } else {
+                config.theme = theme.value;
+                config.theme_span = Some(theme.span);
+            }
         }
         if let Some(n) = fields.integer("paginate_by", 1..=100_000) {
             config.paginate_by = n.value as usize;

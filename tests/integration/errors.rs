@@ -479,6 +479,16 @@ fn gen_toml_problems_are_errors_with_suggestions() {
     assert!(d.contains(" --> gen.toml:2:9\n"), "{d}");
     assert!(d.contains("themes/calm/"), "{d}");
 
+    // An empty name is not the folder themes/ itself.
+    site.write("themes/calm/templates/.keep", "");
+    site.write("gen.toml", "title = \"x\"\ntheme = \"\"\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`theme` is empty");
+    assert!(d.contains(" --> gen.toml:2:9\n"), "{d}");
+    assert!(d.contains("`theme = \"default\"`"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+    assert!(!site.exists("public"));
+
     site.write("gen.toml", "[markdown]\nhighlight_theme = \"Nope\"\n");
     let run = site.build(&[]).failure();
     run.stderr_has(&["highlight theme `Nope` is not known", "InspiredGitHub"]);
