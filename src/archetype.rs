@@ -109,11 +109,15 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
         Kind::Routine if archetype.contains("{{stretch}}") => Some(first_stretch(&content)?),
         _ => None,
     };
-    let text = archetype
-        .replace("{{title}}", &quote(title))
-        .replace("{{slug}}", &slug)
-        .replace("{{date}}", &today())
-        .replace("{{stretch}}", stretch.as_deref().unwrap_or(""));
+    let text = fill(
+        &archetype,
+        &[
+            ("{{title}}", &quote(title)),
+            ("{{slug}}", &slug),
+            ("{{date}}", &today()),
+            ("{{stretch}}", stretch.as_deref().unwrap_or("")),
+        ],
+    );
     let stem = format!("{}-{slug}", next_prefix(&names));
     // A title that starts with digits ("90-90 hip stretch", "404") makes a
     // file name whose number prefix swallows them: the file says its slug.
@@ -365,6 +369,29 @@ fn with_slug(text: &str, slug: &str) -> String {
     format!("{bom}{}{line}{newline}{}", &body[..=end], &body[end + 1..])
 }
 
+/// `archetype` with each placeholder replaced by its value, in one pass: a
+/// title that holds `{{date}}` keeps it as written.
+fn fill(archetype: &str, values: &[(&str, &str)]) -> String {
+    let mut text = String::with_capacity(archetype.len());
+    let mut rest = archetype;
+    while let Some(start) = rest.find("{{") {
+        text.push_str(&rest[..start]);
+        rest = &rest[start..];
+        match values.iter().find(|(name, _)| rest.starts_with(name)) {
+            Some((name, value)) => {
+                text.push_str(value);
+                rest = &rest[name.len()..];
+            }
+            None => {
+                text.push_str("{{");
+                rest = &rest[2..];
+            }
+        }
+    }
+    text.push_str(rest);
+    text
+}
+
 /// Escapes text for a double-quoted TOML or YAML string.
 fn quote(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
@@ -429,6 +456,15 @@ mod tests {
         assert_eq!(with_slug(own, "404"), own);
         assert_eq!(with_slug("title = 1\n", "404"), "title = 1\n");
         assert_eq!(with_slug("++++\n", "404"), "++++\n");
+    }
+
+    #[test]
+    fn placeholders_are_filled_once() {
+        let values = [("{{title}}", "A {{slug}} b"), ("{{slug}}", "a-slug-b")];
+        assert_eq!(
+            fill("t = \"{{title}}\" s = {{slug}} {{other}} {{", &values),
+            "t = \"A {{slug}} b\" s = a-slug-b {{other}} {{"
+        );
     }
 
     #[test]

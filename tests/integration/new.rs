@@ -149,6 +149,18 @@ fn a_title_that_starts_with_digits_keeps_them_in_its_slug() {
 }
 
 #[test]
+fn a_title_is_written_as_given_even_with_placeholders_in_it() {
+    let site = EditorSite::fixture("editor");
+    site.run(&["new", "page", "Notes {{date}} and {{slug}}"])
+        .status(0);
+    let page = site.read("content/01-notes-date-and-slug.md");
+    assert!(
+        page.contains("title = \"Notes {{date}} and {{slug}}\""),
+        "{page}"
+    );
+}
+
+#[test]
 fn the_site_theme_archetype_is_used() {
     let site = with_theme_mine();
     site.write(
