@@ -775,12 +775,16 @@ fn a_command_line_syntax_error_follows_color() {
 #[test]
 fn no_content_folder_is_an_error() {
     let site = TestSite::empty();
-    let run = site.build(&[]).failure();
-    run.stderr_has(&[
-        "error: no content/ folder in",
-        "help: run `gen build` in a site folder, or pass `--root DIR`",
-    ]);
-    assert_eq!(run.warnings(), 0, "no noise beside the error: {run}");
+    // The help fits `gen check` as well as `gen build`.
+    for command in ["build", "check"] {
+        let run = site.run(&[command]).failure();
+        run.stderr_has(&[
+            "error: no content/ folder in",
+            "help: run gen in the site folder, the one that holds content/, or pass `--root DIR`",
+        ]);
+        assert!(!run.stderr.contains("gen build"), "{run}");
+        assert_eq!(run.warnings(), 0, "no noise beside the error: {run}");
+    }
     assert!(!site.exists("public"));
 }
 
