@@ -312,6 +312,62 @@ fn placed(key: &str, table: &str) -> Option<String> {
     })
 }
 
+/// Checks the host part of a base URL (`example.org`, `example.org:8080`,
+/// `192.0.2.1`, `[2001:db8::1]:8080`): a name of letters, digits, `-` and `_`
+/// in dot-separated labels, or an IPv6 address in brackets, then an optional
+/// port from 1 to 65535. It is printed on every page and in the QR code.
+fn check_host(host: &str) -> Result<(), String> {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(v6) => {
+            let (address, after) = v6.split_once(']').unwrap_or((v6, "?"));
+            let valid = address.contains(':')
+                && address
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+            let port = match after {
+                "" => None,
+                _ => match after.strip_prefix(':') {
+                    Some(port) => Some(port),
+                    None => Some("?"),
+                },
+            };
+            (valid.then_some(address), port)
+        }
+        None => {
+            let (name, port) = match host.split_once(':') {
+                Some((name, port)) => (name, Some(port)),
+                None => (host, None),
+            };
+            let labels = name.strip_suffix('.').unwrap_or(name);
+            let valid = labels.split('.').all(|label| {
+                !label.is_empty()
+                    && label
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            });
+            (valid.then_some(name), port)
+        }
+    };
+    if name.is_none() {
+        return Err(format!(
+            "`{host}` is not a host name: write letters, digits and `-` in parts separated by dots, e.g. `https://example.org/back/`"
+        ));
+    }
+    if let Some(port) = port {
+        let number = if port.chars().all(|c| c.is_ascii_digit()) && port.len() <= 5 {
+            port.parse::<u32>().ok()
+        } else {
+            None
+        };
+        if !number.is_some_and(|n| (1..=65_535).contains(&n)) {
+            return Err(format!(
+                "the port in `{host}` must be a number from 1 to 65535, e.g. `https://example.org:8080/back/`"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks a base URL and makes it end in exactly one `/`.
 pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
     let url = url.trim();
@@ -346,6 +402,9 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
                 .into(),
         );
     }
+    check_host(host)?;
+    // Host names are case-insensitive: one spelling, as a browser shows it.
+    let host = host.to_ascii_lowercase();
     // The path goes into sitemap.xml, canonical links and the QR code as it
     // is: letters beyond ASCII, and the few ASCII characters a URL may not
     // hold, are percent-encoded (what is already encoded is kept).
@@ -421,6 +480,30 @@ mod tests {
             Some("https://example.org/my%20back/")
         );
         assert!(normalize_base_url("https://exa mple.org/").is_err());
+        // Hosts and ports a browser would not open, or would read otherwise.
+        for bad in [
+            "https://example.org:99999/",
+            "https://example.org:abc/",
+            "https://example.org:/",
+            "https://example.org:0/",
+            "https://.../",
+            "https://example..org/",
+            "https://example.org\\back",
+            "https://[::1/",
+            "https://[::1]x/",
+            "https://[example]/",
+        ] {
+            assert!(normalize_base_url(bad).is_err(), "{bad}");
+        }
+        for (good, normal) in [
+            ("https://Example.ORG:8080", "https://example.org:8080/"),
+            ("http://192.0.2.1/x", "http://192.0.2.1/x/"),
+            ("https://[2001:DB8::1]:443/", "https://[2001:db8::1]:443/"),
+            ("https://localhost./", "https://localhost./"),
+            ("https://my_host.example/", "https://my_host.example/"),
+        ] {
+            assert_eq!(normalize_base_url(good), Ok(Some(normal.into())), "{good}");
+        }
         assert!(normalize_base_url("ftp://example.org/").is_err());
         assert!(normalize_base_url("https://user:pw@example.org/").is_err());
     }
