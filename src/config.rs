@@ -169,10 +169,20 @@ impl Config {
             if is_language_tag(&language.value) {
                 config.language = language.value;
             } else {
+                let mut help = String::from(
+                    "give a BCP 47 tag, as HTML's `lang` takes: e.g. \"en\", \"en-GB\", \"de\", \"pt-BR\"",
+                );
+                // `en_US`, as locales are written on Unix, is `en-US` in HTML.
+                let dashed = language.value.trim().replace('_', "-");
+                if dashed != language.value && is_language_tag(&dashed) {
+                    help = format!(
+                        "did you mean \"{dashed}\"? A language tag joins its parts with `-`, not `_`"
+                    );
+                }
                 fields.error_at(
                     language.span,
                     format!("`language` \"{}\" is not a language tag", language.value),
-                    "give a BCP 47 tag, as HTML's `lang` takes: e.g. \"en\", \"en-GB\", \"de\", \"pt-BR\"",
+                    help,
                 );
             }
         }

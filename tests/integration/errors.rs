@@ -479,6 +479,18 @@ fn gen_toml_problems_are_errors_with_suggestions() {
     assert!(d.contains(" --> gen.toml:2:9\n"), "{d}");
     assert!(d.contains("themes/calm/"), "{d}");
 
+    // A locale as Unix writes it gets the tag HTML takes.
+    site.write("gen.toml", "language = \"en_US\"\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`language` \"en_US\" is not a language tag");
+    assert!(d.contains(" --> gen.toml:1:12\n"), "{d}");
+    assert!(
+        d.contains(
+            "help: did you mean \"en-US\"? A language tag joins its parts with `-`, not `_`"
+        ),
+        "{d}"
+    );
+
     // An empty name is not the folder themes/ itself.
     site.write("themes/calm/templates/.keep", "");
     site.write("gen.toml", "title = \"x\"\ntheme = \"\"\n");
