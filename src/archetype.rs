@@ -148,7 +148,7 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
         .into_iter()
         .filter(|d| {
             d.path.as_deref() == Some(relative.as_path())
-                || (d.is_error() && !before.contains(&d.render(false)))
+                || (d.is_error() && !before.contains(&identity(d)))
         })
         .collect();
     if problems.iter().any(Diagnostic::is_error) {
@@ -241,13 +241,21 @@ fn site_problems(root: &Path) -> Vec<Diagnostic> {
     problems
 }
 
-/// The errors of [`site_problems`], rendered, to compare before and after.
+/// The errors of [`site_problems`], as [`identity`], to compare before and after.
 fn site_errors(root: &Path) -> std::collections::HashSet<String> {
     site_problems(root)
         .iter()
         .filter(|d| d.is_error())
-        .map(|d| d.render(false))
+        .map(identity)
         .collect()
+}
+
+/// An error as rendered without its help: the help may name what the new
+/// file adds (`routines: \`evening\``) to an error the site had before.
+fn identity(diagnostic: &Diagnostic) -> String {
+    let mut plain = diagnostic.clone();
+    plain.help = None;
+    plain.render(false)
 }
 
 /// The Markdown files directly in `folder` (not hidden, not `_index.md`).

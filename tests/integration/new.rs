@@ -161,6 +161,27 @@ fn a_title_is_written_as_given_even_with_placeholders_in_it() {
 }
 
 #[test]
+fn a_site_broken_before_is_not_laid_at_the_new_files_door() {
+    // gen.toml names a routine the site does not have: the error was there
+    // before `gen new routine`, whose file only changes its help.
+    let site = EditorSite::fixture("editor");
+    std::fs::remove_file(site.path("content/routines/morning.md")).expect("removed");
+    site.write(
+        "gen.toml",
+        "title = \"Editor fixture\"\n[handout]\nroutine = \"morning\"\n",
+    );
+    site.run(&["build"]).status(1);
+    let run = site.run(&["new", "routine", "Evening"]).status(0);
+    assert!(
+        run.stdout
+            .contains("Created content/routines/01-evening.md"),
+        "{}",
+        run.stdout
+    );
+    assert!(site.path("content/routines/01-evening.md").is_file());
+}
+
+#[test]
 fn the_site_theme_archetype_is_used() {
     let site = with_theme_mine();
     site.write(
