@@ -109,12 +109,24 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
         Kind::Routine if archetype.contains("{{stretch}}") => Some(first_stretch(&content)?),
         _ => None,
     };
-    let text = archetype
-        .replace("{{title}}", &quote(title))
-        .replace("{{slug}}", &slug)
-        .replace("{{date}}", &today())
-        .replace("{{stretch}}", stretch.as_deref().unwrap_or(""));
-    let name = format!("{}-{slug}.md", next_prefix(&names));
+    let text = fill(
+        &archetype,
+        &[
+            ("{{title}}", &quote(title)),
+            ("{{slug}}", &slug),
+            ("{{date}}", &today()),
+            ("{{stretch}}", stretch.as_deref().unwrap_or("")),
+        ],
+    );
+    let stem = format!("{}-{slug}", next_prefix(&names));
+    // A title that starts with digits ("90-90 hip stretch", "404") makes a
+    // file name whose number prefix swallows them: the file says its slug.
+    let text = if slug::from_stem(&stem) == slug {
+        text
+    } else {
+        with_slug(&text, &slug)
+    };
+    let name = format!("{stem}.md");
     let relative = Path::new(kind.folder()).join(&name);
     let path = folder.join(&name);
     crate::files::write_new(&path, text.as_bytes()).map_err(|e| {
@@ -136,7 +148,7 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
         .into_iter()
         .filter(|d| {
             d.path.as_deref() == Some(relative.as_path())
-                || (d.is_error() && !before.contains(&d.render(false)))
+                || (d.is_error() && !before.contains(&identity(d)))
         })
         .collect();
     if problems.iter().any(Diagnostic::is_error) {
@@ -229,13 +241,21 @@ fn site_problems(root: &Path) -> Vec<Diagnostic> {
     problems
 }
 
-/// The errors of [`site_problems`], rendered, to compare before and after.
+/// The errors of [`site_problems`], as [`identity`], to compare before and after.
 fn site_errors(root: &Path) -> std::collections::HashSet<String> {
     site_problems(root)
         .iter()
         .filter(|d| d.is_error())
-        .map(|d| d.render(false))
+        .map(identity)
         .collect()
+}
+
+/// An error as rendered without its help: the help may name what the new
+/// file adds (`routines: \`evening\``) to an error the site had before.
+fn identity(diagnostic: &Diagnostic) -> String {
+    let mut plain = diagnostic.clone();
+    plain.help = None;
+    plain.render(false)
 }
 
 /// The Markdown files directly in `folder` (not hidden, not `_index.md`).
@@ -328,6 +348,58 @@ fn first_stretch(content: &content::Content) -> Result<String, Diagnostic> {
         })
 }
 
+/// `text` with `slug` set at the top of its front matter (TOML after `+++`,
+/// YAML after `---`), unless the archetype sets `slug` itself; text without
+/// an opening fence is left as it is, for the checks to report.
+fn with_slug(text: &str, slug: &str) -> String {
+    let sets_slug = text.lines().any(|line| {
+        line.strip_prefix("slug")
+            .is_some_and(|rest| matches!(rest.trim_start().chars().next(), Some('=' | ':')))
+    });
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(end) = body.find('\n') else {
+        return text.to_string();
+    };
+    let line = match body[..end].trim_end() {
+        "+++" => format!("slug = \"{slug}\""),
+        "---" => format!("slug: \"{slug}\""),
+        _ => return text.to_string(),
+    };
+    if sets_slug {
+        return text.to_string();
+    }
+    let bom = &text[..text.len() - body.len()];
+    let newline = if body[..end].ends_with('\r') {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    format!("{bom}{}{line}{newline}{}", &body[..=end], &body[end + 1..])
+}
+
+/// `archetype` with each placeholder replaced by its value, in one pass: a
+/// title that holds `{{date}}` keeps it as written.
+fn fill(archetype: &str, values: &[(&str, &str)]) -> String {
+    let mut text = String::with_capacity(archetype.len());
+    let mut rest = archetype;
+    while let Some(start) = rest.find("{{") {
+        text.push_str(&rest[..start]);
+        rest = &rest[start..];
+        match values.iter().find(|(name, _)| rest.starts_with(name)) {
+            Some((name, value)) => {
+                text.push_str(value);
+                rest = &rest[name.len()..];
+            }
+            None => {
+                text.push_str("{{");
+                rest = &rest[2..];
+            }
+        }
+    }
+    text.push_str(rest);
+    text
+}
+
 /// Escapes text for a double-quoted TOML or YAML string.
 fn quote(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
@@ -375,6 +447,32 @@ mod tests {
         assert_eq!(next_prefix(&names(&["09-a.md"])), "10");
         assert_eq!(next_prefix(&names(&["99-a.md"])), "100");
         assert_eq!(next_prefix(&names(&["007-a.md", "2024.md"])), "008");
+    }
+
+    #[test]
+    fn a_slug_is_set_after_the_opening_fence() {
+        assert_eq!(
+            with_slug("+++\ntitle = \"404\"\n+++\n", "404"),
+            "+++\nslug = \"404\"\ntitle = \"404\"\n+++\n"
+        );
+        assert_eq!(
+            with_slug("\u{feff}---\r\ntitle: x\r\n---\r\n", "2-x"),
+            "\u{feff}---\r\nslug: \"2-x\"\r\ntitle: x\r\n---\r\n"
+        );
+        // The archetype's own `slug`, or no fence: left alone.
+        let own = "+++\nslug = \"404\"\n+++\n";
+        assert_eq!(with_slug(own, "404"), own);
+        assert_eq!(with_slug("title = 1\n", "404"), "title = 1\n");
+        assert_eq!(with_slug("++++\n", "404"), "++++\n");
+    }
+
+    #[test]
+    fn placeholders_are_filled_once() {
+        let values = [("{{title}}", "A {{slug}} b"), ("{{slug}}", "a-slug-b")];
+        assert_eq!(
+            fill("t = \"{{title}}\" s = {{slug}} {{other}} {{", &values),
+            "t = \"A {{slug}} b\" s = a-slug-b {{other}} {{"
+        );
     }
 
     #[test]

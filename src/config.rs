@@ -169,16 +169,35 @@ impl Config {
             if is_language_tag(&language.value) {
                 config.language = language.value;
             } else {
+                let mut help = String::from(
+                    "give a BCP 47 tag, as HTML's `lang` takes: e.g. \"en\", \"en-GB\", \"de\", \"pt-BR\"",
+                );
+                // `en_US`, as locales are written on Unix, is `en-US` in HTML.
+                let dashed = language.value.trim().replace('_', "-");
+                if dashed != language.value && is_language_tag(&dashed) {
+                    help = format!(
+                        "did you mean \"{dashed}\"? A language tag joins its parts with `-`, not `_`"
+                    );
+                }
                 fields.error_at(
                     language.span,
                     format!("`language` \"{}\" is not a language tag", language.value),
-                    "give a BCP 47 tag, as HTML's `lang` takes: e.g. \"en\", \"en-GB\", \"de\", \"pt-BR\"",
+                    help,
                 );
             }
         }
         if let Some(theme) = fields.string("theme", 0) {
-            config.theme = theme.value;
-            config.theme_span = Some(theme.span);
+            if theme.value.trim().is_empty() {
+                // `themes/` joined with "" is `themes/` itself, not a theme.
+                fields.error_at(
+                    theme.span,
+                    "`theme` is empty",
+                    "leave `theme` out or set `theme = \"default\"` for the built-in theme, or give the name of a folder under themes/",
+                );
+            } else {
+                config.theme = theme.value;
+                config.theme_span = Some(theme.span);
+            }
         }
         if let Some(n) = fields.integer("paginate_by", 1..=100_000) {
             config.paginate_by = n.value as usize;
@@ -195,7 +214,9 @@ impl Config {
             if let Some(routine) = handout.string("routine", 0) {
                 config.main_routine = Some((routine.value, Some(routine.span)));
             }
-            errors.extend(handout.finish(&["paper", "routine"]));
+            errors.extend(
+                handout.finish_placed(&["paper", "routine"], &|key| placed(key, "handout")),
+            );
         }
         if let Some(mut markdown) = fields.table("markdown", "[markdown] of gen.toml") {
             for key in ["highlight_theme", "highlight_theme_dark"] {
@@ -218,13 +239,12 @@ impl Config {
             if let Some(raw) = markdown.bool("raw_html") {
                 config.raw_html = raw;
             }
-            errors.extend(markdown.finish(&[
-                "highlight_theme",
-                "highlight_theme_dark",
-                "raw_html",
-            ]));
+            errors.extend(markdown.finish_placed(
+                &["highlight_theme", "highlight_theme_dark", "raw_html"],
+                &|key| placed(key, "markdown"),
+            ));
         }
-        errors.extend(fields.finish(KEYS));
+        errors.extend(fields.finish_placed(KEYS, &|key| placed(key, "")));
         // In the order of the file, tables included (a stable sort keeps
         // the problems without a place, and those of one place, in turn).
         errors.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
@@ -278,6 +298,86 @@ fn link_outside(root: &Path, path: &Path) -> Option<Diagnostic> {
     )
 }
 
+/// Where a key of gen.toml belongs when it is written in `table` (`""`: the
+/// top level) but is a key of another: the help for its "unknown key".
+fn placed(key: &str, table: &str) -> Option<String> {
+    let home = if KEYS.contains(&key) {
+        ""
+    } else if ["paper", "routine"].contains(&key) {
+        "handout"
+    } else if ["highlight_theme", "highlight_theme_dark", "raw_html"].contains(&key) {
+        "markdown"
+    } else {
+        return None;
+    };
+    if home == table {
+        return None;
+    }
+    Some(if home.is_empty() {
+        format!(
+            "`{key}` is a top-level key, but every key after the `[{table}]` heading belongs to [{table}]: move `{key}` above the first `[table]` heading"
+        )
+    } else {
+        format!("`{key}` belongs in [{home}]: write it under a `[{home}]` heading")
+    })
+}
+
+/// Checks the host part of a base URL (`example.org`, `example.org:8080`,
+/// `192.0.2.1`, `[2001:db8::1]:8080`): a name of letters, digits, `-` and `_`
+/// in dot-separated labels, or an IPv6 address in brackets, then an optional
+/// port from 1 to 65535. It is printed on every page and in the QR code.
+fn check_host(host: &str) -> Result<(), String> {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(v6) => {
+            let (address, after) = v6.split_once(']').unwrap_or((v6, "?"));
+            let valid = address.contains(':')
+                && address
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+            let port = match after {
+                "" => None,
+                _ => match after.strip_prefix(':') {
+                    Some(port) => Some(port),
+                    None => Some("?"),
+                },
+            };
+            (valid.then_some(address), port)
+        }
+        None => {
+            let (name, port) = match host.split_once(':') {
+                Some((name, port)) => (name, Some(port)),
+                None => (host, None),
+            };
+            let labels = name.strip_suffix('.').unwrap_or(name);
+            let valid = labels.split('.').all(|label| {
+                !label.is_empty()
+                    && label
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            });
+            (valid.then_some(name), port)
+        }
+    };
+    if name.is_none() {
+        return Err(format!(
+            "`{host}` is not a host name: write letters, digits and `-` in parts separated by dots, e.g. `https://example.org/back/`"
+        ));
+    }
+    if let Some(port) = port {
+        let number = if port.chars().all(|c| c.is_ascii_digit()) && port.len() <= 5 {
+            port.parse::<u32>().ok()
+        } else {
+            None
+        };
+        if !number.is_some_and(|n| (1..=65_535).contains(&n)) {
+            return Err(format!(
+                "the port in `{host}` must be a number from 1 to 65535, e.g. `https://example.org:8080/back/`"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks a base URL and makes it end in exactly one `/`.
 pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
     let url = url.trim();
@@ -312,6 +412,9 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
                 .into(),
         );
     }
+    check_host(host)?;
+    // Host names are case-insensitive: one spelling, as a browser shows it.
+    let host = host.to_ascii_lowercase();
     // The path goes into sitemap.xml, canonical links and the QR code as it
     // is: letters beyond ASCII, and the few ASCII characters a URL may not
     // hold, are percent-encoded (what is already encoded is kept).
@@ -387,6 +490,30 @@ mod tests {
             Some("https://example.org/my%20back/")
         );
         assert!(normalize_base_url("https://exa mple.org/").is_err());
+        // Hosts and ports a browser would not open, or would read otherwise.
+        for bad in [
+            "https://example.org:99999/",
+            "https://example.org:abc/",
+            "https://example.org:/",
+            "https://example.org:0/",
+            "https://.../",
+            "https://example..org/",
+            "https://example.org\\back",
+            "https://[::1/",
+            "https://[::1]x/",
+            "https://[example]/",
+        ] {
+            assert!(normalize_base_url(bad).is_err(), "{bad}");
+        }
+        for (good, normal) in [
+            ("https://Example.ORG:8080", "https://example.org:8080/"),
+            ("http://192.0.2.1/x", "http://192.0.2.1/x/"),
+            ("https://[2001:DB8::1]:443/", "https://[2001:db8::1]:443/"),
+            ("https://localhost./", "https://localhost./"),
+            ("https://my_host.example/", "https://my_host.example/"),
+        ] {
+            assert_eq!(normalize_base_url(good), Ok(Some(normal.into())), "{good}");
+        }
         assert!(normalize_base_url("ftp://example.org/").is_err());
         assert!(normalize_base_url("https://user:pw@example.org/").is_err());
     }

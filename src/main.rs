@@ -7,9 +7,8 @@
 
 use std::process::ExitCode;
 
-use bedside::cli::{Cli, Command};
+use bedside::cli::Command;
 use bedside::cmd::{self, Ui};
-use clap::Parser;
 
 /// mimalloc: rendering allocates many small strings on every thread, where
 /// it is markedly faster than the system allocator.
@@ -17,7 +16,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cmd::parse();
     let ui = Ui::new(cli.color, cli.quiet, cli.verbose);
     let (what, result) = match cli.command {
         Command::Build(args) => ("Build", cmd::build::run(args, &ui)),

@@ -14,6 +14,46 @@ pub use build::{BuildOptions, BuildReport, build};
 use crate::cli::ColorChoice;
 use crate::diagnostics::Diagnostic;
 
+/// Parses the command line. Clap's own messages (a usage error, the help)
+/// follow `--color` as the diagnostics do: `gen bogus --color never` prints
+/// no escape codes on a terminal, `--color always` colours them in a pipe.
+pub fn parse() -> crate::cli::Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let color = match requested_color(&args) {
+        Some(ColorChoice::Always) => clap::ColorChoice::Always,
+        Some(ColorChoice::Never) => clap::ColorChoice::Never,
+        Some(ColorChoice::Auto) | None => clap::ColorChoice::Auto,
+    };
+    let mut command = crate::cli::Cli::command().color(color);
+    let matches = command
+        .try_get_matches_from_mut(args)
+        .unwrap_or_else(|e| e.exit());
+    crate::cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command).exit())
+}
+
+/// The last valid `--color WHEN` or `--color=WHEN` before any `--`, read
+/// before clap parses the line (whose errors it colours).
+fn requested_color(args: &[std::ffi::OsString]) -> Option<ColorChoice> {
+    let mut choice = None;
+    let mut args = args.iter().skip(1).map(|a| a.to_str());
+    while let Some(arg) = args.next() {
+        let value = match arg {
+            Some("--") => break,
+            Some("--color") => args.next().flatten(),
+            Some(arg) => arg.strip_prefix("--color="),
+            None => None,
+        };
+        choice = match value {
+            Some("always") => Some(ColorChoice::Always),
+            Some("never") => Some(ColorChoice::Never),
+            Some("auto") => Some(ColorChoice::Auto),
+            _ => choice,
+        };
+    }
+    choice
+}
+
 /// How a command talks to the user.
 #[derive(Debug, Clone, Copy)]
 pub struct Ui {
@@ -91,5 +131,34 @@ pub fn warnings_suffix(diagnostics: &[Diagnostic]) -> String {
         0 => String::new(),
         1 => ", 1 warning".to_string(),
         n => format!(", {n} warnings"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn color(line: &[&str]) -> Option<ColorChoice> {
+        let args: Vec<std::ffi::OsString> = line.iter().map(Into::into).collect();
+        requested_color(&args)
+    }
+
+    #[test]
+    fn color_is_read_before_clap_parses() {
+        assert_eq!(color(&["gen", "bogus"]), None);
+        assert_eq!(
+            color(&["gen", "bogus", "--color", "never"]),
+            Some(ColorChoice::Never)
+        );
+        assert_eq!(
+            color(&["gen", "--color=always", "build", "--frce"]),
+            Some(ColorChoice::Always)
+        );
+        // The last valid one counts; an invalid one is clap's to report.
+        assert_eq!(
+            color(&["gen", "--color", "never", "--color", "sometimes"]),
+            Some(ColorChoice::Never)
+        );
+        assert_eq!(color(&["gen", "new", "page", "--", "--color=never"]), None);
     }
 }

@@ -438,7 +438,18 @@ impl<'a> Fields<'a> {
 
     /// Reports keys not read by any getter, suggesting the nearest of `known`,
     /// and returns every problem found.
-    pub fn finish(mut self, known: &[&str]) -> Vec<Diagnostic> {
+    pub fn finish(self, known: &[&str]) -> Vec<Diagnostic> {
+        self.finish_placed(known, &|_| None)
+    }
+
+    /// [`Fields::finish`], where `elsewhere` says where a key known in
+    /// another table belongs (gen.toml's `base_url` written under
+    /// `[markdown]`, `paper` outside `[handout]`): that is the help.
+    pub fn finish_placed(
+        mut self,
+        known: &[&str],
+        elsewhere: &dyn Fn(&str) -> Option<String>,
+    ) -> Vec<Diagnostic> {
         for (index, (key, _)) in self.entries.iter().enumerate() {
             if self.used[index] {
                 continue;
@@ -448,11 +459,14 @@ impl<'a> Fields<'a> {
                 .map(|k| format!("`{k}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let help = match closest(&key.name, known) {
-                Some(near) => format!(
-                    "did you mean `{near}`? Known keys: {list}; free-form data goes under `extra`"
-                ),
-                None => format!("known keys: {list}; free-form data goes under `extra`"),
+            let help = match elsewhere(&key.name) {
+                Some(place) => place,
+                None => match closest(&key.name, known) {
+                    Some(near) => format!(
+                        "did you mean `{near}`? Known keys: {list}; free-form data goes under `extra`"
+                    ),
+                    None => format!("known keys: {list}; free-form data goes under `extra`"),
+                },
             };
             let diagnostic = self
                 .file

@@ -281,7 +281,7 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
     if !dir.is_dir() {
         problems.push(
             Diagnostic::error(format!("no content/ folder in {}", root.display()))
-                .help("run `gen build` in a site folder, or pass `--root DIR`; `gen init` makes a new site"),
+                .help("run gen in the site folder, the one that holds content/, or pass `--root DIR`; `gen init` makes a new site"),
         );
         return (Content::default(), problems);
     }

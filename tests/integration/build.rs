@@ -358,6 +358,32 @@ fn a_bad_base_url_flag_is_an_error() {
         let run = site.build(&["--base-url", url]).failure();
         run.stderr_has(&["is not a web address", "without `?` or `#`"]);
     }
+    // A host or port no browser opens would be printed on every page, in the
+    // sitemap and in the handout's QR code.
+    for (url, help) in [
+        (
+            "https://example.org:99999/",
+            "must be a number from 1 to 65535",
+        ),
+        (
+            "https://example.org:abc/",
+            "must be a number from 1 to 65535",
+        ),
+        ("https://.../", "is not a host name"),
+        ("https://example.org\\back/", "is not a host name"),
+    ] {
+        let run = site.build(&["--base-url", url]).failure();
+        run.stderr_has(&["is not a web address", help]);
+    }
+    assert!(!site.exists("public"));
+    site.build(&["--base-url", "https://Example.ORG:8080/back"])
+        .success();
+    assert!(
+        site.read("public/index.html")
+            .contains("<link rel=\"canonical\" href=\"https://example.org:8080/back/\">")
+    );
+    std::fs::remove_dir_all(site.path("public")).expect("removed");
+
     site.write("gen.toml", "base_url = \"https://example.org/?x\"\n");
     let run = site.build(&[]).failure();
     let d = run.diagnostic("`base_url` \"https://example.org/?x\" is not a web address");

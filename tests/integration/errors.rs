@@ -479,6 +479,28 @@ fn gen_toml_problems_are_errors_with_suggestions() {
     assert!(d.contains(" --> gen.toml:2:9\n"), "{d}");
     assert!(d.contains("themes/calm/"), "{d}");
 
+    // A locale as Unix writes it gets the tag HTML takes.
+    site.write("gen.toml", "language = \"en_US\"\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`language` \"en_US\" is not a language tag");
+    assert!(d.contains(" --> gen.toml:1:12\n"), "{d}");
+    assert!(
+        d.contains(
+            "help: did you mean \"en-US\"? A language tag joins its parts with `-`, not `_`"
+        ),
+        "{d}"
+    );
+
+    // An empty name is not the folder themes/ itself.
+    site.write("themes/calm/templates/.keep", "");
+    site.write("gen.toml", "title = \"x\"\ntheme = \"\"\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`theme` is empty");
+    assert!(d.contains(" --> gen.toml:2:9\n"), "{d}");
+    assert!(d.contains("`theme = \"default\"`"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+    assert!(!site.exists("public"));
+
     site.write("gen.toml", "[markdown]\nhighlight_theme = \"Nope\"\n");
     let run = site.build(&[]).failure();
     run.stderr_has(&["highlight theme `Nope` is not known", "InspiredGitHub"]);
@@ -742,14 +764,39 @@ fn a_command_line_syntax_error_exits_with_status_2() {
 }
 
 #[test]
+fn a_command_line_syntax_error_follows_color() {
+    // clap decided the colour of its own messages alone: `--color never`
+    // on a terminal still got escape codes, `--color always` in a pipe none.
+    let site = TestSite::new("minimal");
+    let run = site.run(&["biuld", "--color", "always"]).status(2);
+    assert!(
+        run.stderr.contains("\u{1b}[") && run.stderr.contains("similar subcommand exists"),
+        "{run}"
+    );
+    let run = site.run(&["--color=always", "build", "--frce"]).status(2);
+    assert!(run.stderr.contains("\u{1b}["), "{run}");
+    let run = site.run(&["biuld", "--color", "never"]).status(2);
+    assert!(!run.stderr.contains('\u{1b}'), "{run}");
+    assert!(
+        run.stderr
+            .contains("tip: a similar subcommand exists: 'build'"),
+        "{run}"
+    );
+}
+
+#[test]
 fn no_content_folder_is_an_error() {
     let site = TestSite::empty();
-    let run = site.build(&[]).failure();
-    run.stderr_has(&[
-        "error: no content/ folder in",
-        "help: run `gen build` in a site folder, or pass `--root DIR`",
-    ]);
-    assert_eq!(run.warnings(), 0, "no noise beside the error: {run}");
+    // The help fits `gen check` as well as `gen build`.
+    for command in ["build", "check"] {
+        let run = site.run(&[command]).failure();
+        run.stderr_has(&[
+            "error: no content/ folder in",
+            "help: run gen in the site folder, the one that holds content/, or pass `--root DIR`",
+        ]);
+        assert!(!run.stderr.contains("gen build"), "{run}");
+        assert_eq!(run.warnings(), 0, "no noise beside the error: {run}");
+    }
     assert!(!site.exists("public"));
 }
 
@@ -806,6 +853,36 @@ fn content_files_too_deep_or_misplaced_indexes_are_reported() {
     );
     let d = run.diagnostic("content/guides/_index.md is ignored");
     assert!(d.starts_with("warning: "), "{d}");
+}
+
+#[test]
+fn a_gen_toml_key_in_the_wrong_table_says_where_it_belongs() {
+    // A key appended at the end of gen.toml lands in its last table; one
+    // written without its heading lands at the top level. Either is a known
+    // key, so "did you mean" has nothing to offer: say where it goes.
+    let site = TestSite::new("minimal");
+    site.write(
+        "gen.toml",
+        "paper = \"letter\"\n\n[markdown]\nraw_html = true\nbase_url = \"https://example.org/\"\npaper = \"a4\"\n",
+    );
+    let run = site.run(&["check"]).failure();
+    let d = run.diagnostic("unknown key `base_url` in [markdown] of gen.toml");
+    assert!(d.contains(" --> gen.toml:5:1\n"), "{d}");
+    assert!(
+        d.contains(
+            "help: `base_url` is a top-level key, but every key after the `[markdown]` heading belongs to [markdown]: move `base_url` above the first `[table]` heading"
+        ),
+        "{d}"
+    );
+    let d = run.diagnostic("unknown key `paper` in gen.toml");
+    assert!(d.contains(" --> gen.toml:1:1\n"), "{d}");
+    assert!(
+        d.contains("help: `paper` belongs in [handout]: write it under a `[handout]` heading"),
+        "{d}"
+    );
+    let d = run.diagnostic("unknown key `paper` in [markdown] of gen.toml");
+    assert!(d.contains("`paper` belongs in [handout]"), "{d}");
+    assert_eq!(run.errors(), 3, "{run}");
 }
 
 #[test]
