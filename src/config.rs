@@ -214,9 +214,7 @@ impl Config {
             if let Some(routine) = handout.string("routine", 0) {
                 config.main_routine = Some((routine.value, Some(routine.span)));
             }
-            errors.extend(
-                handout.finish_placed(&["paper", "routine"], &|key| placed(key, "handout")),
-            );
+            errors.extend(handout.finish_placed(HANDOUT_KEYS, &|key| placed(key, "handout")));
         }
         if let Some(mut markdown) = fields.table("markdown", "[markdown] of gen.toml") {
             for key in ["highlight_theme", "highlight_theme_dark"] {
@@ -239,10 +237,7 @@ impl Config {
             if let Some(raw) = markdown.bool("raw_html") {
                 config.raw_html = raw;
             }
-            errors.extend(markdown.finish_placed(
-                &["highlight_theme", "highlight_theme_dark", "raw_html"],
-                &|key| placed(key, "markdown"),
-            ));
+            errors.extend(markdown.finish_placed(MARKDOWN_KEYS, &|key| placed(key, "markdown")));
         }
         errors.extend(fields.finish_placed(KEYS, &|key| placed(key, "")));
         // In the order of the file, tables included (a stable sort keeps
@@ -298,14 +293,20 @@ fn link_outside(root: &Path, path: &Path) -> Option<Diagnostic> {
     )
 }
 
+/// The keys of gen.toml's `[handout]` table.
+const HANDOUT_KEYS: &[&str] = &["paper", "routine"];
+
+/// The keys of gen.toml's `[markdown]` table.
+const MARKDOWN_KEYS: &[&str] = &["highlight_theme", "highlight_theme_dark", "raw_html"];
+
 /// Where a key of gen.toml belongs when it is written in `table` (`""`: the
 /// top level) but is a key of another: the help for its "unknown key".
 fn placed(key: &str, table: &str) -> Option<String> {
     let home = if KEYS.contains(&key) {
         ""
-    } else if ["paper", "routine"].contains(&key) {
+    } else if HANDOUT_KEYS.contains(&key) {
         "handout"
-    } else if ["highlight_theme", "highlight_theme_dark", "raw_html"].contains(&key) {
+    } else if MARKDOWN_KEYS.contains(&key) {
         "markdown"
     } else {
         return None;

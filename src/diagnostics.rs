@@ -33,6 +33,13 @@ pub struct Location {
     pub width: usize,
 }
 
+impl std::fmt::Display for Location {
+    /// `path:line:column`, as a diagnostic names a place in its message.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.path.display(), self.line, self.column)
+    }
+}
+
 /// One problem found in a site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {

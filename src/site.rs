@@ -462,7 +462,7 @@ impl Site {
         }
         let mut targets: BTreeMap<String, Term> = BTreeMap::new();
         let mut clashes = std::collections::HashSet::new();
-        // Where each target is written, as `path:line:column`.
+        // Where each target is written.
         let at = |stretch: &content::Stretch, k: usize| {
             stretch
                 .target_spans
@@ -501,9 +501,7 @@ impl Site {
                             .and_then(|&(f, fk)| {
                                 let stretch = content.stretches.get(f)?;
                                 Some(match at(stretch, fk) {
-                                    Some(l) => {
-                                        format!("{}:{}:{}", l.path.display(), l.line, l.column)
-                                    }
+                                    Some(location) => location.to_string(),
                                     None => stretch.meta.path().display().to_string(),
                                 })
                             })

@@ -839,7 +839,7 @@ fn check_across_files(
             };
             let first_at = role_at(first).map_or_else(
                 || first.meta.path().display().to_string(),
-                |at| format!("{}:{}:{}", at.path.display(), at.line, at.column),
+                |at| at.to_string(),
             );
             for other in rest {
                 let diagnostic = Diagnostic::error(format!(

@@ -1385,20 +1385,22 @@ impl<'a> Renderer<'a> {
                 // names itself in its canonical link, so the sitemap lists it,
                 // as Zola's does.
                 let per_page = site.config.paginate_by.max(1);
-                let lists = std::iter::once(("stretches/".to_string(), content.stretches.len()))
+                let lists = std::iter::once(("stretches".to_string(), content.stretches.len()))
                     .chain(
                         site.positions
                             .iter()
-                            .map(|t| (format!("positions/{}/", t.slug), t.stretches.len())),
+                            .map(|t| (format!("positions/{}", t.slug), t.stretches.len())),
                     )
                     .chain(
                         site.target_terms
                             .iter()
-                            .map(|t| (format!("targets/{}/", t.slug), t.stretches.len())),
+                            .map(|t| (format!("targets/{}", t.slug), t.stretches.len())),
                     );
                 for (base, count) in lists {
-                    paths
-                        .extend((2..=count.div_ceil(per_page)).map(|n| format!("{base}page/{n}/")));
+                    paths.extend((2..=pages_of(count, per_page)).map(|n| {
+                        let path = list_path(&base, n);
+                        path.trim_end_matches("index.html").to_string()
+                    }));
                 }
                 paths.sort();
                 let mut xml = String::from(
