@@ -18,7 +18,7 @@ pub enum Hold {
 }
 
 /// The forms `hold` accepts, for error messages.
-pub const ACCEPTED: &str = "accepted forms: \"30 s\", \"about 30 s\", \"20-30 s\", \"20–30 seconds\", \"up to 30 s\", \"3 to 5 s\", \"brief\"; the seconds are whole numbers from 1 to 3600, a range's first below its second";
+pub const ACCEPTED: &str = "accepted forms: \"30 s\", \"about 30 s\", \"20-30 s\", \"20–30 seconds\", \"up to 30 s\", \"3 to 5 s\", \"brief\"; the seconds are whole numbers from 1 to 999, a range's first below its second";
 
 impl Hold {
     /// Parses a hold; `None` when the text is not one of the accepted forms.
@@ -89,11 +89,17 @@ impl fmt::Display for Hold {
     }
 }
 
+/// The most seconds a hold may name. Three digits at most: the handout's
+/// dose line ("Lying on your front · hold 100–999 s · each side · 50 times")
+/// then takes two lines beside the illustration, as the worst case measures;
+/// a four-digit range took a third and pushed the sheet onto a second page.
+pub const MAX_SECONDS: u32 = 999;
+
 fn seconds(text: &str) -> Option<u32> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    text.parse().ok().filter(|n| (1..=3600).contains(n))
+    text.parse().ok().filter(|n| (1..=MAX_SECONDS).contains(n))
 }
 
 #[cfg(test)]
@@ -109,6 +115,7 @@ mod tests {
         assert_eq!(Hold::parse("up to 30 s"), Some(Hold::UpTo(30)));
         assert_eq!(Hold::parse("3 to 5 s"), Some(Hold::Range(3, 5)));
         assert_eq!(Hold::parse("brief"), Some(Hold::Brief));
+        assert_eq!(Hold::parse("100-999 s"), Some(Hold::Range(100, 999)));
     }
 
     #[test]
@@ -122,8 +129,21 @@ mod tests {
     #[test]
     fn rejects_everything_else() {
         for bad in [
-            "", "30", "a while", "30 min", "30-20 s", "0 s", "about s", "-5 s", "1.5 s", "s",
-            "up to s", "5 to 5 s",
+            "",
+            "30",
+            "a while",
+            "30 min",
+            "30-20 s",
+            "0 s",
+            "about s",
+            "-5 s",
+            "1.5 s",
+            "s",
+            "up to s",
+            "5 to 5 s",
+            "1000 s",
+            "about 1000 s",
+            "100-1000 s",
         ] {
             assert_eq!(Hold::parse(bad), None, "{bad:?} should be rejected");
         }

@@ -806,3 +806,67 @@ fn gen_build_pdf_warns_when_a_handout_runs_onto_a_second_page() {
     );
     assert!(d.contains(" --> content/routines/morning.md"), "{d}");
 }
+
+/// The widest dose lines the rules allow: the longest position label, a hold of
+/// three-digit seconds in each form, each side and 50 times, in the worst case with
+/// its titles in capitals. A four-digit hold ("1000–3600 s", once accepted) took a third
+/// line beside the illustration and pushed the sheet onto a second page of both papers.
+#[test]
+fn the_widest_dose_lines_still_print_on_one_page_of_a4_and_of_letter() {
+    browser::require(&[Tool::Chromium, Tool::Pdfplumber]);
+    let holds = ["100–999 s", "up to 999 s", "about 999 s", "100-999 seconds"];
+    let mut problems = Vec::new();
+    for paper in [A4, LETTER] {
+        let site = TestSite::new("worst-case");
+        titles_in_capitals(&site);
+        let dir = site.path("content/stretches");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("the folder lists")
+            .map(|entry| entry.expect("an entry").path())
+            .collect();
+        files.sort();
+        for (i, path) in files.iter().enumerate() {
+            let text = std::fs::read_to_string(path).expect("the file reads");
+            let changed: Vec<String> = text
+                .lines()
+                .map(|line| match line.split_once(" = ") {
+                    Some(("hold", _)) => format!("hold = \"{}\"", holds[i % holds.len()]),
+                    Some(("position", _)) => "position = \"prone\"".to_string(),
+                    Some(("sides", _)) => "sides = \"each\"".to_string(),
+                    Some(("reps", _)) => "reps = 50".to_string(),
+                    _ => line.to_string(),
+                })
+                .collect();
+            std::fs::write(path, changed.join("\n") + "\n").expect("the file writes");
+        }
+        site.replace(
+            "gen.toml",
+            "paper = \"letter\"",
+            &format!("paper = \"{}\"", paper.name),
+        );
+        {
+            let _one = browser::one_at_a_time();
+            site.build(&["--quiet", "--pdf"]).success();
+        }
+        let html = site.read("public/handout/index.html");
+        for time in [
+            "up to <span class=\"nowrap\">999 s</span>",
+            "100–999 s",
+            "50 times",
+        ] {
+            assert!(html.contains(time), "no {time:?} on the handout");
+        }
+        let facts = browser::pdf_facts(&site.path("public/handout.pdf"));
+        eprintln!(
+            "widest doses at {}: {} page(s), smallest type {} pt",
+            paper.name, facts["pages"], facts["min_size"]
+        );
+        if facts["pages"] != 1 {
+            problems.push(format!("{}: {} pages, not one", paper.name, facts["pages"]));
+        }
+        if facts["all_inside"] != true {
+            problems.push(format!("{}: words off the sheet", paper.name));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

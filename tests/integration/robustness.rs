@@ -384,7 +384,7 @@ fn yaml_tabs_a_tab_after_a_key_builds_and_a_tab_indent_is_pointed_at() {
 #[test]
 fn a_hold_out_of_range_says_which_numbers_are_taken() {
     let site = TestSite::new("minimal");
-    for hold in ["3601 s", "0 s", "30 to 20 s"] {
+    for hold in ["1000 s", "100-1000 s", "0 s", "30 to 20 s"] {
         site.write(
             "content/stretches/01-knee-hug.md",
             &stretch(&[("hold", Some(&format!("\"{hold}\"")))]),
@@ -393,7 +393,7 @@ fn a_hold_out_of_range_says_which_numbers_are_taken() {
         let d = run.diagnostic("which is not a hold time");
         assert!(
             d.contains(
-                "the seconds are whole numbers from 1 to 3600, a range's first below its second"
+                "the seconds are whole numbers from 1 to 999, a range's first below its second"
             ),
             "{hold}: {d}"
         );
