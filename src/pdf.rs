@@ -240,6 +240,15 @@ fn wait_for(
     loop {
         match browser_run.finished() {
             Ok(Some(status)) if status.success() && pdf.is_file() => return Ok(()),
+            // A program that is not a browser (`--browser /bin/true`) may
+            // end well and print nothing: "exited with exit status: 0" read
+            // as a success.
+            Ok(Some(status)) if status.success() => {
+                return Err(format!(
+                    "{} ended without writing a PDF (is it Chromium or Chrome?)",
+                    browser.display()
+                ));
+            }
             Ok(Some(status)) => return Err(format!("{} exited with {status}", browser.display())),
             Ok(None) if start.elapsed() > TIMEOUT => {
                 browser_run.stop();

@@ -780,6 +780,21 @@ fn gen_build_pdf_names_the_routine_and_its_pdf_when_the_browser_fails() {
     assert!(crate::support::entries_starting_with(&site.root, ".public.gen-").is_empty());
 }
 
+/// A `--browser` that is not a browser and ends well without printing is an error
+/// that says so, not "exited with exit status: 0", which reads as a success.
+#[test]
+fn gen_build_pdf_with_a_program_that_prints_nothing_says_it_wrote_no_pdf() {
+    let site = TestSite::new("minimal");
+    let run = site.build(&["--pdf", "--browser", "/bin/true"]).failure();
+    let d = run.diagnostic("cannot print the handout of routine `morning`");
+    assert!(
+        d.contains("/bin/true ended without writing a PDF (is it Chromium or Chrome?)"),
+        "{d}"
+    );
+    assert!(!d.contains("exit status: 0"), "{d}");
+    assert!(!site.exists("public/handout.pdf"), "{run}");
+}
+
 #[test]
 fn gen_build_pdf_warns_when_a_handout_runs_onto_a_second_page() {
     browser::require(&[Tool::Chromium, Tool::Pdfplumber]);
