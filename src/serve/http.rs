@@ -64,8 +64,28 @@ pub fn route(target: &str, mount: &str, exists: impl Fn(&str) -> bool) -> Route 
     }
 }
 
+/// The path of a request target: the target itself (`/a/b`), or the path
+/// of one in absolute form (`http://host:1111/a/b`), which HTTP/1.1 servers
+/// must accept (RFC 9112, 3.2.2); `/` when it names no path. The host is
+/// not looked at: only the built files are ever served.
+fn origin_form(target: &str) -> &str {
+    let lower = target.get(..8).unwrap_or(target).to_ascii_lowercase();
+    let Some(scheme) = ["http://", "https://"]
+        .into_iter()
+        .find(|scheme| lower.starts_with(scheme))
+    else {
+        return target;
+    };
+    let rest = &target[scheme.len()..];
+    match rest.find(['/', '?', '#']) {
+        Some(at) if rest[at..].starts_with('/') => &rest[at..],
+        _ => "/",
+    }
+}
+
 /// [`route`] without the query.
 fn route_path(target: &str, mount: &str, exists: impl Fn(&str) -> bool) -> Route {
+    let target = origin_form(target);
     let raw = target.split(['?', '#']).next().unwrap_or("");
     if !raw.starts_with('/') {
         return Route::BadRequest;
@@ -289,6 +309,27 @@ mod tests {
             route("/a%20b.txt", "/", built),
             Route::File("a b.txt".into())
         );
+    }
+
+    #[test]
+    fn accepts_the_absolute_form_and_still_refuses_parents() {
+        assert_eq!(
+            route("http://127.0.0.1:1111/stretches/a/", "/", built),
+            Route::File("stretches/a/index.html".into())
+        );
+        assert_eq!(
+            route("HTTP://localhost", "/", built),
+            Route::File("index.html".into())
+        );
+        assert_eq!(
+            route("http://x?a=1", "/", built),
+            Route::File("index.html".into())
+        );
+        assert_eq!(
+            route("https://x/%2e%2e/gen.toml", "/", built),
+            Route::Forbidden
+        );
+        assert_eq!(route("ftp://x/index.html", "/", built), Route::BadRequest);
     }
 
     #[test]

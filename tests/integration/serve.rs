@@ -348,3 +348,24 @@ fn the_reload_events_answer_head_with_headers_and_refuse_other_methods() {
     // Pages answer HEAD as before.
     assert_eq!(server.request("HEAD", "/").status, 200);
 }
+
+#[test]
+fn a_request_in_absolute_form_is_served_and_still_cannot_leave_the_site() {
+    // HTTP/1.1 servers must accept a request target written as a whole URL
+    // (`GET http://host/path`); it was refused as a bad request.
+    let site = EditorSite::fixture("editor");
+    let server = Serve::start(&site, &[]);
+    let address = server.url.trim_end_matches('/').to_string();
+    let page = server.request("GET", &format!("{address}/stretches/pelvic-tilt/"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("A small rocking movement."));
+    assert_eq!(server.request("GET", &address).status, 200);
+    let escape = server.request("GET", &format!("{address}/%2e%2e/gen.toml"));
+    assert_eq!(escape.status, 403, "{}", escape.body);
+    assert_eq!(
+        server
+            .request("GET", "http://elsewhere.example/gen.toml")
+            .status,
+        404
+    );
+}
