@@ -254,3 +254,53 @@ fn a_template_over_the_size_limit_is_not_called_a_content_file() {
         "a template is not a content file: {d}"
     );
 }
+
+#[test]
+fn a_filter_gen_leaves_out_or_misspelt_is_named_as_such() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/routine.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ routine.updated | date(format=\"%e %B %Y\") }}{% endblock content %}\n",
+    );
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ page.title | uper }}{% if page is definedd %}{% endif %}{% endblock content %}\n",
+    );
+    site.write(
+        "templates/stretch.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ now() }}{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `routine.html` failed while rendering ");
+    assert!(d.contains(" --> templates/routine.html:2:41\n"), "{d}");
+    assert!(
+        d.contains("help: `date` is one of Tera's built-ins that gen leaves out ("),
+        "{d}"
+    );
+    let d = run.diagnostic("template `page.html` failed while rendering ");
+    assert!(d.contains("help: did you mean the filter `upper`?"), "{d}");
+    let d = run.diagnostic("template `stretch.html` failed while rendering ");
+    assert!(
+        d.contains("help: `now` is one of Tera's built-ins that gen leaves out"),
+        "{d}"
+    );
+    run.stderr_lacks(&["against the template context"]);
+
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{% if page is definedd %}{% endif %}{{ zzzzzz() }}{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `page.html` failed while rendering ");
+    assert!(d.contains("help: did you mean the test `defined`?"), "{d}");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ zzzzzz() }}{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `page.html` failed while rendering ");
+    assert!(
+        d.contains("help: the functions there are: `get_env`, `range`, `throw`"),
+        "{d}"
+    );
+}
