@@ -304,3 +304,23 @@ fn a_filter_gen_leaves_out_or_misspelt_is_named_as_such() {
         "{d}"
     );
 }
+
+#[test]
+fn an_empty_theme_folder_is_a_warning() {
+    let site = TestSite::new("minimal");
+    site.write("gen.toml", "title = \"Site\"\ntheme = \"calm\"\n");
+    std::fs::create_dir_all(site.path("themes/calm")).unwrap();
+    // A submodule's `.git` file does not make the folder a theme.
+    site.write("themes/calm/.git", "gitdir: ../../.git/modules/calm\n");
+    let run = site.build(&[]).success();
+    let d = run.diagnostic("theme `calm`: themes/calm/ is empty");
+    assert!(d.contains(" --> gen.toml:2:9\n"), "{d}");
+    assert!(d.contains("git submodule update --init"), "{d}");
+    assert_eq!(run.warnings(), 1, "{run}");
+    assert!(site.exists("public/index.html"));
+
+    site.write("themes/calm/templates/404.html", "<p>gone</p>\n");
+    let run = site.build(&[]).success();
+    run.stderr_lacks(&["is empty"]);
+    assert_eq!(site.read("public/404.html"), "<p>gone</p>\n");
+}
