@@ -324,3 +324,91 @@ fn an_empty_theme_folder_is_a_warning() {
     run.stderr_lacks(&["is empty"]);
     assert_eq!(site.read("public/404.html"), "<p>gone</p>\n");
 }
+
+/// The keys a template's context has besides the common ones, as the
+/// README's table "Templates and their context" lists them: the names in
+/// backticks outside parentheses.
+fn documented_context(readme: &str, template: &str) -> Vec<String> {
+    let (_, table) = readme
+        .split_once("### Templates and their context")
+        .expect("the README's table of template contexts");
+    let row = table
+        .lines()
+        .find(|line| line.starts_with(&format!("| `{template}` |")))
+        .unwrap_or_else(|| panic!("the README has no row for {template}"));
+    let context = row.split(" | ").nth(2).expect("a third column");
+    let (mut depth, mut names, mut name, mut quoted) = (0, Vec::new(), String::new(), false);
+    for c in context.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '`' if depth == 0 => {
+                if quoted {
+                    names.push(std::mem::take(&mut name));
+                }
+                quoted = !quoted;
+            }
+            _ if quoted && depth == 0 => name.push(c),
+            _ => {}
+        }
+    }
+    names.sort();
+    names
+}
+
+#[test]
+fn every_template_gets_the_context_the_readme_documents() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("the README");
+    let site = TestSite::new("minimal");
+    // A stretch no routine holds, and a page without a description.
+    site.write(
+        "content/stretches/03-lone.md",
+        &super::support::stretch(&[("title", Some("\"Lone\""))]),
+    );
+    site.write("content/notes.md", "Plain text.\n");
+    let pages = [
+        ("index.html", "public/index.html"),
+        ("stretch.html", "public/stretches/lone/index.html"),
+        ("stretches.html", "public/stretches/index.html"),
+        ("routine.html", "public/routines/morning/index.html"),
+        ("routines.html", "public/routines/index.html"),
+        ("page.html", "public/notes/index.html"),
+        ("taxonomy_list.html", "public/positions/index.html"),
+        ("taxonomy_term.html", "public/positions/supine/index.html"),
+        ("handout.html", "public/routines/morning/handout/index.html"),
+        ("404.html", "public/404.html"),
+    ];
+    for (template, _) in pages {
+        site.write(
+            &format!("templates/{template}"),
+            "{{ __tera_context | safe }}",
+        );
+    }
+    site.build(&[]).success();
+    let common = ["canonical", "nav", "page_path", "root", "site"];
+    for (template, output) in pages {
+        let context: serde_json::Value =
+            serde_json::from_str(&site.read(output)).expect("the context as JSON");
+        let mut keys: Vec<String> = context
+            .as_object()
+            .expect("an object")
+            .keys()
+            .filter(|k| !common.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            documented_context(&readme, template),
+            "the context of {template}"
+        );
+        if template == "stretch.html" {
+            // What the README says of a stretch in no routine.
+            for key in ["previous", "next", "sequence"] {
+                assert!(context[key].is_null(), "{key}: {context}");
+            }
+            assert_eq!(context["routines"], serde_json::json!([]));
+        }
+    }
+}
