@@ -846,15 +846,25 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
             let offset = file
                 .text
                 .split_inclusive('\n')
-                .take(line - 1)
+                .take(line.saturating_sub(1))
                 .map(str::len)
                 .sum::<usize>();
             let line_text = file.text[offset..].lines().next().unwrap_or("");
             let byte = line_text
                 .char_indices()
-                .nth(column - 1)
+                .nth(column.saturating_sub(1))
                 .map_or(line_text.len(), |(i, _)| i);
-            diagnostic.at(file.locate(offset + byte..offset + byte + 1))
+            let diagnostic = diagnostic.at(file.locate(offset + byte..offset + byte + 1));
+            // Tera says only that it expected something else there.
+            let tag = line_text[byte..]
+                .strip_prefix("{%")
+                .map(|rest| rest.trim_start_matches(['-', ' ', '\t']));
+            match tag {
+                Some(rest) if rest.starts_with("extends ") => diagnostic.note(
+                    "`{% extends %}` must be the template's first tag, with no text before it but whitespace, comments and `{% import %}` tags",
+                ),
+                _ => diagnostic,
+            }
         }
         // Tera gives no place for a name defined twice (`Block \`content\`
         // is duplicated`, `Macro \`m\` is duplicated`): the second

@@ -412,3 +412,24 @@ fn every_template_gets_the_context_the_readme_documents() {
         }
     }
 }
+
+#[test]
+fn an_extends_after_other_text_says_it_must_come_first() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "<!-- my page -->\n{% extends \"base.html\" %}\n{% block content %}{% endblock content %}\n",
+    );
+    site.write(
+        "templates/stretch.html",
+        "{# a comment, then an import: both may come first #}\n{% import \"macros.html\" as m %}\n{% extends \"base.html\" %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template does not parse");
+    assert!(d.contains(" --> templates/page.html:2:1\n"), "{d}");
+    assert!(
+        d.contains("note: `{% extends %}` must be the template's first tag"),
+        "{d}"
+    );
+    assert_eq!(run.errors(), 1, "{run}");
+}
