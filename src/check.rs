@@ -146,6 +146,21 @@ fn pages(site: &Site) -> Vec<(&Meta, String)> {
 fn check_references(site: &Site, outputs: &Outputs, problems: &mut Vec<Diagnostic>) -> usize {
     let mut followed = 0;
     let base_path = site.config.base_path();
+    // The handouts' PDFs, which only `gen build --pdf` writes.
+    let mut pdfs: Outputs = site
+        .content
+        .routines
+        .iter()
+        .map(|r| {
+            (
+                format!("routines/{}/handout.pdf", r.meta.slug),
+                HashSet::new(),
+            )
+        })
+        .collect();
+    if site.main_routine.is_some() {
+        pdfs.insert("handout.pdf".to_string(), HashSet::new());
+    }
     for (meta, page) in pages(site) {
         let (rendered, _) = markdown::render(
             meta.body_text(),
@@ -187,8 +202,26 @@ fn check_references(site: &Site, outputs: &Outputs, problems: &mut Vec<Diagnosti
                 }
                 None => url_problem(outputs, &page, &base_path, destination, link.image),
             };
-            if let Some((message, help)) = problem {
-                problems.push(meta.file.error(link.span.clone(), message).help(help));
+            let file = destination.split(['#', '?']).next().unwrap_or(destination);
+            match problem {
+                Some(_)
+                    if !link.image
+                        && file.ends_with(".pdf")
+                        && url_problem(&pdfs, &page, &base_path, file, false).is_none() =>
+                {
+                    problems.push(
+                        meta.file
+                            .warning(
+                                link.span.clone(),
+                                format!("link `{destination}` points at a handout's PDF, which only `gen build --pdf` writes"),
+                            )
+                            .help("publish the site with `gen build --pdf`, or link the handout's page (`handout/index.html`) instead"),
+                    );
+                }
+                Some((message, help)) => {
+                    problems.push(meta.file.error(link.span.clone(), message).help(help));
+                }
+                None => {}
             }
         }
     }

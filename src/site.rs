@@ -135,18 +135,33 @@ impl Site {
                 ),
             }
         }
+        // Point at the `theme` value in gen.toml.
+        let at_theme = |diagnostic: Diagnostic| match (&config.file, &config.theme_span) {
+            (Some(file), Some(span)) => diagnostic.at(file.locate(span.clone())),
+            _ => diagnostic,
+        };
         let theme = match theme_source(root, &config.theme) {
             Ok(theme) => Some(theme),
             Err(diagnostic) => {
-                // Point at the `theme` value in gen.toml.
-                let diagnostic = match (&config.file, &config.theme_span) {
-                    (Some(file), Some(span)) => diagnostic.at(file.locate(span.clone())),
-                    _ => diagnostic,
-                };
-                problems.push(diagnostic);
+                problems.push(at_theme(diagnostic));
                 None
             }
         };
+        if let Some(ThemeSource::Folder(dir)) = &theme {
+            if is_empty_folder(dir) {
+                // A theme added as a Git submodule and not checked out
+                // (`git clone` without `--recurse-submodules`) is an empty
+                // folder: the site would silently look like the default.
+                problems.push(at_theme(
+                    Diagnostic::warning(format!(
+                        "theme `{}`: themes/{}/ is empty, so the site is built with the built-in theme",
+                        config.theme, config.theme
+                    ))
+                    .in_file("gen.toml")
+                    .help("if the theme is a Git submodule, fetch it with `git submodule update --init`; else put its theme.toml, templates/, static/ and archetypes/ there"),
+                ));
+            }
+        }
         let theme_info = match &theme {
             Some(ThemeSource::Folder(dir)) => {
                 let (info, theme_problems) = ThemeInfo::load(root, dir);
@@ -645,6 +660,15 @@ pub fn theme_source(root: &Path, name: &str) -> Result<ThemeSource, Diagnostic> 
     .help(
         "set `theme = \"default\"` for the built-in theme, or add the theme's folder under themes/",
     ))
+}
+
+/// Whether `dir` holds nothing but hidden entries (`.git`, `.DS_Store`).
+fn is_empty_folder(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .all(|entry| entry.file_name().to_string_lossy().starts_with('.'))
+    })
 }
 
 fn static_files(

@@ -309,13 +309,73 @@ impl Templates {
             }
         };
         let help = if missing_include {
-            "an `{% include %}` names a template that is neither in templates/ nor in the theme's: check the name, or add `ignore missing`"
+            "an `{% include %}` names a template that is neither in templates/ nor in the theme's: check the name, or add `ignore missing`".to_string()
         } else if message.contains(TOO_LARGE) {
-            "check the template's loops: what they go over, and `range()`'s arguments"
+            "check the template's loops: what they go over, and `range()`'s arguments".to_string()
+        } else if let Some(help) = self.unknown_name_help(err) {
+            help
         } else {
             "check the expression named above against the template context in the README"
+                .to_string()
         };
         diagnostic.note(message).help(help)
+    }
+}
+
+/// Tera's built-in filters and functions that `gen`'s Tera is built
+/// without: `now()` and `get_random()` would make two builds of one site
+/// differ, and the others need libraries `gen` does not carry.
+const LEFT_OUT: [&str; 7] = [
+    "date",
+    "now",
+    "get_random",
+    "filesizeformat",
+    "slugify",
+    "urlencode",
+    "urlencode_strict",
+];
+
+impl Templates {
+    /// The help for a filter, test or function Tera does not know: that
+    /// `gen` leaves it out, or the known name closest to it.
+    fn unknown_name_help(&self, err: &tera::Error) -> Option<String> {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+        let (kind, name) = loop {
+            let found = cause?;
+            if let Some(err) = found.downcast_ref::<tera::Error>() {
+                match &err.kind {
+                    tera::ErrorKind::FilterNotFound(name) => break ("filter", name),
+                    tera::ErrorKind::TestNotFound(name) => break ("test", name),
+                    tera::ErrorKind::FunctionNotFound(name) => break ("function", name),
+                    _ => {}
+                }
+            }
+            cause = found.source();
+        };
+        if LEFT_OUT.contains(&name.as_str()) {
+            let listed = LEFT_OUT.map(|n| format!("`{n}`")).join(", ");
+            return Some(format!(
+                "`{name}` is one of Tera's built-ins that gen leaves out ({listed}): a page must come out the same at every build, and the dates (`routine.updated`) and paths in the context are ready to print"
+            ));
+        }
+        let tera = &self.compiled().ok()?.tera;
+        let mut known: Vec<&str> = match kind {
+            // `safe` and `default` are Tera's own, outside its list.
+            "filter" => tera
+                .filters
+                .keys()
+                .map(String::as_str)
+                .chain(["safe", "default"])
+                .collect(),
+            "test" => tera.testers.keys().map(String::as_str).collect(),
+            _ => tera.functions.keys().map(String::as_str).collect(),
+        };
+        known.sort_unstable();
+        if let Some(near) = crate::diagnostics::closest(name, &known) {
+            return Some(format!("did you mean the {kind} `{near}`?"));
+        }
+        let listed: Vec<String> = known.iter().map(|n| format!("`{n}`")).collect();
+        Some(format!("the {kind}s there are: {}", listed.join(", ")))
     }
 }
 
@@ -786,15 +846,25 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
             let offset = file
                 .text
                 .split_inclusive('\n')
-                .take(line - 1)
+                .take(line.saturating_sub(1))
                 .map(str::len)
                 .sum::<usize>();
             let line_text = file.text[offset..].lines().next().unwrap_or("");
             let byte = line_text
                 .char_indices()
-                .nth(column - 1)
+                .nth(column.saturating_sub(1))
                 .map_or(line_text.len(), |(i, _)| i);
-            diagnostic.at(file.locate(offset + byte..offset + byte + 1))
+            let diagnostic = diagnostic.at(file.locate(offset + byte..offset + byte + 1));
+            // Tera says only that it expected something else there.
+            let tag = line_text[byte..]
+                .strip_prefix("{%")
+                .map(|rest| rest.trim_start_matches(['-', ' ', '\t']));
+            match tag {
+                Some(rest) if rest.starts_with("extends ") => diagnostic.note(
+                    "`{% extends %}` must be the template's first tag, with no text before it but whitespace, comments and `{% import %}` tags",
+                ),
+                _ => diagnostic,
+            }
         }
         // Tera gives no place for a name defined twice (`Block \`content\`
         // is duplicated`, `Macro \`m\` is duplicated`): the second

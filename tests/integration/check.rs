@@ -209,3 +209,47 @@ fn a_missing_image_gets_a_path_written_from_its_page() {
         }
     }
 }
+
+#[test]
+fn a_link_to_a_handout_pdf_is_a_warning_that_only_pdf_builds_write_it() {
+    let site = EditorSite::fixture("editor");
+    let body = "\n\
+        Print [the handout](../../handout.pdf) or [this one](../../routines/morning/handout.pdf#page=1).\n\n\
+        Not a routine: [none](../../routines/evening/handout.pdf).\n";
+    let text = site.read(KNEE) + body;
+    site.write(KNEE, &text);
+    let run = site.run(&["check"]).status(1);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    for needle in ["[the handout]", "[this one]"] {
+        let place = position_of(&site, KNEE, needle);
+        let at = lines
+            .iter()
+            .position(|l| l.contains(&place))
+            .unwrap_or_else(|| panic!("no {place} in\n{}", run.stderr));
+        assert!(
+            at > 0 && lines[at - 1].starts_with("warning: link `"),
+            "{needle} is a warning:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr
+            .contains("points at a handout's PDF, which only `gen build --pdf` writes"),
+        "{}",
+        run.stderr
+    );
+    let place = position_of(&site, KNEE, "[none]");
+    assert!(run.stderr.contains(&place), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error: link `../../routines/evening/handout.pdf` points at routines/evening/handout.pdf, which the site does not have"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Check failed: 1 error."),
+        "{}",
+        run.stderr
+    );
+}

@@ -254,3 +254,182 @@ fn a_template_over_the_size_limit_is_not_called_a_content_file() {
         "a template is not a content file: {d}"
     );
 }
+
+#[test]
+fn a_filter_gen_leaves_out_or_misspelt_is_named_as_such() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/routine.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ routine.updated | date(format=\"%e %B %Y\") }}{% endblock content %}\n",
+    );
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ page.title | uper }}{% if page is definedd %}{% endif %}{% endblock content %}\n",
+    );
+    site.write(
+        "templates/stretch.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ now() }}{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `routine.html` failed while rendering ");
+    assert!(d.contains(" --> templates/routine.html:2:41\n"), "{d}");
+    assert!(
+        d.contains("help: `date` is one of Tera's built-ins that gen leaves out ("),
+        "{d}"
+    );
+    let d = run.diagnostic("template `page.html` failed while rendering ");
+    assert!(d.contains("help: did you mean the filter `upper`?"), "{d}");
+    let d = run.diagnostic("template `stretch.html` failed while rendering ");
+    assert!(
+        d.contains("help: `now` is one of Tera's built-ins that gen leaves out"),
+        "{d}"
+    );
+    run.stderr_lacks(&["against the template context"]);
+
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{% if page is definedd %}{% endif %}{{ zzzzzz() }}{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `page.html` failed while rendering ");
+    assert!(d.contains("help: did you mean the test `defined`?"), "{d}");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ zzzzzz() }}{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `page.html` failed while rendering ");
+    assert!(
+        d.contains("help: the functions there are: `get_env`, `range`, `throw`"),
+        "{d}"
+    );
+}
+
+#[test]
+fn an_empty_theme_folder_is_a_warning() {
+    let site = TestSite::new("minimal");
+    site.write("gen.toml", "title = \"Site\"\ntheme = \"calm\"\n");
+    std::fs::create_dir_all(site.path("themes/calm")).unwrap();
+    // A submodule's `.git` file does not make the folder a theme.
+    site.write("themes/calm/.git", "gitdir: ../../.git/modules/calm\n");
+    let run = site.build(&[]).success();
+    let d = run.diagnostic("theme `calm`: themes/calm/ is empty");
+    assert!(d.contains(" --> gen.toml:2:9\n"), "{d}");
+    assert!(d.contains("git submodule update --init"), "{d}");
+    assert_eq!(run.warnings(), 1, "{run}");
+    assert!(site.exists("public/index.html"));
+
+    site.write("themes/calm/templates/404.html", "<p>gone</p>\n");
+    let run = site.build(&[]).success();
+    run.stderr_lacks(&["is empty"]);
+    assert_eq!(site.read("public/404.html"), "<p>gone</p>\n");
+}
+
+/// The keys a template's context has besides the common ones, as the
+/// README's table "Templates and their context" lists them: the names in
+/// backticks outside parentheses.
+fn documented_context(readme: &str, template: &str) -> Vec<String> {
+    let (_, table) = readme
+        .split_once("### Templates and their context")
+        .expect("the README's table of template contexts");
+    let row = table
+        .lines()
+        .find(|line| line.starts_with(&format!("| `{template}` |")))
+        .unwrap_or_else(|| panic!("the README has no row for {template}"));
+    let context = row.split(" | ").nth(2).expect("a third column");
+    let (mut depth, mut names, mut name, mut quoted) = (0, Vec::new(), String::new(), false);
+    for c in context.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '`' if depth == 0 => {
+                if quoted {
+                    names.push(std::mem::take(&mut name));
+                }
+                quoted = !quoted;
+            }
+            _ if quoted && depth == 0 => name.push(c),
+            _ => {}
+        }
+    }
+    names.sort();
+    names
+}
+
+#[test]
+fn every_template_gets_the_context_the_readme_documents() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("the README");
+    let site = TestSite::new("minimal");
+    // A stretch no routine holds, and a page without a description.
+    site.write(
+        "content/stretches/03-lone.md",
+        &super::support::stretch(&[("title", Some("\"Lone\""))]),
+    );
+    site.write("content/notes.md", "Plain text.\n");
+    let pages = [
+        ("index.html", "public/index.html"),
+        ("stretch.html", "public/stretches/lone/index.html"),
+        ("stretches.html", "public/stretches/index.html"),
+        ("routine.html", "public/routines/morning/index.html"),
+        ("routines.html", "public/routines/index.html"),
+        ("page.html", "public/notes/index.html"),
+        ("taxonomy_list.html", "public/positions/index.html"),
+        ("taxonomy_term.html", "public/positions/supine/index.html"),
+        ("handout.html", "public/routines/morning/handout/index.html"),
+        ("404.html", "public/404.html"),
+    ];
+    for (template, _) in pages {
+        site.write(
+            &format!("templates/{template}"),
+            "{{ __tera_context | safe }}",
+        );
+    }
+    site.build(&[]).success();
+    let common = ["canonical", "nav", "page_path", "root", "site"];
+    for (template, output) in pages {
+        let context: serde_json::Value =
+            serde_json::from_str(&site.read(output)).expect("the context as JSON");
+        let mut keys: Vec<String> = context
+            .as_object()
+            .expect("an object")
+            .keys()
+            .filter(|k| !common.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            documented_context(&readme, template),
+            "the context of {template}"
+        );
+        if template == "stretch.html" {
+            // What the README says of a stretch in no routine.
+            for key in ["previous", "next", "sequence"] {
+                assert!(context[key].is_null(), "{key}: {context}");
+            }
+            assert_eq!(context["routines"], serde_json::json!([]));
+        }
+    }
+}
+
+#[test]
+fn an_extends_after_other_text_says_it_must_come_first() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "<!-- my page -->\n{% extends \"base.html\" %}\n{% block content %}{% endblock content %}\n",
+    );
+    site.write(
+        "templates/stretch.html",
+        "{# a comment, then an import: both may come first #}\n{% import \"macros.html\" as m %}\n{% extends \"base.html\" %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template does not parse");
+    assert!(d.contains(" --> templates/page.html:2:1\n"), "{d}");
+    assert!(
+        d.contains("note: `{% extends %}` must be the template's first tag"),
+        "{d}"
+    );
+    assert_eq!(run.errors(), 1, "{run}");
+}
