@@ -11,6 +11,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use serde::Serialize;
 
 use crate::content::slug::slugify;
+use crate::templates::escape_html;
 
 /// A heading of a page body, for tables of contents and anchor checks.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -68,27 +69,32 @@ pub fn render(
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION;
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut rendered = Rendered::default();
     let mut errors = Vec::new();
     let mut events: Vec<Event<'_>> = Vec::new();
-    let mut heading: Option<(HeadingLevel, usize)> = None;
+    // The heading being read: where it starts in `events`, and the id and
+    // classes written after it (`## Steps {#how .big}`, as in Zola and Hugo).
+    let mut heading: Option<(usize, Option<String>, Vec<String>)> = None;
     let mut code: Option<(String, String)> = None;
     let mut ids: Vec<String> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let span = offset + range.start..offset + range.end;
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level, events.len()));
+            Event::Start(Tag::Heading { id, classes, .. }) => {
+                let id = id.map(|id| id.to_string()).filter(|id| !id.is_empty());
+                let classes = classes.iter().map(|class| class.to_string()).collect();
+                heading = Some((events.len(), id, classes));
                 events.push(Event::Text(CowStr::Borrowed("")));
             }
             Event::End(TagEnd::Heading(level)) => {
-                let Some((_, start)) = heading.take() else {
+                let Some((start, explicit, classes)) = heading.take() else {
                     continue;
                 };
                 let title = plain_text(&events[start + 1..]);
-                let mut id = slugify(&title);
+                let mut id = explicit.unwrap_or_else(|| slugify(&title));
                 if id.is_empty() {
                     id = "section".to_string();
                 }
@@ -100,7 +106,15 @@ pub fn render(
                 }
                 ids.push(id.clone());
                 let tag = heading_tag(level);
-                events[start] = Event::Html(CowStr::from(format!("<{tag} id=\"{id}\">")));
+                let class = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape_html(&classes.join(" ")))
+                };
+                events[start] = Event::Html(CowStr::from(format!(
+                    "<{tag} id=\"{}\"{class}>",
+                    escape_html(&id)
+                )));
                 events.push(Event::Html(CowStr::from(format!("</{tag}>\n"))));
                 rendered.headings.push(Heading {
                     level: level as u8,
@@ -390,6 +404,31 @@ mod tests {
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["main-2", "steps"]);
         assert!(r.html.contains("<h2 id=\"main-2\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn a_heading_takes_the_id_and_classes_written_after_it() {
+        let taken: HashSet<String> = ["main".to_string()].into();
+        let (r, _) = render(
+            "## Steps {#how .big}\n\n## Steps {#how}\n\n## Frame {#main}\n\n## Odd {#a\"b}\n",
+            0,
+            false,
+            &Keep,
+            &taken,
+        );
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["how", "how-1", "main-1", "a\"b"]);
+        assert_eq!(r.headings[0].title, "Steps");
+        assert!(
+            r.html.contains("<h2 id=\"how\" class=\"big\">Steps</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<h2 id=\"a&quot;b\">Odd</h2>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

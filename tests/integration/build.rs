@@ -902,6 +902,31 @@ fn heading_ids_do_not_repeat_the_ids_of_the_theme() {
 }
 
 #[test]
+fn a_heading_takes_the_id_and_classes_written_after_it() {
+    // `## Steps {#how}`, as Zola and Hugo read it, showed the braces in the
+    // heading and gave it the id `steps-how`, so a link to `#how` broke.
+    let site = TestSite::new("minimal");
+    let body = site.read("content/stretches/01-knee-hug.md");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &format!(
+            "{body}\n## How to do it {{#how .wide}}\n\nText.\n\n## Again {{#how}}\n\n\
+             ## Frame {{#main}}\n\n[Up](#how) and [again](#how-1).\n"
+        ),
+    );
+    site.build(&[]).success();
+    let html = site.read("public/stretches/knee-hug/index.html");
+    assert!(
+        html.contains("<h2 id=\"how\" class=\"wide\">How to do it</h2>"),
+        "{html}"
+    );
+    assert!(html.contains("<h2 id=\"how-1\">Again</h2>"), "{html}");
+    assert!(html.contains("<h2 id=\"main-1\">Frame</h2>"), "{html}");
+    assert!(!html.contains("{#"), "{html}");
+    site.run(&["check"]).success();
+}
+
+#[test]
 fn footnote_ids_repeat_no_heading_or_theme_id() {
     // pulldown-cmark gives a footnote its label as its id: `[^note]` beside
     // `## Note`, or `[^main]` beside the theme's `<main id="main">`, made
