@@ -2,15 +2,17 @@
 //! a temporary folder beside it, and swaps it in only when the whole build
 //! succeeded. A failed build leaves the previous output as it was.
 
+use std::collections::{HashMap, HashSet};
 use std::ffi::CStr;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Mutex, PoisonError, RwLock, mpsc};
 
 use crate::diagnostics::Diagnostic;
 use crate::interrupt::{self, Pending, Undo};
@@ -38,6 +40,18 @@ pub struct Output {
     /// ([`spread_below`]): its folders are then made under a name of their
     /// own first.
     spread: bool,
+    /// Held shared by every write into the staging folder, and alone while
+    /// a top-level folder's entries move ([`Output::move_slow_folder`]).
+    gate: RwLock<()>,
+    /// How long the folders below each spread top-level folder take to make.
+    pace: Mutex<Pace>,
+    /// A folder made slower than this counts as slow ([`Pace`]).
+    slow_folder: Duration,
+    /// About how many pages the build publishes.
+    pages: usize,
+    /// Whether a folder moves only to a group of block groups where no
+    /// folder of this build was slow ([`Output::fresh_place`]).
+    avoid_slow_groups: bool,
     /// The folders this run made above the output: removed again (when
     /// empty) if the build is not swapped in.
     above: MadeAbove,
@@ -253,6 +267,11 @@ impl Destination {
             file_mode: umask().map(|mask| 0o666 & !mask),
             committed: false,
             spread,
+            gate: RwLock::new(()),
+            pace: Mutex::new(Pace::default()),
+            slow_folder: SLOW_FOLDER,
+            pages,
+            avoid_slow_groups: true,
             above,
             staging_pending: Some(staging_pending),
         })
@@ -304,10 +323,18 @@ impl Output {
     /// Makes a folder of the build and the folders above it, as needed.
     fn make_folder(&self, folder: &str) -> io::Result<()> {
         let make = || {
-            if self.spread && !folder.contains('/') {
-                self.make_top_folder(folder)
-            } else {
+            if !self.spread {
                 rustix::fs::mkdirat(&self.staging_folder, folder, Mode::from_raw_mode(0o777))
+            } else if let Some((top, below)) = folder.split_once('/') {
+                let start = thread_time();
+                let made =
+                    rustix::fs::mkdirat(&self.staging_folder, folder, Mode::from_raw_mode(0o777));
+                if made.is_ok() && !below.contains('/') {
+                    self.note_pace(top, thread_time().saturating_sub(start));
+                }
+                made
+            } else {
+                self.make_top_folder(folder)
             }
         };
         let made = match make() {
@@ -334,15 +361,7 @@ impl Output {
     /// (see docs/performance.md). Another thread may make the same folder
     /// meanwhile: the rename never replaces it.
     fn make_top_folder(&self, folder: &str) -> rustix::io::Result<()> {
-        static MADE: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let once = format!(
-            ".gen-folder-{}-{nanos}-{}",
-            std::process::id(),
-            MADE.fetch_add(1, Ordering::Relaxed)
-        );
+        let once = once_name();
         // Made already (a second file of `css/`): one call, not three.
         if rustix::fs::statat(&self.staging_folder, folder, AtFlags::SYMLINK_NOFOLLOW).is_ok() {
             return Err(rustix::io::Errno::EXIST);
@@ -368,6 +387,154 @@ impl Output {
         }
     }
 
+    /// Counts a folder made directly below the spread top-level folder
+    /// `top`, and asks for `top` to be moved when most of the last
+    /// [`WINDOW`] were slow ([`Pace`]).
+    fn note_pace(&self, top: &str, took: Duration) {
+        let mut pace = self.pace.lock().unwrap_or_else(PoisonError::into_inner);
+        let slow = took > self.slow_folder;
+        let count = match pace.tops.get_mut(top) {
+            Some(count) => count,
+            None => pace.tops.entry(top.to_string()).or_default(),
+        };
+        count.made += 1;
+        count.slow += usize::from(slow);
+        if count.made % WINDOW != 0 {
+            return;
+        }
+        let move_it = count.slow * 4 >= WINDOW * 3 && count.moves < MAX_MOVES
+            // A folder moved costs about 23 µs, a slow one made about 250 µs
+            // more than a quick one: moving pays while at least one folder
+            // in ten of those made is still to come, of at most `pages`.
+            && count.made * 9 < self.pages * 8;
+        count.slow = 0;
+        if move_it {
+            count.moves += 1;
+            pace.slow = Some(top.to_string());
+        }
+    }
+
+    /// Moves what a top-level folder found slow ([`Pace`]) holds into a new
+    /// folder, placed afresh by ext4, which takes its name; waits for the
+    /// writes under way to end, and holds the others back meanwhile. The
+    /// folders already made keep their place; those made after it go to
+    /// the new one's. If an entry cannot be moved, those moved go back and
+    /// the build goes on where it was; an error means they could not all
+    /// go back, and the build cannot be published.
+    fn move_slow_folder(&self) -> Result<(), Diagnostic> {
+        if !self.spread {
+            return Ok(());
+        }
+        let Some(top) = self
+            .pace
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .slow
+            .take()
+        else {
+            return Ok(());
+        };
+        let _alone = self.gate.write().unwrap_or_else(PoisonError::into_inner);
+        let staging = &self.staging_folder;
+        let Ok(from) = open_folder(staging, &top) else {
+            return Ok(());
+        };
+        let Some(fresh) = self.fresh_place(&from) else {
+            return Ok(());
+        };
+        // Listed first: a folder is not changed while it is read.
+        let listed = Dir::read_from(&from).and_then(|entries| {
+            entries
+                .filter(|entry| !entry.as_ref().is_ok_and(|e| is_dot(e.file_name())))
+                .map(|entry| entry.map(|e| e.file_name().to_owned()))
+                .collect::<rustix::io::Result<Vec<_>>>()
+        });
+        let Ok(names) = listed else {
+            let _ = rustix::fs::unlinkat(staging, &fresh, AtFlags::REMOVEDIR);
+            return Ok(());
+        };
+        let moving = open_folder(staging, &fresh).and_then(|to| {
+            let mut moved = 0;
+            let flags = rustix::fs::RenameFlags::NOREPLACE;
+            let swapped = names
+                .iter()
+                .try_for_each(|name| {
+                    rustix::fs::renameat_with(&from, name, &to, name, flags)?;
+                    moved += 1;
+                    Ok(())
+                })
+                .and_then(|()| {
+                    let exchange = rustix::fs::RenameFlags::EXCHANGE;
+                    rustix::fs::renameat_with(staging, &top, staging, &fresh, exchange)
+                });
+            match swapped {
+                Ok(()) => {
+                    let mut pace = self.pace.lock().unwrap_or_else(PoisonError::into_inner);
+                    if let Some(count) = pace.tops.get_mut(&top) {
+                        count.moved += 1;
+                    }
+                }
+                Err(_) => {
+                    for name in &names[..moved] {
+                        rustix::fs::renameat(&to, name, &from, name)?;
+                    }
+                }
+            }
+            // The folder under the name used once is now empty: the old
+            // one when the move went through, the new one when it did not.
+            Ok(rustix::fs::unlinkat(staging, &fresh, AtFlags::REMOVEDIR)?)
+        });
+        moving.map_err(|err| {
+            let diagnostic = Diagnostic::error(format!(
+                "cannot move what {} holds to a new folder: {err}",
+                self.staging.join(&top).display()
+            ));
+            // Not published: the build's files may not all be in place.
+            self.pace
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .lost = Some(diagnostic.clone());
+            diagnostic
+        })
+    }
+
+    /// Makes a folder at the top of the staging folder, under a name used
+    /// once, in a group of block groups where no folder of this build was
+    /// found slow, the `slow` one among them. ext4 puts it in the group
+    /// with the fewest folders, often one just emptied: the group left
+    /// behind, or one it was already moved away from. A folder that lands
+    /// in one is kept while another is tried, so that its group counts one
+    /// folder more, then removed. `None` when every try lands in one.
+    fn fresh_place(&self, slow: &OwnedFd) -> Option<String> {
+        let group = |ino: u64| ino.saturating_sub(1) / FLEX_GROUP_INODES;
+        let mut pace = self.pace.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Ok(stat) = rustix::fs::fstat(slow) {
+            pace.slow_groups.insert(group(stat.st_ino));
+        }
+        let staging = &self.staging_folder;
+        let mut tried = Vec::new();
+        let mut found = None;
+        for _ in 0..4 {
+            let name = once_name();
+            if rustix::fs::mkdirat(staging, &name, Mode::from_raw_mode(0o777)).is_err() {
+                break;
+            }
+            let place = rustix::fs::statat(staging, &name, AtFlags::SYMLINK_NOFOLLOW)
+                .map(|stat| group(stat.st_ino));
+            if place
+                .is_ok_and(|place| !self.avoid_slow_groups || !pace.slow_groups.contains(&place))
+            {
+                found = Some(name);
+                break;
+            }
+            tried.push(name);
+        }
+        for name in tried {
+            let _ = rustix::fs::unlinkat(staging, &name, AtFlags::REMOVEDIR);
+        }
+        found
+    }
+
     /// Creates (or empties) a file of the build.
     fn create(&self, path: &str) -> io::Result<fs::File> {
         let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
@@ -391,6 +558,15 @@ impl Output {
     /// next one tries again.
     pub fn commit(mut self) -> Result<Vec<Diagnostic>, Diagnostic> {
         let fail = |what: &str, err: io::Error| Diagnostic::error(format!("cannot {what}: {err}"));
+        if let Some(lost) = self
+            .pace
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .lost
+            .take()
+        {
+            return Err(lost);
+        }
         if self.spread {
             // The published folder is an ordinary one.
             spread_below(&self.staging_folder, false);
@@ -742,6 +918,83 @@ impl Output {
     }
 }
 
+/// The processor time this thread has used, in the kernel too: the time a
+/// folder takes to make, not counting the time its thread waits for a core.
+fn thread_time() -> Duration {
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(
+        u64::try_from(now.tv_sec).unwrap_or(0),
+        u32::try_from(now.tv_nsec).unwrap_or(0),
+    )
+}
+
+/// A name for a folder of the staging folder's top level, used once.
+fn once_name() -> String {
+    static MADE: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        ".gen-folder-{}-{nanos}-{}",
+        std::process::id(),
+        MADE.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// How long the folders directly below each spread top-level folder
+/// ([`spread_below`]) take to make, counted in windows of [`WINDOW`].
+///
+/// Spreading makes it unlikely, not impossible, that a top-level folder
+/// lands in a block group whose inodes were freed in the last minute. ext4
+/// without a journal scans past every such inode for each new one, and a
+/// folder made there takes ten times as long, from the first ones or after
+/// a few thousand: in `stretches/`, 0.1–0.6 ms each instead of 16–35 µs,
+/// a second or more for a site of 10,000 stretches. When three quarters of
+/// a window are slow, what the folder holds is moved to a folder placed
+/// afresh ([`Output::move_slow_folder`]), at about 23 µs an entry.
+#[derive(Default)]
+struct Pace {
+    tops: HashMap<String, TopPace>,
+    /// A top-level folder found slow, to be moved once the writes under way
+    /// have ended.
+    slow: Option<String>,
+    /// Why the build cannot be published: a move that could not be undone.
+    lost: Option<Diagnostic>,
+    /// The groups of block groups where folders of this build were slow
+    /// (see [`FLEX_GROUP_INODES`]).
+    slow_groups: HashSet<u64>,
+}
+
+/// [`Pace`] of one top-level folder.
+#[derive(Default)]
+struct TopPace {
+    /// Folders made directly below it.
+    made: usize,
+    /// Slow ones among those of the current window.
+    slow: usize,
+    /// Moves asked for.
+    moves: usize,
+    /// Moves made.
+    moved: usize,
+}
+
+/// How many inodes ext4 lays out in one group of block groups with its
+/// default settings (8,192 inodes a block group, sixteen block groups a
+/// group): where a new folder's inode is, its folders' inodes are. Other
+/// settings only make [`Output::fresh_place`] a poorer guess.
+const FLEX_GROUP_INODES: u64 = 8192 * 16;
+
+/// Folders counted together by [`Pace`].
+const WINDOW: usize = 64;
+
+/// A folder made slower than this is slow: several times what one takes in
+/// a block group without freshly freed inodes, less than a third of what it
+/// takes in one with them.
+const SLOW_FOLDER: Duration = Duration::from_micros(100);
+
+/// How many times one top-level folder may move in a build.
+const MAX_MOVES: usize = 5;
+
 /// How many pages a build publishes before it is spread over the disk
 /// ([`spread_below`]). Spreading puts each top-level folder in a block group
 /// of its own, whose bitmaps may have to be read first: a few milliseconds
@@ -788,6 +1041,39 @@ fn umask() -> Option<u32> {
 
 impl Sink for Output {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let written = {
+            let _writing = self.gate.read().unwrap_or_else(PoisonError::into_inner);
+            self.write_now(path, bytes)
+        };
+        self.move_slow_folder()?;
+        written
+    }
+
+    fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
+        let copied = {
+            let _writing = self.gate.read().unwrap_or_else(PoisonError::into_inner);
+            self.copy_now(path, from)
+        };
+        self.move_slow_folder()?;
+        copied
+    }
+
+    fn reuse(&self, path: &str, entry: &crate::render::ledger::Entry) -> bool {
+        let reused = {
+            let _writing = self.gate.read().unwrap_or_else(PoisonError::into_inner);
+            self.previous.is_some()
+                && self.full(path).is_ok()
+                && self.link_unchanged(path, entry.len, |old| entry.holds(old))
+        };
+        // A move that cannot be undone fails the build at its commit.
+        let _ = self.move_slow_folder();
+        reused
+    }
+}
+
+impl Output {
+    /// [`Sink::write`], the gate held.
+    fn write_now(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.full(path)?;
         if self.link_unchanged(path, bytes.len() as u64, |old| old == bytes) {
             return Ok(());
@@ -803,7 +1089,8 @@ impl Sink for Output {
             })
     }
 
-    fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
+    /// [`Sink::copy`], the gate held.
+    fn copy_now(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
         let full = self.full(path)?;
         if let Ok(meta) = fs::metadata(from) {
             let same = |old: &[u8]| fs::read(from).is_ok_and(|new| new == old);
@@ -818,12 +1105,6 @@ impl Sink for Output {
                 self.target.join(path).display()
             ))
         })
-    }
-
-    fn reuse(&self, path: &str, entry: &crate::render::ledger::Entry) -> bool {
-        self.previous.is_some()
-            && self.full(path).is_ok()
-            && self.link_unchanged(path, entry.len, |old| entry.holds(old))
     }
 }
 
@@ -884,6 +1165,90 @@ mod tests {
         }
         let published = open_folder(CWD, &target).expect("the output, open");
         assert!(!spread_below(&published, false), "the output keeps no mark");
+    }
+
+    /// Top-level folders found slow are moved while threads write into
+    /// them, files copied and files made in folders of their own: every
+    /// file lands once, where it belongs, and no folder made for a move
+    /// is left.
+    #[test]
+    fn slow_top_folders_move_while_threads_write_and_lose_nothing() {
+        let scratch = tempfile::tempdir().expect("temporary folder");
+        let site = scratch.path().join("site");
+        fs::create_dir(&site).expect("site folder");
+        let source = site.join("image.svg");
+        fs::write(&source, "<svg/>").expect("a file to copy");
+        let target = site.join("public");
+        let mut output = Destination::check(&site, &target, false)
+            .expect("a fine output folder")
+            .begin(10_000)
+            .expect("a staging folder");
+        // Every folder is slow: each top-level folder moves at its first
+        // windows, as often as it may, whatever the file system.
+        output.spread = true;
+        output.slow_folder = Duration::ZERO;
+        // Wherever the new folder lands: on a file system that does not
+        // spread folders, all land in one place.
+        output.avoid_slow_groups = false;
+        let per_thread = 2 * WINDOW * MAX_MOVES;
+        std::thread::scope(|scope| {
+            for thread in 0..4 {
+                let (output, source) = (&output, &source);
+                scope.spawn(move || {
+                    for n in (thread..per_thread * 4).step_by(4) {
+                        let path = format!("stretches/s{n}/index.html");
+                        output.write(&path, path.as_bytes()).expect("written");
+                        let image = format!("stretches/s{n}/image.svg");
+                        output.copy(&image, source).expect("copied");
+                        let list = format!("stretches/page/{n}/index.html");
+                        output.write(&list, list.as_bytes()).expect("written");
+                    }
+                });
+            }
+        });
+        let pace = output.pace.lock().expect("the pace");
+        let stretches = &pace.tops["stretches"];
+        assert_eq!((stretches.moves, stretches.moved), (MAX_MOVES, MAX_MOVES));
+        drop(pace);
+        output.commit().expect("swapped in");
+        let stretches = target.join("stretches");
+        let mut names: Vec<String> = fs::read_dir(&stretches)
+            .expect("stretches/")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        let mut expected: Vec<String> = (0..per_thread * 4).map(|n| format!("s{n}")).collect();
+        expected.push("page".into());
+        expected.sort();
+        assert_eq!(names, expected);
+        for n in 0..per_thread * 4 {
+            for path in [
+                format!("stretches/s{n}/index.html"),
+                format!("stretches/page/{n}/index.html"),
+            ] {
+                assert_eq!(
+                    fs::read_to_string(target.join(&path)).expect("a page"),
+                    path
+                );
+            }
+            let image = target.join(format!("stretches/s{n}/image.svg"));
+            assert_eq!(fs::read_to_string(image).expect("an image"), "<svg/>");
+        }
+        let tops: Vec<String> = fs::read_dir(&target)
+            .expect("the output")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(tops.len(), 2, "{tops:?}");
     }
 
     /// On ext4 the staging folder is marked as the top of a hierarchy, and
