@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
-use std::sync::{Mutex, PoisonError, RwLock, mpsc};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, mpsc};
 
 use crate::diagnostics::Diagnostic;
 use crate::interrupt::{self, Pending, Undo};
@@ -391,7 +391,7 @@ impl Output {
     /// `top`, and asks for `top` to be moved when most of the last
     /// [`WINDOW`] were slow ([`Pace`]).
     fn note_pace(&self, top: &str, took: Duration) {
-        let mut pace = self.pace.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut pace = self.pace();
         let slow = took > self.slow_folder;
         let count = match pace.tops.get_mut(top) {
             Some(count) => count,
@@ -425,13 +425,7 @@ impl Output {
         if !self.spread {
             return Ok(());
         }
-        let Some(top) = self
-            .pace
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .slow
-            .take()
-        else {
+        let Some(top) = self.pace().slow.take() else {
             return Ok(());
         };
         let _alone = self.gate.write().unwrap_or_else(PoisonError::into_inner);
@@ -469,7 +463,7 @@ impl Output {
                 });
             match swapped {
                 Ok(()) => {
-                    let mut pace = self.pace.lock().unwrap_or_else(PoisonError::into_inner);
+                    let mut pace = self.pace();
                     if let Some(count) = pace.tops.get_mut(&top) {
                         count.moved += 1;
                     }
@@ -490,10 +484,7 @@ impl Output {
                 self.staging.join(&top).display()
             ));
             // Not published: the build's files may not all be in place.
-            self.pace
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .lost = Some(diagnostic.clone());
+            self.pace().lost = Some(diagnostic.clone());
             diagnostic
         })
     }
@@ -507,7 +498,7 @@ impl Output {
     /// folder more, then removed. `None` when every try lands in one.
     fn fresh_place(&self, slow: &OwnedFd) -> Option<String> {
         let group = |ino: u64| ino.saturating_sub(1) / FLEX_GROUP_INODES;
-        let mut pace = self.pace.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut pace = self.pace();
         if let Ok(stat) = rustix::fs::fstat(slow) {
             pace.slow_groups.insert(group(stat.st_ino));
         }
@@ -1041,30 +1032,23 @@ fn umask() -> Option<u32> {
 
 impl Sink for Output {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let written = {
-            let _writing = self.gate.read().unwrap_or_else(PoisonError::into_inner);
-            self.write_now(path, bytes)
-        };
+        let written = self.gated(|| self.write_now(path, bytes));
         self.move_slow_folder()?;
         written
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
-        let copied = {
-            let _writing = self.gate.read().unwrap_or_else(PoisonError::into_inner);
-            self.copy_now(path, from)
-        };
+        let copied = self.gated(|| self.copy_now(path, from));
         self.move_slow_folder()?;
         copied
     }
 
     fn reuse(&self, path: &str, entry: &crate::render::ledger::Entry) -> bool {
-        let reused = {
-            let _writing = self.gate.read().unwrap_or_else(PoisonError::into_inner);
+        let reused = self.gated(|| {
             self.previous.is_some()
                 && self.full(path).is_ok()
                 && self.link_unchanged(path, entry.len, |old| entry.holds(old))
-        };
+        });
         // A move that cannot be undone fails the build at its commit.
         let _ = self.move_slow_folder();
         reused
@@ -1072,6 +1056,17 @@ impl Sink for Output {
 }
 
 impl Output {
+    /// Runs `write` holding the gate shared: no folder moves meanwhile.
+    fn gated<R>(&self, write: impl FnOnce() -> R) -> R {
+        let _writing = self.gate.read().unwrap_or_else(PoisonError::into_inner);
+        write()
+    }
+
+    /// The pace of the folders, locked.
+    fn pace(&self) -> MutexGuard<'_, Pace> {
+        self.pace.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// [`Sink::write`], the gate held.
     fn write_now(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.full(path)?;
