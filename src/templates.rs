@@ -4,6 +4,7 @@
 
 mod cycles;
 mod fragments;
+mod names;
 
 use std::collections::{BTreeMap, HashSet};
 use std::error::Error as _;
@@ -16,6 +17,7 @@ use tera::Tera;
 use crate::content::load::{read_source, walk};
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::embedded;
+use names::Kind;
 
 /// Where a theme's files come from.
 #[derive(Debug, Clone)]
@@ -344,39 +346,34 @@ impl Templates {
             let found = cause?;
             if let Some(err) = found.downcast_ref::<tera::Error>() {
                 match &err.kind {
-                    tera::ErrorKind::FilterNotFound(name) => break ("filter", name),
-                    tera::ErrorKind::TestNotFound(name) => break ("test", name),
-                    tera::ErrorKind::FunctionNotFound(name) => break ("function", name),
+                    tera::ErrorKind::FilterNotFound(name) => break (Kind::Filter, name),
+                    tera::ErrorKind::TestNotFound(name) => break (Kind::Test, name),
+                    tera::ErrorKind::FunctionNotFound(name) => break (Kind::Function, name),
                     _ => {}
                 }
             }
             cause = found.source();
         };
-        if LEFT_OUT.contains(&name.as_str()) {
-            let listed = LEFT_OUT.map(|n| format!("`{n}`")).join(", ");
-            return Some(format!(
-                "`{name}` is one of Tera's built-ins that gen leaves out ({listed}): a page must come out the same at every build, and the dates (`routine.updated`) and paths in the context are ready to print"
-            ));
-        }
-        let tera = &self.compiled().ok()?.tera;
-        let mut known: Vec<&str> = match kind {
-            // `safe` and `default` are Tera's own, outside its list.
-            "filter" => tera
-                .filters
-                .keys()
-                .map(String::as_str)
-                .chain(["safe", "default"])
-                .collect(),
-            "test" => tera.testers.keys().map(String::as_str).collect(),
-            _ => tera.functions.keys().map(String::as_str).collect(),
-        };
-        known.sort_unstable();
-        if let Some(near) = crate::diagnostics::closest(name, &known) {
-            return Some(format!("did you mean the {kind} `{near}`?"));
-        }
-        let listed: Vec<String> = known.iter().map(|n| format!("`{n}`")).collect();
-        Some(format!("the {kind}s there are: {}", listed.join(", ")))
+        Some(unknown_help(&self.compiled().ok()?.tera, kind, name))
     }
+}
+
+/// The help for a filter, test or function `tera` does not know: that `gen`
+/// leaves it out, or the known name closest to it, or all of them.
+fn unknown_help(tera: &Tera, kind: Kind, name: &str) -> String {
+    if LEFT_OUT.contains(&name) {
+        let listed = LEFT_OUT.map(|n| format!("`{n}`")).join(", ");
+        return format!(
+            "`{name}` is one of Tera's built-ins that gen leaves out ({listed}): a page must come out the same at every build, and the dates (`routine.updated`) and paths in the context are ready to print"
+        );
+    }
+    let kind_name = kind.describe();
+    let known = names::known(tera, kind);
+    if let Some(near) = crate::diagnostics::closest(name, &known) {
+        return format!("did you mean the {kind_name} `{near}`?");
+    }
+    let listed: Vec<String> = known.iter().map(|n| format!("`{n}`")).collect();
+    format!("the {kind_name}s there are: {}", listed.join(", "))
 }
 
 /// The most bytes one page (or one kept include) may take: a page that
@@ -531,6 +528,26 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
                 diagnostic.help("a template may not include itself, even through other templates, and a macro may not call itself")
             })
             .collect());
+    }
+    let unknown: Vec<Diagnostic> = names::unknown(&tera)
+        .into_iter()
+        .map(|(name, kind, called)| {
+            let diagnostic = Diagnostic::error(format!(
+                "template `{name}` uses the {} `{called}`, which Tera does not have",
+                kind.describe()
+            ));
+            let diagnostic = match layers.get(&name) {
+                Some(file) => match in_a_tag(&called, &file.text) {
+                    Some(span) => diagnostic.at(file.locate(span)),
+                    None => diagnostic.in_file(&file.path),
+                },
+                None => diagnostic.in_file(name),
+            };
+            diagnostic.help(unknown_help(&tera, kind, &called))
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(unknown);
     }
     Ok(tera)
 }

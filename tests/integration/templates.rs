@@ -268,41 +268,59 @@ fn a_filter_gen_leaves_out_or_misspelt_is_named_as_such() {
     );
     site.write(
         "templates/stretch.html",
-        "{% extends \"base.html\" %}\n{% block content %}{{ now() }}{% endblock content %}\n",
+        "{% extends \"base.html\" %}\n{% block content %}{{ now() }}{{ zzzzzz() }}{% endblock content %}\n",
     );
+    // Every one in one run, when the templates load.
     let run = site.build(&[]).failure();
-    let d = run.diagnostic("template `routine.html` failed while rendering ");
+    let d =
+        run.diagnostic("template `routine.html` uses the filter `date`, which Tera does not have");
     assert!(d.contains(" --> templates/routine.html:2:41\n"), "{d}");
     assert!(
         d.contains("help: `date` is one of Tera's built-ins that gen leaves out ("),
         "{d}"
     );
-    let d = run.diagnostic("template `page.html` failed while rendering ");
+    let d = run.diagnostic("template `page.html` uses the filter `uper`");
+    assert!(d.contains(" --> templates/page.html:2:36\n"), "{d}");
     assert!(d.contains("help: did you mean the filter `upper`?"), "{d}");
-    let d = run.diagnostic("template `stretch.html` failed while rendering ");
+    let d = run.diagnostic("template `page.html` uses the test `definedd`");
+    assert!(d.contains("help: did you mean the test `defined`?"), "{d}");
+    let d = run.diagnostic("template `stretch.html` uses the function `now`");
     assert!(
         d.contains("help: `now` is one of Tera's built-ins that gen leaves out"),
         "{d}"
     );
-    run.stderr_lacks(&["against the template context"]);
-
-    site.write(
-        "templates/page.html",
-        "{% extends \"base.html\" %}\n{% block content %}{% if page is definedd %}{% endif %}{{ zzzzzz() }}{% endblock content %}\n",
-    );
-    let run = site.build(&[]).failure();
-    let d = run.diagnostic("template `page.html` failed while rendering ");
-    assert!(d.contains("help: did you mean the test `defined`?"), "{d}");
-    site.write(
-        "templates/page.html",
-        "{% extends \"base.html\" %}\n{% block content %}{{ zzzzzz() }}{% endblock content %}\n",
-    );
-    let run = site.build(&[]).failure();
-    let d = run.diagnostic("template `page.html` failed while rendering ");
+    let d = run.diagnostic("template `stretch.html` uses the function `zzzzzz`");
     assert!(
         d.contains("help: the functions there are: `get_env`, `range`, `throw`"),
         "{d}"
     );
+    run.stderr_lacks(&["against the template context", "failed while rendering"]);
+}
+
+/// A filter Tera does not have is found when the templates load, so it is
+/// reported with the content's errors, and in a template no page uses.
+#[test]
+fn an_unknown_filter_is_reported_with_the_contents_errors() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/unused.html",
+        "<p>{{ site.title | capitalise }}</p>\n",
+    );
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "position = \"supine\"",
+        "position = \"upside-down\"",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `unused.html` uses the filter `capitalise`");
+    assert!(d.contains(" --> templates/unused.html:1:20\n"), "{d}");
+    assert!(
+        d.contains("help: did you mean the filter `capitalize`?"),
+        "{d}"
+    );
+    run.diagnostic("upside-down");
+    let check = site.run(&["check"]).failure();
+    check.diagnostic("template `unused.html` uses the filter `capitalise`");
 }
 
 #[test]
