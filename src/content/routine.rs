@@ -39,13 +39,13 @@ impl Routine {
     pub fn from_fields(meta: Meta, fields: &mut Fields<'_>) -> Option<Routine> {
         let summary = fields.string("summary", 0).map(|s| s.value);
         let updated = fields.date("updated").and_then(|u| {
-            if is_date(&u.value) {
-                Some(u.value)
+            if let Some(date) = date_part(&u.value) {
+                Some(date.to_string())
             } else {
                 fields.error_at(
                     u.span,
                     format!("`updated` is \"{}\", which is not a date", u.value),
-                    "write the date as YYYY-MM-DD, e.g. `updated = 2026-11-23`",
+                    "write the date as YYYY-MM-DD, e.g. `updated = 2026-11-23` (a date and time, `2026-11-23T08:00:00Z`, is taken as its date)",
                 );
                 None
             }
@@ -87,6 +87,50 @@ impl Routine {
     }
 }
 
+/// The date of `text`: a calendar date `YYYY-MM-DD`, or one followed by a
+/// time as TOML and RFC 3339 write it (`2026-11-23T08:00:00Z`,
+/// `2026-11-23 08:00`, `2026-11-23T08:00:00.5+01:00`), as Zola and Hugo
+/// take them; the handout prints the date only.
+fn date_part(text: &str) -> Option<&str> {
+    if is_date(text) {
+        return Some(text);
+    }
+    let (date, time) = (text.get(..10)?, text.get(10..)?);
+    let time = time.strip_prefix(['T', 't', ' '])?;
+    (is_date(date) && is_time(time)).then_some(date)
+}
+
+/// Whether `text` is a time of day `HH:MM`, `HH:MM:SS` or `HH:MM:SS.fff`,
+/// then `Z` or an offset `+HH:MM` or nothing.
+fn is_time(text: &str) -> bool {
+    let two = |s: &str, max: u32| {
+        s.len() == 2
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && s.parse::<u32>().is_ok_and(|n| n <= max)
+    };
+    let (clock, offset) = match text.find(['Z', 'z', '+', '-']) {
+        Some(at) => text.split_at(at),
+        None => (text, ""),
+    };
+    let offset_ok = match offset.as_bytes().first() {
+        None => true,
+        Some(b'Z' | b'z') => offset.len() == 1,
+        Some(_) => offset[1..]
+            .split_once(':')
+            .is_some_and(|(h, m)| two(h, 23) && two(m, 59)),
+    };
+    let (hms, fraction) = clock.split_once('.').unwrap_or((clock, ""));
+    let fraction_ok = !clock.contains('.')
+        || (!fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit()));
+    let parts: Vec<&str> = hms.split(':').collect();
+    let clock_ok = match parts.as_slice() {
+        [h, m] => two(h, 23) && two(m, 59) && fraction.is_empty() && !clock.contains('.'),
+        [h, m, s] => two(h, 23) && two(m, 59) && two(s, 60),
+        _ => false,
+    };
+    offset_ok && fraction_ok && clock_ok
+}
+
 /// Whether `text` is a calendar date `YYYY-MM-DD`.
 fn is_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
@@ -122,5 +166,32 @@ mod tests {
         assert!(!super::is_date("2023-02-29"));
         assert!(!super::is_date("2026-13-01"));
         assert!(!super::is_date("23 Nov 2026"));
+    }
+
+    #[test]
+    fn a_date_and_time_gives_its_date() {
+        for text in [
+            "2026-11-23",
+            "2026-11-23T08:00:00Z",
+            "2026-11-23t08:00:00z",
+            "2026-11-23 08:00",
+            "2026-11-23T08:00:00.125+01:00",
+            "2026-11-23T23:59:60-05:30",
+        ] {
+            assert_eq!(super::date_part(text), Some("2026-11-23"), "{text}");
+        }
+        for text in [
+            "2026-11-23T",
+            "2026-11-23T8:00",
+            "2026-11-23T08:00Z+",
+            "2026-11-23T24:00:00Z",
+            "2026-11-23T08:00.5",
+            "2026-11-23T08:00:00.",
+            "2026-11-23x08:00",
+            "2026-02-30T08:00:00Z",
+            "2026-11-23T08:00:00+1:00",
+        ] {
+            assert_eq!(super::date_part(text), None, "{text}");
+        }
     }
 }

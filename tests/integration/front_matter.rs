@@ -423,6 +423,17 @@ fn a_toml_date_is_a_date_only_where_a_date_is_taken() {
         site.read("public/handout/index.html")
             .contains("<time datetime=\"2026-11-23\">"),
     );
+    // A date and time, as Zola and Hugo take it, is taken as its date.
+    site.replace(
+        "content/routines/morning.md",
+        "updated = 2026-11-23",
+        "updated = 2026-11-24T08:30:00+01:00",
+    );
+    site.build(&[]).success();
+    assert!(
+        site.read("public/handout/index.html")
+            .contains("<time datetime=\"2026-11-24\">"),
+    );
 
     site.replace(
         "content/stretches/01-knee-hug.md",
