@@ -1559,8 +1559,10 @@ fn xml_escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The redirect page written for an alias: a relative refresh, and a
-/// canonical link to the absolute address only when `base_url` is set.
+/// The redirect page written for an alias: a relative refresh, a request
+/// that search engines index the page it points at instead (as Hugo's
+/// alias pages do), and a canonical link to the absolute address only when
+/// `base_url` is set.
 fn redirect_page(url: &str, title: &str, language: &str, canonical: Option<&str>) -> String {
     let url = xml_escape(url);
     let title = xml_escape(title);
@@ -1569,7 +1571,7 @@ fn redirect_page(url: &str, title: &str, language: &str, canonical: Option<&str>
         format!("<link rel=\"canonical\" href=\"{}\">\n", xml_escape(c))
     });
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n{canonical}</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n{canonical}</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n"
     )
 }
 

@@ -494,6 +494,10 @@ fn aliases_get_redirect_pages_to_the_new_address() {
             "{alias}:\n{html}"
         );
         assert!(
+            html.contains("<meta name=\"robots\" content=\"noindex\">"),
+            "{alias}:\n{html}"
+        );
+        assert!(
             site.exists(&format!("public/{}", resolve(alias, target))),
             "{alias} → {target}"
         );
