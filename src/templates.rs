@@ -5,6 +5,7 @@
 mod cycles;
 mod fragments;
 mod names;
+mod walk;
 
 use std::collections::{BTreeMap, HashSet};
 use std::error::Error as _;

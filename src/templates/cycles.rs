@@ -8,7 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use tera::Template;
-use tera::ast::{Expr, ExprVal, Node};
+use tera::ast::{ExprVal, Node};
+
+use super::walk::{self, Visit};
 
 /// Something a template renders: a whole file, or one macro of a file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,104 +71,33 @@ pub fn find(templates: &HashMap<String, Template>) -> Vec<(String, String)> {
     graph.cycles()
 }
 
+/// What a file or a macro renders: the files it includes and the macros it
+/// calls.
+struct Renders<'a> {
+    resolve: &'a dyn Fn(&str) -> String,
+    out: &'a mut BTreeSet<Item>,
+}
+
+impl Visit for Renders<'_> {
+    fn node(&mut self, node: &Node) {
+        if let Node::Include(_, names, _) = node {
+            self.out
+                .extend(names.iter().map(|name| Item::File(name.clone())));
+        }
+    }
+
+    fn value(&mut self, value: &ExprVal) {
+        if let ExprVal::MacroCall(call) = value {
+            self.out.insert(Item::Macro(
+                (self.resolve)(&call.namespace),
+                call.name.clone(),
+            ));
+        }
+    }
+}
+
 fn collect_nodes(nodes: &[Node], resolve: &dyn Fn(&str) -> String, out: &mut BTreeSet<Item>) {
-    for node in nodes {
-        match node {
-            Node::VariableBlock(_, expr) => collect_expr(expr, resolve, out),
-            // A macro's body is its own item, walked on its own.
-            Node::MacroDefinition(..) => {}
-            Node::Include(_, names, _) => {
-                out.extend(names.iter().map(|name| Item::File(name.clone())));
-            }
-            Node::Set(_, set) => collect_expr(&set.value, resolve, out),
-            Node::FilterSection(_, section, _) => {
-                section
-                    .filter
-                    .args
-                    .values()
-                    .for_each(|arg| collect_expr(arg, resolve, out));
-                collect_nodes(&section.body, resolve, out);
-            }
-            Node::Block(_, block, _) => collect_nodes(&block.body, resolve, out),
-            Node::Forloop(_, forloop, _) => {
-                collect_expr(&forloop.container, resolve, out);
-                collect_nodes(&forloop.body, resolve, out);
-                if let Some(empty) = &forloop.empty_body {
-                    collect_nodes(empty, resolve, out);
-                }
-            }
-            Node::If(branches, _) => {
-                for (_, condition, body) in &branches.conditions {
-                    collect_expr(condition, resolve, out);
-                    collect_nodes(body, resolve, out);
-                }
-                if let Some((_, body)) = &branches.otherwise {
-                    collect_nodes(body, resolve, out);
-                }
-            }
-            Node::Super
-            | Node::Text(_)
-            | Node::Extends(..)
-            | Node::ImportMacro(..)
-            | Node::Raw(..)
-            | Node::Break(_)
-            | Node::Continue(_)
-            | Node::Comment(..) => {}
-        }
-    }
-}
-
-fn collect_expr(expr: &Expr, resolve: &dyn Fn(&str) -> String, out: &mut BTreeSet<Item>) {
-    collect_value(&expr.val, resolve, out);
-    for filter in &expr.filters {
-        filter
-            .args
-            .values()
-            .for_each(|arg| collect_expr(arg, resolve, out));
-    }
-}
-
-fn collect_value(value: &ExprVal, resolve: &dyn Fn(&str) -> String, out: &mut BTreeSet<Item>) {
-    match value {
-        ExprVal::MacroCall(call) => {
-            out.insert(Item::Macro(resolve(&call.namespace), call.name.clone()));
-            call.args
-                .values()
-                .for_each(|arg| collect_expr(arg, resolve, out));
-        }
-        ExprVal::FunctionCall(call) => call
-            .args
-            .values()
-            .for_each(|arg| collect_expr(arg, resolve, out)),
-        ExprVal::Math(math) => {
-            collect_expr(&math.lhs, resolve, out);
-            collect_expr(&math.rhs, resolve, out);
-        }
-        ExprVal::Logic(logic) => {
-            collect_expr(&logic.lhs, resolve, out);
-            collect_expr(&logic.rhs, resolve, out);
-        }
-        ExprVal::Test(test) => test
-            .args
-            .iter()
-            .for_each(|arg| collect_expr(arg, resolve, out)),
-        ExprVal::Array(items) => items
-            .iter()
-            .for_each(|item| collect_expr(item, resolve, out)),
-        ExprVal::StringConcat(concat) => concat
-            .values
-            .iter()
-            .for_each(|value| collect_value(value, resolve, out)),
-        ExprVal::In(within) => {
-            collect_expr(&within.lhs, resolve, out);
-            collect_expr(&within.rhs, resolve, out);
-        }
-        ExprVal::String(_)
-        | ExprVal::Int(_)
-        | ExprVal::Float(_)
-        | ExprVal::Bool(_)
-        | ExprVal::Ident(_) => {}
-    }
+    walk::nodes(nodes, &mut Renders { resolve, out });
 }
 
 impl Graph {

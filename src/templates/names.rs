@@ -7,7 +7,9 @@
 use std::collections::BTreeSet;
 
 use tera::Tera;
-use tera::ast::{Expr, ExprVal, Node};
+use tera::ast::ExprVal;
+
+use super::walk::{self, Visit};
 
 /// What kind of name an expression calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,12 +53,12 @@ pub fn unknown(tera: &Tera) -> BTreeSet<(String, Kind, String)> {
     let functions = known(tera, Kind::Function);
     let mut found = BTreeSet::new();
     for (file, template) in &tera.templates {
-        let mut named = BTreeSet::new();
-        collect_nodes(&template.ast, &mut named);
+        let mut named = Named::default();
+        walk::nodes(&template.ast, &mut named);
         for definition in template.macros.values() {
-            collect_nodes(&definition.body, &mut named);
+            walk::nodes(&definition.body, &mut named);
         }
-        for (kind, name) in named {
+        for (kind, name) in named.0 {
             let list = match kind {
                 Kind::Filter => &filters,
                 Kind::Test => &tests,
@@ -70,91 +72,24 @@ pub fn unknown(tera: &Tera) -> BTreeSet<(String, Kind, String)> {
     found
 }
 
-fn collect_nodes(nodes: &[Node], out: &mut BTreeSet<(Kind, String)>) {
-    for node in nodes {
-        match node {
-            Node::VariableBlock(_, expr) => collect_expr(expr, out),
-            Node::MacroDefinition(_, definition, _) => collect_nodes(&definition.body, out),
-            Node::Set(_, set) => collect_expr(&set.value, out),
-            Node::FilterSection(_, section, _) => {
-                out.insert((Kind::Filter, section.filter.name.clone()));
-                section
-                    .filter
-                    .args
-                    .values()
-                    .for_each(|arg| collect_expr(arg, out));
-                collect_nodes(&section.body, out);
+/// The names a template calls, by kind.
+#[derive(Default)]
+struct Named(BTreeSet<(Kind, String)>);
+
+impl Visit for Named {
+    fn value(&mut self, value: &ExprVal) {
+        match value {
+            ExprVal::FunctionCall(call) => {
+                self.0.insert((Kind::Function, call.name.clone()));
             }
-            Node::Block(_, block, _) => collect_nodes(&block.body, out),
-            Node::Forloop(_, forloop, _) => {
-                collect_expr(&forloop.container, out);
-                collect_nodes(&forloop.body, out);
-                if let Some(empty) = &forloop.empty_body {
-                    collect_nodes(empty, out);
-                }
+            ExprVal::Test(test) => {
+                self.0.insert((Kind::Test, test.name.clone()));
             }
-            Node::If(branches, _) => {
-                for (_, condition, body) in &branches.conditions {
-                    collect_expr(condition, out);
-                    collect_nodes(body, out);
-                }
-                if let Some((_, body)) = &branches.otherwise {
-                    collect_nodes(body, out);
-                }
-            }
-            Node::Super
-            | Node::Text(_)
-            | Node::Extends(..)
-            | Node::Include(..)
-            | Node::ImportMacro(..)
-            | Node::Raw(..)
-            | Node::Break(_)
-            | Node::Continue(_)
-            | Node::Comment(..) => {}
+            _ => {}
         }
     }
-}
 
-fn collect_expr(expr: &Expr, out: &mut BTreeSet<(Kind, String)>) {
-    collect_value(&expr.val, out);
-    for filter in &expr.filters {
-        out.insert((Kind::Filter, filter.name.clone()));
-        filter.args.values().for_each(|arg| collect_expr(arg, out));
-    }
-}
-
-fn collect_value(value: &ExprVal, out: &mut BTreeSet<(Kind, String)>) {
-    match value {
-        ExprVal::MacroCall(call) => call.args.values().for_each(|arg| collect_expr(arg, out)),
-        ExprVal::FunctionCall(call) => {
-            out.insert((Kind::Function, call.name.clone()));
-            call.args.values().for_each(|arg| collect_expr(arg, out));
-        }
-        ExprVal::Math(math) => {
-            collect_expr(&math.lhs, out);
-            collect_expr(&math.rhs, out);
-        }
-        ExprVal::Logic(logic) => {
-            collect_expr(&logic.lhs, out);
-            collect_expr(&logic.rhs, out);
-        }
-        ExprVal::Test(test) => {
-            out.insert((Kind::Test, test.name.clone()));
-            test.args.iter().for_each(|arg| collect_expr(arg, out));
-        }
-        ExprVal::Array(items) => items.iter().for_each(|item| collect_expr(item, out)),
-        ExprVal::StringConcat(concat) => concat
-            .values
-            .iter()
-            .for_each(|value| collect_value(value, out)),
-        ExprVal::In(within) => {
-            collect_expr(&within.lhs, out);
-            collect_expr(&within.rhs, out);
-        }
-        ExprVal::String(_)
-        | ExprVal::Int(_)
-        | ExprVal::Float(_)
-        | ExprVal::Bool(_)
-        | ExprVal::Ident(_) => {}
+    fn filter(&mut self, name: &str) {
+        self.0.insert((Kind::Filter, name.to_string()));
     }
 }
