@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use syntect::highlighting::{Theme, ThemeSet};
+use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
@@ -219,12 +219,14 @@ fn generate(light: &str, dark: &str) -> Result<String, String> {
     let mut take = |name: &str| -> Result<Theme, String> {
         themes.remove(name).ok_or_else(|| name.to_string())
     };
-    let light_theme = take(light)?;
-    let dark_theme = if dark == light {
+    let mut light_theme = take(light)?;
+    let mut dark_theme = if dark == light {
         light_theme.clone()
     } else {
         take(dark)?
     };
+    legible(&mut light_theme);
+    legible(&mut dark_theme);
     let light_css =
         css_for_theme_with_class_style(&light_theme, CLASS_STYLE).map_err(|_| light.to_string())?;
     let dark_css =
@@ -238,9 +240,112 @@ fn generate(light: &str, dark: &str) -> Result<String, String> {
     Ok(css)
 }
 
+/// The contrast every text colour of a highlight theme gets against the theme's background:
+/// WCAG AA's 4.5:1 for body-size text, with a little room for rounding.
+const MIN_CONTRAST: f64 = 4.6;
+
+/// Makes every text colour of `theme` legible on its background: a colour with less than
+/// [`MIN_CONTRAST`] is moved towards black (on a light background) or white (on a dark one)
+/// just far enough. syntect's themes have pale greens and greys (3:1) that low-vision
+/// readers cannot read.
+fn legible(theme: &mut Theme) {
+    let background = theme.settings.background.unwrap_or(Color::WHITE);
+    if let Some(foreground) = theme.settings.foreground.as_mut() {
+        *foreground = with_contrast(*foreground, background);
+    }
+    for item in &mut theme.scopes {
+        let back = item.style.background.unwrap_or(background);
+        if let Some(foreground) = item.style.foreground.as_mut() {
+            *foreground = with_contrast(*foreground, back);
+        }
+    }
+}
+
+/// `color`, or the nearest mix of it with black or white that reaches [`MIN_CONTRAST`]
+/// on `background`.
+fn with_contrast(color: Color, background: Color) -> Color {
+    if contrast(color, background) >= MIN_CONTRAST {
+        return color;
+    }
+    let target = if luminance(background) > 0.18 {
+        0.0
+    } else {
+        255.0
+    };
+    let mix = |c: u8, t: f64| -> u8 { (f64::from(c) + (target - f64::from(c)) * t).round() as u8 };
+    (1..=100)
+        .map(|step| {
+            let t = f64::from(step) / 100.0;
+            Color {
+                r: mix(color.r, t),
+                g: mix(color.g, t),
+                b: mix(color.b, t),
+                a: color.a,
+            }
+        })
+        .find(|mixed| contrast(*mixed, background) >= MIN_CONTRAST)
+        .unwrap_or(color)
+}
+
+/// WCAG 2 relative luminance.
+fn luminance(color: Color) -> f64 {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
+}
+
+/// WCAG 2 contrast ratio of two colours.
+fn contrast(a: Color, b: Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_text_colour_of_every_theme_reaches_4_5_to_1() {
+        for (name, mut theme) in ThemeSet::load_defaults().themes {
+            legible(&mut theme);
+            let background = theme.settings.background.unwrap_or(Color::WHITE);
+            for item in &theme.scopes {
+                if let Some(foreground) = item.style.foreground {
+                    let back = item.style.background.unwrap_or(background);
+                    let ratio = contrast(foreground, back);
+                    assert!(
+                        ratio >= 4.5,
+                        "{name}: {foreground:?} on {back:?} is {ratio:.2}:1"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_legible_colour_is_kept() {
+        let navy = Color {
+            r: 0x18,
+            g: 0x36,
+            b: 0x91,
+            a: 0xff,
+        };
+        assert_eq!(with_contrast(navy, Color::WHITE), navy);
+        let green = Color {
+            r: 0x63,
+            g: 0xa3,
+            b: 0x5c,
+            a: 0xff,
+        };
+        let darker = with_contrast(green, Color::WHITE);
+        assert!(darker.g < green.g && contrast(darker, Color::WHITE) >= 4.5);
+    }
 
     #[test]
     fn highlights_toml_from_the_extra_set() {
