@@ -55,6 +55,11 @@ pub trait LinkResolver {
     fn resolve(&self, destination: &str) -> Result<Option<String>, String>;
 }
 
+/// What a Markdown table is wrapped in: a box that scrolls sideways on a narrow screen
+/// and can be reached with the keyboard to scroll it.
+const TABLE_SCROLL_OPEN: &str =
+    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n";
+
 /// Renders `body` (which starts at byte `offset` of its file).
 /// Unresolvable links are returned as `(span, message)` errors. Heading
 /// ids avoid `taken`, the ids the page's template already uses.
@@ -121,6 +126,16 @@ pub fn render(
                     id,
                     title,
                 });
+            }
+            // A table wider than a phone scrolls sideways in its own box; the box takes
+            // the keyboard focus, so that it can be scrolled without a mouse (WCAG 2.1.1).
+            Event::Start(Tag::Table(alignments)) => {
+                events.push(Event::Html(CowStr::Borrowed(TABLE_SCROLL_OPEN)));
+                events.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let language = match kind {
@@ -395,6 +410,27 @@ mod tests {
                 None => Ok(None),
             }
         }
+    }
+
+    #[test]
+    fn a_table_is_wrapped_in_a_box_the_keyboard_can_scroll() {
+        let (r, _) = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n",
+            0,
+            false,
+            &Keep,
+            &HashSet::new(),
+        );
+        assert!(
+            r.html.starts_with(TABLE_SCROLL_OPEN) && r.html.contains("<table>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.trim_end().ends_with("</table>\n</div>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

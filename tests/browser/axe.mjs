@@ -12,7 +12,8 @@
 //   { "axe": "4.x", "pages": [ { "name", "path", "width", "scheme",
 //       "violations": [ { "id", "impact", "help", "nodes": [ { "target", "html", "summary" } ] } ],
 //       "minor": [ "rule id", … ],          // moderate and minor violations, for information
-//       "scrollWidth", "clientWidth", "scrollsSideways", "wide": [ "selector …" ] } ] }
+//       "scrollWidth", "clientWidth", "scrollsSideways", "wide": [ "selector …" ],
+//       "tallestFigure": px } ] }         // the tallest image in a .figure-panel (illustrations)
 //
 // "violations" holds the serious and critical ones only. Exit status 0 whatever was found
 // (the caller judges), 2 when the audit itself could not run.
@@ -88,7 +89,9 @@ try {
               wide.push(`${el.tagName.toLowerCase()}${cls} (right ${Math.round(box.right)} px)`);
             }
           }
-          return { scrollWidth: root.scrollWidth, clientWidth: limit, wide };
+          // The tallest illustration (an image in a .figure-panel), in CSS pixels.
+          const figures = [...document.querySelectorAll(".figure-panel img")].map((img) => img.getBoundingClientRect().height);
+          return { scrollWidth: root.scrollWidth, clientWidth: limit, wide, tallestFigure: Math.round(Math.max(0, ...figures)) };
         });
         results.push({
           name,
@@ -102,6 +105,7 @@ try {
           clientWidth: scroll.clientWidth,
           scrollsSideways: scroll.scrollWidth > scroll.clientWidth,
           wide: scroll.scrollWidth > scroll.clientWidth ? scroll.wide : [],
+          tallestFigure: scroll.tallestFigure,
         });
       }
       await context.close();

@@ -112,6 +112,72 @@ fn axe_finds_no_serious_violation_and_no_sideways_scrolling_on_any_page_kind() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// A site with every text at its length limit in long unbroken words, a tall and a wide
+/// picture, a Markdown table and a code block with a long line, on one stretch a page:
+/// on a phone no page scrolls sideways, axe finds nothing serious (a table that scrolls in
+/// its box can take the focus; code colours are legible) and no illustration runs down
+/// the page.
+#[test]
+fn long_words_tables_code_and_odd_pictures_fit_a_phone() {
+    browser::require(&[Tool::Node, Tool::Chromium]);
+    let site = crate::support::TestSite::new("long-words");
+    site.build(&[]).success();
+    let out = site.path("public");
+
+    let _one = browser::one_at_a_time();
+    let results = results(&browser::node("axe.mjs", &[out.to_str().expect("UTF-8")]));
+    let names: Vec<&str> = results.iter().filter_map(|r| r["name"].as_str()).collect();
+    for kind in [
+        "home",
+        "library",
+        "stretch",
+        "routine",
+        "red-flags",
+        "targets term",
+    ] {
+        assert!(
+            names.contains(&kind),
+            "no audit of the {kind} page: {names:?}"
+        );
+    }
+
+    let mut problems = Vec::new();
+    for result in &results {
+        for violation in result["violations"].as_array().expect("violations") {
+            let targets: Vec<&str> = violation["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .filter_map(|n| n["target"].as_str())
+                .collect();
+            problems.push(format!(
+                "{}: {} ({}) at {targets:?}",
+                describe(result),
+                violation["id"].as_str().unwrap_or("?"),
+                violation["help"].as_str().unwrap_or("?")
+            ));
+        }
+        if result["scrollsSideways"] == true {
+            problems.push(format!(
+                "{}: scrolls sideways (scrollWidth {} > clientWidth {}); too wide: {}",
+                describe(result),
+                result["scrollWidth"],
+                result["clientWidth"],
+                result["wide"]
+            ));
+        }
+        // The 40 × 1200 picture: at most 24rem (432 px) on its page, 12rem in a card.
+        let tallest = result["tallestFigure"].as_f64().expect("tallestFigure");
+        if tallest > 440.0 {
+            problems.push(format!(
+                "{}: an illustration is {tallest} px tall",
+                describe(result)
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn axe_flags_a_planted_bad_page() {
     browser::require(&[Tool::Node, Tool::Chromium]);
