@@ -1107,19 +1107,45 @@ impl Output {
 mod tests {
     use super::*;
 
+    /// A site folder in a scratch folder (removed when the first is dropped).
+    fn scratch_site() -> (tempfile::TempDir, PathBuf) {
+        let scratch = tempfile::tempdir().expect("temporary folder");
+        let site = scratch.path().join("site");
+        fs::create_dir(&site).expect("site folder");
+        (scratch, site)
+    }
+
+    /// A build of about `pages` pages begun for `target`.
+    fn begin(site: &Path, target: &Path, pages: usize) -> Output {
+        Destination::check(site, target, false)
+            .expect("a fine output folder")
+            .begin(pages)
+            .expect("a staging folder")
+    }
+
+    /// The names in `folder`, sorted.
+    fn names_in(folder: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(folder)
+            .expect("a folder")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
     /// Top-level folders made under a name of their own and renamed, by
     /// threads racing to make the same ones: every file lands, no temporary
     /// name is left, and the published folder carries no ext4 mark.
     #[test]
     fn top_folders_made_by_racing_threads_are_all_there_and_unmarked() {
-        let scratch = tempfile::tempdir().expect("temporary folder");
-        let site = scratch.path().join("site");
-        fs::create_dir(&site).expect("site folder");
+        let (_scratch, site) = scratch_site();
         let target = site.join("public");
-        let mut output = Destination::check(&site, &target, false)
-            .expect("a fine output folder")
-            .begin(0)
-            .expect("a staging folder");
+        let mut output = begin(&site, &target, 0);
         // The renaming is what is tested here, on whatever file system.
         output.spread = true;
         std::thread::scope(|scope| {
@@ -1136,16 +1162,7 @@ mod tests {
             }
         });
         output.commit().expect("swapped in");
-        let mut tops: Vec<String> = fs::read_dir(&target)
-            .expect("the output")
-            .map(|e| {
-                e.expect("an entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        tops.sort();
+        let tops = names_in(&target);
         assert_eq!(tops, [MARKER, "positions", "stretches", "targets"]);
         for top in ["stretches", "positions", "targets"] {
             for n in 0..50 {
@@ -1168,16 +1185,11 @@ mod tests {
     /// is left.
     #[test]
     fn slow_top_folders_move_while_threads_write_and_lose_nothing() {
-        let scratch = tempfile::tempdir().expect("temporary folder");
-        let site = scratch.path().join("site");
-        fs::create_dir(&site).expect("site folder");
+        let (_scratch, site) = scratch_site();
         let source = site.join("image.svg");
         fs::write(&source, "<svg/>").expect("a file to copy");
         let target = site.join("public");
-        let mut output = Destination::check(&site, &target, false)
-            .expect("a fine output folder")
-            .begin(10_000)
-            .expect("a staging folder");
+        let mut output = begin(&site, &target, 10_000);
         // Every folder is slow: each top-level folder moves at its first
         // windows, as often as it may, whatever the file system.
         output.spread = true;
@@ -1206,17 +1218,7 @@ mod tests {
         assert_eq!((stretches.moves, stretches.moved), (MAX_MOVES, MAX_MOVES));
         drop(pace);
         output.commit().expect("swapped in");
-        let stretches = target.join("stretches");
-        let mut names: Vec<String> = fs::read_dir(&stretches)
-            .expect("stretches/")
-            .map(|e| {
-                e.expect("an entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        names.sort();
+        let names = names_in(&target.join("stretches"));
         let mut expected: Vec<String> = (0..per_thread * 4).map(|n| format!("s{n}")).collect();
         expected.push("page".into());
         expected.sort();
@@ -1234,15 +1236,7 @@ mod tests {
             let image = target.join(format!("stretches/s{n}/image.svg"));
             assert_eq!(fs::read_to_string(image).expect("an image"), "<svg/>");
         }
-        let tops: Vec<String> = fs::read_dir(&target)
-            .expect("the output")
-            .map(|e| {
-                e.expect("an entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
+        let tops = names_in(&target);
         assert_eq!(tops.len(), 2, "{tops:?}");
     }
 
