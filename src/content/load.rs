@@ -38,6 +38,9 @@ pub struct Content {
     /// The `image` of each stretch with other errors, checked all the same so
     /// that one run reports every problem.
     pub broken_images: Vec<BrokenImage>,
+    /// The bodies of files with errors whose front matter could be told
+    /// from their body: their links are checked all the same.
+    pub broken_bodies: Vec<BrokenBody>,
 }
 
 /// The `image` of a stretch that has other errors, with where it was written.
@@ -47,6 +50,34 @@ pub struct BrokenImage {
     pub file: crate::diagnostics::SourceFile,
     /// The value, and its span in the file.
     pub image: super::fields::Spanned<String>,
+}
+
+/// The Markdown body of a content file that has errors.
+#[derive(Debug)]
+pub struct BrokenBody {
+    /// The file.
+    pub file: crate::diagnostics::SourceFile,
+    /// The body (byte range in `file.text`).
+    pub body: std::ops::Range<usize>,
+}
+
+/// What loading one content file gave.
+struct FileLoad {
+    loaded: Option<Loaded>,
+    /// The file's body when the file has errors (see [`BrokenBody`]).
+    broken_body: Option<BrokenBody>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl FileLoad {
+    /// A file that could not be read, or whose front matter has no end.
+    fn failed(diagnostics: Vec<Diagnostic>) -> FileLoad {
+        FileLoad {
+            loaded: None,
+            broken_body: None,
+            diagnostics,
+        }
+    }
 }
 
 impl Content {
@@ -317,12 +348,7 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
 }
 
 /// Files loaded, in runs numbered in the order they were found.
-type Chunks = Mutex<
-    Vec<(
-        usize,
-        Vec<(PathBuf, Kind, (Option<Loaded>, Vec<Diagnostic>))>,
-    )>,
->;
+type Chunks = Mutex<Vec<(usize, Vec<(PathBuf, Kind, FileLoad)>)>>;
 
 /// Loads run `number` of the files found, on another thread of `scope`.
 fn load_chunk<'s>(
@@ -417,16 +443,22 @@ fn finish_load(
     mut content: Content,
     mut problems: Vec<Diagnostic>,
     walk_failed: bool,
-    loaded: impl Iterator<Item = (PathBuf, Kind, (Option<Loaded>, Vec<Diagnostic>))>,
+    loaded: impl Iterator<Item = (PathBuf, Kind, FileLoad)>,
 ) -> (Content, Vec<Diagnostic>) {
     let mut broken = BTreeSet::new();
     // Whether a page that failed to load may be the red-flags page.
     let mut red_flags_unknown = walk_failed;
     // Routines with errors of their own, as far as they could be read.
     let mut broken_routines = Vec::new();
-    for (path, kind, (loaded, diagnostics)) in loaded {
+    for (path, kind, load) in loaded {
         let kind = &kind;
+        let FileLoad {
+            loaded,
+            broken_body,
+            diagnostics,
+        } = load;
         problems.extend(diagnostics);
+        content.broken_bodies.extend(broken_body);
         match loaded {
             Some(Loaded::Home(home)) => content.home = Some(home),
             Some(Loaded::Stretch(s)) => content.stretches.push(s),
@@ -468,16 +500,40 @@ fn finish_load(
     (content, problems)
 }
 
-fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagnostic>) {
+fn load_file(root: &Path, path: &Path, kind: Kind) -> FileLoad {
     let file = match read_source(root, path) {
         Ok(file) => file,
-        Err(diagnostic) => return (None, vec![diagnostic]),
+        Err(diagnostic) => return FileLoad::failed(vec![diagnostic]),
     };
     let split = match front_matter::split(&file) {
         Ok(split) => split,
-        Err(diagnostic) => return (None, vec![diagnostic]),
+        Err(diagnostic) => return FileLoad::failed(vec![diagnostic]),
     };
-    let entries = match front_matter::parse(&file, &split) {
+    let (loaded, diagnostics) = load_split(path, kind, &file, &split);
+    // Every problem in one run: a file whose front matter is wrong has its
+    // links checked too, not once the front matter is mended.
+    let broken_body = diagnostics
+        .iter()
+        .any(Diagnostic::is_error)
+        .then_some(BrokenBody {
+            file,
+            body: split.body,
+        });
+    FileLoad {
+        loaded,
+        broken_body,
+        diagnostics,
+    }
+}
+
+/// [`load_file`], once the front matter is told from the body.
+fn load_split(
+    path: &Path,
+    kind: Kind,
+    file: &SourceFile,
+    split: &front_matter::Split,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let entries = match front_matter::parse(file, split) {
         Ok(entries) => entries,
         Err(diagnostics) => return (None, diagnostics),
     };
@@ -504,7 +560,7 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> (Option<Loaded>, Vec<Diagn
     } else {
         0..0
     };
-    let mut fields = Fields::new(&file, entries, missing_at, "front matter");
+    let mut fields = Fields::new(file, entries, missing_at, "front matter");
     // HTML allows no control character but tab, line feed, form feed and
     // carriage return; the body goes into the page as it is written.
     let body = file.text.get(split.body.clone()).unwrap_or_default();

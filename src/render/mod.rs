@@ -17,7 +17,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::content::{Meta, Role};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::markdown::{self, LinkResolver, Rendered};
 use crate::site::{self, Site, StaticSource};
 use crate::templates::Templates;
@@ -556,9 +556,8 @@ pub fn render_parts<'a>(
 
 /// Resolves links by source path from one content file.
 /// The content-relative folder of a content file (`stretches`).
-fn content_folder(meta: &Meta) -> PathBuf {
-    meta.path()
-        .strip_prefix("content")
+fn content_folder(file: &Path) -> PathBuf {
+    file.strip_prefix("content")
         .ok()
         .and_then(Path::parent)
         .map(Path::to_path_buf)
@@ -566,14 +565,18 @@ fn content_folder(meta: &Meta) -> PathBuf {
 }
 
 /// Turns the link errors of a body into diagnostics.
-fn link_errors(meta: &Meta, errors: Vec<(Range<usize>, String)>, problems: &mut Vec<Diagnostic>) {
+fn link_errors(
+    file: &SourceFile,
+    errors: Vec<(Range<usize>, String)>,
+    problems: &mut Vec<Diagnostic>,
+) {
     for (span, message) in errors {
         let help = if message.starts_with("image ") {
             "put the picture under static/ and link it by its URL, relative to the page"
         } else {
             "link to a content file by its path, e.g. `../stretches/01-knee-to-chest.md` or `@/stretches/01-knee-to-chest.md`"
         };
-        problems.push(meta.file.error(span, message).help(help));
+        problems.push(file.error(span, message).help(help));
     }
 }
 
@@ -589,7 +592,7 @@ pub fn link_problems(site: &Site) -> Vec<Diagnostic> {
         let root = root_of(&target.path);
         let links = Links {
             site,
-            folder: content_folder(meta),
+            folder: content_folder(meta.path()),
             page: &target.path,
             root: &root,
             lenient: true,
@@ -601,7 +604,30 @@ pub fn link_problems(site: &Site) -> Vec<Diagnostic> {
             &links,
             &std::collections::HashSet::new(),
         );
-        link_errors(meta, errors, &mut problems);
+        link_errors(&meta.file, errors, &mut problems);
+    }
+    // The bodies of files with errors of their own: they have no page, and
+    // a lenient check never needs one.
+    for broken in &site.content.broken_bodies {
+        let links = Links {
+            site,
+            folder: content_folder(&broken.file.path),
+            page: "",
+            root: "",
+            lenient: true,
+        };
+        let (_, errors) = markdown::render(
+            broken
+                .file
+                .text
+                .get(broken.body.clone())
+                .unwrap_or_default(),
+            broken.body.start,
+            site.config.raw_html,
+            &links,
+            &std::collections::HashSet::new(),
+        );
+        link_errors(&broken.file, errors, &mut problems);
     }
     problems
 }
@@ -1067,7 +1093,7 @@ impl<'a> Renderer<'a> {
         let root = root_of(path);
         let links = Links {
             site: self.site,
-            folder: content_folder(meta),
+            folder: content_folder(meta.path()),
             page: path,
             root: &root,
             lenient: false,
@@ -1086,7 +1112,7 @@ impl<'a> Renderer<'a> {
             Some(cache) => cache.body(meta, path, raw_html, render),
             None => render(),
         };
-        link_errors(meta, errors, problems);
+        link_errors(&meta.file, errors, problems);
         for span in &rendered.dropped_html {
             problems.push(
                 meta.file

@@ -273,6 +273,45 @@ fn a_link_that_does_not_resolve_is_an_error_at_its_place() {
 }
 
 #[test]
+fn a_file_whose_front_matter_is_wrong_has_its_links_checked_in_the_same_run() {
+    // Every problem in one run (SPEC §7): a broken link is not held back
+    // until the front matter above it is mended.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\nweigth = 2\n+++\n\nSee [gone](@/stretches/09-gone.md) and [hug](@/stretches/01-knee-hug.md).\n",
+    );
+    // Nor when the front matter is not even TOML; a link to such a file is
+    // not reported again (its own errors are).
+    site.write(
+        "content/stretches/03-later.md",
+        "+++\ntitle = \"Later\n+++\n\nBack to [about](../about.md), on to [nowhere](04-nowhere.md).\n",
+    );
+    site.write(
+        "content/help.md",
+        "+++\ntitle = \"Help\"\n+++\n\nSee [later](@/stretches/03-later.md).\n",
+    );
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        " --> content/about.md:3:1",
+        "error: link `@/stretches/09-gone.md` does not resolve: there is no published content/stretches/09-gone.md",
+        " --> content/about.md:6:5",
+        "error: link `04-nowhere.md` does not resolve: there is no published content/stretches/04-nowhere.md",
+        " --> content/stretches/03-later.md:5:37",
+    ]);
+    run.stderr_lacks(&[
+        "`@/stretches/01-knee-hug.md`",
+        "`../about.md`",
+        "`@/stretches/03-later.md`",
+    ]);
+    assert_eq!(
+        run.errors(),
+        4,
+        "two front-matter errors, two links:\n{run}"
+    );
+    assert!(!site.exists("public"));
+}
+#[test]
 fn a_link_to_a_draft_or_out_of_content_is_an_error() {
     let site = TestSite::new("minimal");
     site.write(
