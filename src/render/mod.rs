@@ -581,53 +581,38 @@ fn link_errors(
 }
 
 /// The link errors of every body of a site that has other errors, and so is
-/// not rendered: one run reports them with the rest. A link to a content
-/// file that failed to load is not reported; that file's errors are.
+/// not rendered: one run reports them with the rest, those of the files
+/// with errors of their own included. A link to a content file that failed
+/// to load is not reported; that file's errors are.
 pub fn link_problems(site: &Site) -> Vec<Diagnostic> {
+    let published = site
+        .content
+        .metas()
+        .filter(|meta| site.targets.contains_key(&site::source_key(meta.path())))
+        .map(|meta| (&meta.file, meta.body.clone()));
+    let broken = site
+        .content
+        .broken_bodies
+        .iter()
+        .map(|broken| (&broken.file, broken.body.clone()));
     let mut problems = Vec::new();
-    for meta in site.content.metas() {
-        let Some(target) = site.targets.get(&site::source_key(meta.path())) else {
-            continue;
-        };
-        let root = root_of(&target.path);
+    for (file, body) in published.chain(broken) {
+        // Lenient links are only checked, never written: no page needed.
         let links = Links {
             site,
-            folder: content_folder(meta.path()),
-            page: &target.path,
-            root: &root,
-            lenient: true,
-        };
-        let (_, errors) = markdown::render(
-            meta.body_text(),
-            meta.body.start,
-            site.config.raw_html,
-            &links,
-            &std::collections::HashSet::new(),
-        );
-        link_errors(&meta.file, errors, &mut problems);
-    }
-    // The bodies of files with errors of their own: they have no page, and
-    // a lenient check never needs one.
-    for broken in &site.content.broken_bodies {
-        let links = Links {
-            site,
-            folder: content_folder(&broken.file.path),
+            folder: content_folder(&file.path),
             page: "",
             root: "",
             lenient: true,
         };
         let (_, errors) = markdown::render(
-            broken
-                .file
-                .text
-                .get(broken.body.clone())
-                .unwrap_or_default(),
-            broken.body.start,
+            file.text.get(body.clone()).unwrap_or_default(),
+            body.start,
             site.config.raw_html,
             &links,
             &std::collections::HashSet::new(),
         );
-        link_errors(&broken.file, errors, &mut problems);
+        link_errors(file, errors, &mut problems);
     }
     problems
 }
