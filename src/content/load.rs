@@ -710,12 +710,12 @@ fn load_split(
             "set `slug`"
         };
         let diagnostic = Diagnostic::error(format!(
-            "{} gives an empty slug: its file name has no letter or digit after the number prefix",
+            "{} gives an empty slug: its file name has no letters or digits of a–z and 0–9 after the number prefix",
             file.path.display()
         ))
         .in_file(&file.path)
         .help(format!(
-            "rename the file so its name has letters or digits after the number prefix, or {set}"
+            "rename the file so its name has letters a–z or digits 0–9 after the number prefix (other letters, such as `ü` or `背`, are left out of slugs), or {set}"
         ));
         fields.errors.push(diagnostic);
     }
