@@ -1,7 +1,7 @@
 //! Problems that span files (slugs, references, roles), configuration and
 //! template errors, every problem in one run, and exit statuses.
 
-use super::support::{TestSite, page, routine, stretch};
+use super::support::{TestSite, page, quoted, routine, stretch};
 
 #[test]
 fn every_problem_is_reported_in_one_run() {
@@ -1189,6 +1189,50 @@ fn more_than_one_red_flags_page_points_at_each_role() {
         "{d}"
     );
     assert_eq!(run.errors(), 1, "{run}");
+}
+
+#[test]
+fn a_second_page_of_a_role_is_reported_when_either_has_other_errors() {
+    let site = TestSite::new("minimal");
+    // Each page of a pair has an error of its own: the pair is reported in
+    // the same run all the same.
+    site.write(
+        "content/emergency.md",
+        &page(&[
+            ("role", Some("\"red-flags\"")),
+            ("handout_points", Some(&format!("[{}]", quoted('ü', 81)))),
+        ]),
+    );
+    site.write(
+        "content/before.md",
+        &page(&[
+            ("role", Some("\"preparation\"")),
+            (
+                "handout_points",
+                Some("[\"a\", \"b\", \"c\", \"d\", \"e\"]"),
+            ),
+            ("weight", Some("1")),
+        ]),
+    );
+    site.write(
+        "content/breathe.md",
+        &page(&[("role", Some("\"preparation\"")), ("weight", Some("2"))]),
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("`handout_points` is 81 characters long; the limit is 80");
+    run.diagnostic("a `preparation` page takes at most 4 handout points; this one has 5");
+    let d = run.diagnostic(
+        "more than one `red-flags` page: content/emergency.md and content/when-to-get-help.md",
+    );
+    assert!(d.contains(" --> content/when-to-get-help.md:3:8\n"), "{d}");
+    let d = run
+        .diagnostic("more than one `preparation` page: content/before.md and content/breathe.md");
+    assert!(d.contains(" --> content/breathe.md:3:8\n"), "{d}");
+    assert!(
+        d.contains("note: the first `preparation` page is content/before.md:3:8"),
+        "{d}"
+    );
+    assert_eq!(run.errors(), 4, "{run}");
 }
 
 #[test]
