@@ -178,6 +178,13 @@ impl Config {
                     help = format!(
                         "did you mean \"{dashed}\"? A language tag joins its parts with `-`, not `_`"
                     );
+                } else if language.value.len() > 3
+                    && language.value.bytes().all(|b| b.is_ascii_alphabetic())
+                {
+                    // `english`, `Deutsch`: a language's name.
+                    help = String::from(
+                        "a language is named by its code of two or three letters, not its name: e.g. \"en\" for English, \"de\" for German, \"fr\" for French",
+                    );
                 }
                 fields.error_at(
                     language.span,
@@ -453,13 +460,15 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
     Ok(Some(format!("{scheme}://{host}/{path}")))
 }
 
-/// A BCP 47 language tag by its shape: a primary language of 2–8 letters (or
-/// `x`/`i`), then subtags of 1–8 letters and digits, joined by `-`.
+/// A BCP 47 language tag by its shape: a primary language of 2–3 letters
+/// (an ISO 639 code; BCP 47 reserves 4 letters, and no language of 5–8 is
+/// registered, so `english` is a name, not a tag) or `x`/`i`, then subtags
+/// of 1–8 letters and digits, joined by `-`.
 fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary_ok = parts.next().is_some_and(|p| {
         (p.len() >= 2 || p == "x" || p == "i" || p == "X" || p == "I")
-            && p.len() <= 8
+            && p.len() <= 3
             && p.bytes().all(|b| b.is_ascii_alphabetic())
     });
     primary_ok
@@ -562,6 +571,9 @@ mod tests {
             "-en",
             "en-toolongsubtag",
             "fr-ça",
+            "english",
+            "Deutsch",
+            "engl-GB",
         ] {
             assert!(!is_language_tag(bad), "{bad}");
         }

@@ -117,8 +117,9 @@ enum Loaded {
     /// of it: its stretches are still checked against the library.
     BrokenRoutine(String, Option<Routine>),
     /// A page with errors; `true` when it has a `role` (it may be the
-    /// red-flags page, so its absence is not reported as well).
-    BrokenPage(bool),
+    /// red-flags page, so its absence is not reported as well), with what
+    /// could be read of it: a second page of its role is still reported.
+    BrokenPage(bool, Option<Page>),
 }
 
 /// Where a Markdown file sits decides its kind.
@@ -450,6 +451,8 @@ fn finish_load(
     let mut red_flags_unknown = walk_failed;
     // Routines with errors of their own, as far as they could be read.
     let mut broken_routines = Vec::new();
+    // Pages with errors of their own that have a valid `role`.
+    let mut broken_pages = Vec::new();
     for (path, kind, load) in loaded {
         let kind = &kind;
         let FileLoad {
@@ -477,7 +480,10 @@ fn finish_load(
                 broken.insert(slug);
                 content.broken_images.extend(image);
             }
-            Some(Loaded::BrokenPage(has_role)) => red_flags_unknown |= has_role,
+            Some(Loaded::BrokenPage(has_role, page)) => {
+                red_flags_unknown |= has_role;
+                broken_pages.extend(page.filter(|p| p.role.is_some()));
+            }
             None if matches!(kind, Kind::Stretch | Kind::Routine) => {
                 let slug = stem_slug(&path);
                 if *kind == Kind::Routine {
@@ -494,6 +500,7 @@ fn finish_load(
         drafts,
         &broken,
         &broken_routines,
+        &broken_pages,
         red_flags_unknown,
         &mut problems,
     );
@@ -710,12 +717,12 @@ fn load_split(
             "set `slug`"
         };
         let diagnostic = Diagnostic::error(format!(
-            "{} gives an empty slug: its file name has no letter or digit after the number prefix",
+            "{} gives an empty slug: its file name has no letters or digits of a–z and 0–9 after the number prefix",
             file.path.display()
         ))
         .in_file(&file.path)
         .help(format!(
-            "rename the file so its name has letters or digits after the number prefix, or {set}"
+            "rename the file so its name has letters a–z or digits 0–9 after the number prefix (other letters, such as `ü` or `背`, are left out of slugs), or {set}"
         ));
         fields.errors.push(diagnostic);
     }
@@ -750,7 +757,13 @@ fn load_split(
                 };
                 Some(Loaded::BrokenRoutine(slug, routine))
             }
-            Kind::Page => Some(Loaded::BrokenPage(has_role)),
+            Kind::Page => {
+                let page = match loaded.take() {
+                    Some(Loaded::Page(page)) => Some(page),
+                    _ => None,
+                };
+                Some(Loaded::BrokenPage(has_role, page))
+            }
             Kind::Home => None,
         };
         (broken, errors)
@@ -777,13 +790,15 @@ pub const RESERVED: &[&str] = &[
 /// Checks what spans files. `broken` holds the slugs of stretches that have
 /// errors of their own: routines listing them are not reported again.
 /// `broken_routines`: routines with errors of their own, whose stretches are
-/// still checked. `red_flags_unknown`: a page that failed to load may be the
-/// red-flags page.
+/// still checked. `broken_pages`: pages with errors of their own and a
+/// `role`, still counted for their role. `red_flags_unknown`: a page that
+/// failed to load may be the red-flags page.
 fn check_across_files(
     content: &mut Content,
     drafts: bool,
     broken: &BTreeSet<String>,
     broken_routines: &[Routine],
+    broken_pages: &[Page],
     red_flags_unknown: bool,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -882,11 +897,14 @@ fn check_across_files(
 
     // Roles: exactly one red-flags page, at most one preparation page.
     for role in [Role::RedFlags, Role::Preparation] {
-        let with_role: Vec<&Page> = content
+        // Pages with other errors count too: one run reports every problem.
+        let mut with_role: Vec<&Page> = content
             .pages
             .iter()
+            .chain(broken_pages)
             .filter(|p| p.role == Some(role) && (drafts || !p.meta.draft))
             .collect();
+        with_role.sort_by_key(|p| by_weight(p.weight, &p.meta.slug));
         if let [first, rest @ ..] = with_role.as_slice() {
             let role_at = |page: &Page| {
                 page.role_span

@@ -1,7 +1,7 @@
 //! Problems that span files (slugs, references, roles), configuration and
 //! template errors, every problem in one run, and exit statuses.
 
-use super::support::{TestSite, page, routine, stretch};
+use super::support::{TestSite, page, quoted, routine, stretch};
 
 #[test]
 fn every_problem_is_reported_in_one_run() {
@@ -177,6 +177,82 @@ fn a_page_slug_may_not_take_a_generated_path() {
     let d = run.diagnostic("page slug `positions` of content/b.md");
     assert!(d.contains(" --> content/b.md:3:8\n"), "at the slug: {d}");
     assert_eq!(run.errors(), 6, "{run}");
+}
+
+#[test]
+fn a_page_slug_may_not_take_a_static_folder() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "static/img/bed.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
+    site.write(
+        "static/favicon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
+    // The theme's `css/` folder, by an explicit slug; the site's `img/`
+    // folder, by the file name.
+    site.write("content/styles.md", &page(&[("slug", Some("\"css\""))]));
+    site.write("content/img.md", &page(&[]));
+    // Beside a static file of its own name but another folder: no clash.
+    site.write("content/favicon.md", &page(&[]));
+    for command in ["build", "check"] {
+        let run = site.run(&[command]).failure();
+        let d = run.diagnostic("page slug `css` of content/styles.md collides with static folder");
+        assert!(d.contains("(built-in theme)/static/css/"), "{d}");
+        assert!(
+            d.contains(" --> content/styles.md:3:8\n"),
+            "at the slug: {d}"
+        );
+        assert!(
+            d.contains("note: (built-in theme)/static/css/ holds (built-in theme)/static/css/"),
+            "names a static file: {d}"
+        );
+        let d = run.diagnostic(
+            "page slug `img` of content/img.md collides with static folder static/img/: both write into img/ of the output",
+        );
+        assert!(d.contains(" --> content/img.md\n"), "{d}");
+        assert!(
+            d.contains("note: static/img/ holds static/img/bed.svg"),
+            "{d}"
+        );
+        assert!(d.contains("help: set another `slug`"), "{d}");
+        assert_eq!(run.errors(), 2, "{run}");
+    }
+    assert!(!site.exists("public"));
+
+    // A static `<slug>/index.html` is one error: the page's own file.
+    site.remove("content/styles.md");
+    site.remove("static/img/bed.svg");
+    site.write("static/img/index.html", "<p>mine</p>\n");
+    let run = site.build(&[]).failure();
+    run.diagnostic("static file static/img/index.html collides with img/index.html");
+    assert_eq!(run.errors(), 1, "{run}");
+    site.remove("static/img/index.html");
+    site.build(&[]).success();
+}
+
+#[test]
+fn a_file_name_of_letters_beyond_a_to_z_only_needs_a_slug() {
+    let site = TestSite::new("minimal");
+    site.write("content/stretches/03-背中.md", &stretch(&[]));
+    site.write("content/Ünter Rücken.md", &page(&[]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("content/stretches/03-背中.md gives an empty slug");
+    assert!(
+        d.contains("its file name has no letters or digits of a–z and 0–9 after the number prefix"),
+        "{d}"
+    );
+    assert!(d.contains("or set `slug`"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+    // Other letters are left out: `Ünter Rücken` is `nter-r-cken`.
+    site.write(
+        "content/stretches/03-背中.md",
+        &stretch(&[("slug", Some("\"upper-back\""))]),
+    );
+    site.build(&[]).success();
+    assert!(site.exists("public/nter-r-cken/index.html"));
+    assert!(site.exists("public/stretches/upper-back/index.html"));
 }
 
 #[test]
@@ -490,6 +566,18 @@ fn gen_toml_problems_are_errors_with_suggestions() {
         ),
         "{d}"
     );
+
+    // A language's name is not its tag.
+    site.write("gen.toml", "language = \"english\"\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`language` \"english\" is not a language tag");
+    assert!(d.contains(" --> gen.toml:1:12\n"), "{d}");
+    assert!(d.contains("\"en\" for English"), "{d}");
+    for good in ["en", "fil", "sgn-BE-FR", "zh-Hant-TW"] {
+        site.write("gen.toml", &format!("language = \"{good}\"\n"));
+        let run = site.run(&["check"]);
+        run.stderr_lacks(&["is not a language tag"]);
+    }
 
     // An empty name is not the folder themes/ itself.
     site.write("themes/calm/templates/.keep", "");
@@ -1101,6 +1189,50 @@ fn more_than_one_red_flags_page_points_at_each_role() {
         "{d}"
     );
     assert_eq!(run.errors(), 1, "{run}");
+}
+
+#[test]
+fn a_second_page_of_a_role_is_reported_when_either_has_other_errors() {
+    let site = TestSite::new("minimal");
+    // Each page of a pair has an error of its own: the pair is reported in
+    // the same run all the same.
+    site.write(
+        "content/emergency.md",
+        &page(&[
+            ("role", Some("\"red-flags\"")),
+            ("handout_points", Some(&format!("[{}]", quoted('ü', 81)))),
+        ]),
+    );
+    site.write(
+        "content/before.md",
+        &page(&[
+            ("role", Some("\"preparation\"")),
+            (
+                "handout_points",
+                Some("[\"a\", \"b\", \"c\", \"d\", \"e\"]"),
+            ),
+            ("weight", Some("1")),
+        ]),
+    );
+    site.write(
+        "content/breathe.md",
+        &page(&[("role", Some("\"preparation\"")), ("weight", Some("2"))]),
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("`handout_points` is 81 characters long; the limit is 80");
+    run.diagnostic("a `preparation` page takes at most 4 handout points; this one has 5");
+    let d = run.diagnostic(
+        "more than one `red-flags` page: content/emergency.md and content/when-to-get-help.md",
+    );
+    assert!(d.contains(" --> content/when-to-get-help.md:3:8\n"), "{d}");
+    let d = run
+        .diagnostic("more than one `preparation` page: content/before.md and content/breathe.md");
+    assert!(d.contains(" --> content/breathe.md:3:8\n"), "{d}");
+    assert!(
+        d.contains("note: the first `preparation` page is content/before.md:3:8"),
+        "{d}"
+    );
+    assert_eq!(run.errors(), 4, "{run}");
 }
 
 #[test]
