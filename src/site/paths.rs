@@ -9,8 +9,8 @@
 //! when it collides.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use xxhash_rust::xxh3::{Xxh3, Xxh3DefaultBuilder};
@@ -241,12 +241,6 @@ impl Site {
             }
             reported.push(key);
             problems.push(file_in_folder(root, folder, file, path, owner));
-        }
-        // A page whose folder is a static folder (the theme's `css/`, the
-        // site's `img/`) would be written in among files it does not own:
-        // static files are among the paths a slug may not take (SPEC §1).
-        for page in &self.content.pages {
-            problems.extend(page_in_static_folder(root, &page.meta, &self.statics));
         }
         folders.digest()
     }
@@ -545,41 +539,4 @@ fn file_in_folder(
                 .help(help(owner))
         }
     }
-}
-
-/// The error for a page (`content/<slug>.md`) whose output folder `<slug>/`
-/// is also a folder of static files, naming the page's file and one of the
-/// static files; `None` when there is none. A static `<slug>/index.html` is
-/// no concern here: it collides with the page's own file, reported as such.
-fn page_in_static_folder(
-    root: &Path,
-    meta: &Meta,
-    statics: &BTreeMap<String, StaticSource>,
-) -> Option<Diagnostic> {
-    if meta.slug.is_empty() {
-        return None;
-    }
-    let prefix = format!("{}/", meta.slug);
-    if statics.contains_key(&format!("{prefix}index.html")) {
-        return None;
-    }
-    let (key, source) = statics
-        .range(prefix.clone()..)
-        .next()
-        .filter(|(key, _)| key.starts_with(&prefix))?;
-    let file = shown(root, key, source);
-    let below = key.get(prefix.len()..).unwrap_or_default();
-    let folder = file.strip_suffix(below).unwrap_or(&file);
-    let diagnostic = Diagnostic::error(format!(
-        "page slug `{}` of {} collides with static folder {folder}: both write into {prefix} of the output",
-        meta.slug,
-        meta.path().display()
-    ));
-    let diagnostic = match &meta.slug_span {
-        Some(span) => diagnostic.at(meta.file.locate(span.clone())),
-        None => diagnostic.in_file(meta.path()),
-    };
-    Some(diagnostic.note(format!("{folder} holds {file}")).help(
-        "set another `slug` (or rename the page's file), or rename or move the static folder",
-    ))
 }
