@@ -114,8 +114,10 @@ fn make_registered(path: &Path, undo: fn(PathBuf) -> Undo) -> io::Result<Pending
     Ok(held.register(undo(path.to_path_buf())))
 }
 
-/// Makes `path` absolute and removes `.` and `..` without touching the disk,
-/// then resolves symlinks of the part that exists.
+/// Makes `path` absolute and resolves its symlinks, `.` and `..` as the
+/// system does (`link/..` is the folder above where `link` leads) in the
+/// part that exists, and removes `.` and `..` from the rest without
+/// touching the disk.
 pub fn resolve(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
@@ -131,7 +133,13 @@ pub fn resolve(path: &Path) -> PathBuf {
             Component::ParentDir => {
                 clean.pop();
             }
-            other => clean.push(other),
+            other => {
+                clean.push(other);
+                // Resolved before a `..` that follows it can pop it.
+                if let Ok(real) = clean.canonicalize() {
+                    clean = real;
+                }
+            }
         }
     }
     // Canonicalise the longest existing ancestor.

@@ -226,6 +226,32 @@ fn output_folders_that_hold_or_are_the_sites_folders_through_links_are_refused()
     nothing_left_behind(&site.root);
 }
 
+/// `--output-dir` is read as the system reads a path: `link/..` is the folder
+/// above where `link` leads, not the folder that holds the link. So the build
+/// lands where `ls link/../www` looks, and a path that leads into `content/`
+/// that way is refused.
+#[test]
+fn output_dir_follows_a_link_before_the_dot_dot_after_it() {
+    let site = TestSite::new("minimal");
+    let elsewhere = site.parent().join("elsewhere");
+    std::fs::create_dir_all(elsewhere.join("deep")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("deep"), site.path("away")).unwrap();
+    std::os::unix::fs::symlink("content/stretches", site.path("inward")).unwrap();
+
+    site.build(&["--output-dir", "away/../www"]).success();
+    assert!(elsewhere.join("www/index.html").is_file());
+    assert!(
+        !site.exists("www"),
+        "built beside the link, not where it leads"
+    );
+
+    let run = site.build(&["--output-dir", "inward/../out"]).failure();
+    run.stderr_has(&["out as the output folder: it is inside the site's content/ folder"]);
+    assert!(!site.exists("out") && !site.exists("content/out"));
+    nothing_left_behind(&site.root);
+    nothing_left_behind(&elsewhere);
+}
+
 /// An output folder that cannot be made, because a file or a symbolic link
 /// to nothing stands where it or a folder above it should be, is refused
 /// before the build, naming what is in the way, not found at the swap.
