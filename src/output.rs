@@ -114,8 +114,10 @@ fn make_registered(path: &Path, undo: fn(PathBuf) -> Undo) -> io::Result<Pending
     Ok(held.register(undo(path.to_path_buf())))
 }
 
-/// Makes `path` absolute and removes `.` and `..` without touching the disk,
-/// then resolves symlinks of the part that exists.
+/// Makes `path` absolute and resolves its symlinks, `.` and `..` as the
+/// system does (`link/..` is the folder above where `link` leads) in the
+/// part that exists, and removes `.` and `..` from the rest without
+/// touching the disk.
 pub fn resolve(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
@@ -131,7 +133,13 @@ pub fn resolve(path: &Path) -> PathBuf {
             Component::ParentDir => {
                 clean.pop();
             }
-            other => clean.push(other),
+            other => {
+                clean.push(other);
+                // Resolved before a `..` that follows it can pop it.
+                if let Ok(real) = clean.canonicalize() {
+                    clean = real;
+                }
+            }
         }
     }
     // Canonicalise the longest existing ancestor.
@@ -156,6 +164,46 @@ pub fn resolve(path: &Path) -> PathBuf {
     resolved
 }
 
+/// The folders of the site at `root` (resolved) that the output may not
+/// lie in nor hold, each with where it really is (a symbolic link
+/// resolved): `content`, `static`, `templates`, `themes` and each folder
+/// of `themes/`.
+fn input_folders(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut folders: Vec<(String, PathBuf)> = ["content", "static", "templates", "themes"]
+        .into_iter()
+        .map(|name| (name.to_string(), resolve(&root.join(name))))
+        .collect();
+    if let Ok(themes) = fs::read_dir(root.join("themes")) {
+        for theme in themes.flatten() {
+            let name = format!("themes/{}", theme.file_name().to_string_lossy());
+            folders.push((name, resolve(&theme.path())));
+        }
+    }
+    folders
+}
+
+/// Why `target` (resolved: the part of it that is there is canonical) cannot
+/// be made a folder: the deepest part of its path that is there is a file,
+/// or a symbolic link that leads nowhere (to nothing, or in a loop).
+fn in_the_way(target: &Path) -> Option<String> {
+    let (there, meta) = target
+        .ancestors()
+        .find_map(|path| fs::symlink_metadata(path).ok().map(|meta| (path, meta)))?;
+    if meta.is_symlink() {
+        let to = fs::read_link(there).map_or_else(|_| "?".into(), |to| to.display().to_string());
+        Some(format!(
+            "{} is a symbolic link to {to}, which does not lead to a folder",
+            there.display()
+        ))
+    } else if meta.is_dir() {
+        None
+    } else if there == target {
+        Some("it is a file".into())
+    } else {
+        Some(format!("{} is a file, not a folder", there.display()))
+    }
+}
+
 impl Destination {
     /// Checks that `target` may be written for the site at `root`, and
     /// opens the previous build it holds. Makes nothing on disk.
@@ -175,9 +223,18 @@ impl Destination {
         if root.starts_with(&target) {
             return Err(refuse("it contains the site folder".into()));
         }
-        for inside in ["content", "static", "templates", "themes"] {
-            if target.starts_with(root.join(inside)) {
+        for (inside, real) in input_folders(&root) {
+            let folder = root.join(&inside);
+            if target.starts_with(&folder) || target.starts_with(&real) {
                 return Err(refuse(format!("it is inside the site's {inside}/ folder")));
+            }
+            // A folder of the site reached through a symbolic link (`static`
+            // → `public`) is replaced with the output that holds it.
+            if real.starts_with(&target) {
+                return Err(refuse(format!(
+                    "it holds the site's {inside}/ folder, a symbolic link to {}",
+                    real.display()
+                )));
             }
         }
         if target.join("content").exists() || target.join("gen.toml").exists() {
@@ -185,8 +242,8 @@ impl Destination {
                 "it holds a site (content/ or gen.toml), not a build".into(),
             ));
         }
-        if target.exists() && !target.is_dir() {
-            return Err(refuse("it is a file".into()));
+        if let Some(why) = in_the_way(&target) {
+            return Err(refuse(why));
         }
         if target.is_dir() && !force && !target.join(MARKER).exists() {
             let non_empty = fs::read_dir(&target)

@@ -175,6 +175,127 @@ fn output_folders_that_hold_or_are_the_site_are_refused() {
     nothing_left_behind(&site.parent());
 }
 
+/// SPEC §7: a folder of the site reached through a symbolic link is the
+/// site's folder all the same. An output that is `static/` (the link
+/// `static` → `public`), that holds it (`static` → `public/assets`, which a
+/// swap would delete) or lies in a theme linked from `themes/` is refused
+/// before anything is written, `--force` or not, and the user's files stay.
+#[test]
+fn output_folders_that_hold_or_are_the_sites_folders_through_links_are_refused() {
+    let site = TestSite::new("minimal");
+    site.build(&[]).success();
+    std::fs::create_dir(site.path("public/assets")).unwrap();
+    std::fs::write(site.path("public/assets/logo.svg"), "<svg/>").unwrap();
+    std::os::unix::fs::symlink("public/assets", site.path("static")).unwrap();
+    std::fs::create_dir_all(site.path("mytheme/templates")).unwrap();
+    std::fs::create_dir(site.path("themes")).unwrap();
+    std::os::unix::fs::symlink("../mytheme", site.path("themes/mine")).unwrap();
+    let before = files(&site.parent());
+    for (args, why) in [
+        (
+            vec![],
+            "it holds the site's static/ folder, a symbolic link to ",
+        ),
+        (vec!["--force"], "it holds the site's static/ folder"),
+        (
+            vec!["--output-dir", "public/assets"],
+            "it is inside the site's static/ folder",
+        ),
+        (
+            vec!["--output-dir", "mytheme/out"],
+            "it is inside the site's themes/mine/ folder",
+        ),
+    ] {
+        let run = site.build(&args).failure();
+        run.stderr_has(&["refusing to use ", " as the output folder: ", why]);
+        assert_eq!(run.errors(), 1, "{run}");
+    }
+    std::fs::remove_file(site.path("static")).unwrap();
+    std::os::unix::fs::symlink("public", site.path("static")).unwrap();
+    site.build(&[])
+        .failure()
+        .stderr_has(&["public as the output folder: it is inside the site's static/ folder"]);
+    std::fs::remove_file(site.path("static")).unwrap();
+    std::os::unix::fs::symlink("public/assets", site.path("static")).unwrap();
+    assert_eq!(
+        files(&site.parent()),
+        before,
+        "a refused build changed files"
+    );
+    assert_eq!(site.read("public/assets/logo.svg"), "<svg/>");
+    nothing_left_behind(&site.root);
+}
+
+/// `--output-dir` is read as the system reads a path: `link/..` is the folder
+/// above where `link` leads, not the folder that holds the link. So the build
+/// lands where `ls link/../www` looks, and a path that leads into `content/`
+/// that way is refused.
+#[test]
+fn output_dir_follows_a_link_before_the_dot_dot_after_it() {
+    let site = TestSite::new("minimal");
+    let elsewhere = site.parent().join("elsewhere");
+    std::fs::create_dir_all(elsewhere.join("deep")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("deep"), site.path("away")).unwrap();
+    std::os::unix::fs::symlink("content/stretches", site.path("inward")).unwrap();
+
+    site.build(&["--output-dir", "away/../www"]).success();
+    assert!(elsewhere.join("www/index.html").is_file());
+    assert!(
+        !site.exists("www"),
+        "built beside the link, not where it leads"
+    );
+
+    let run = site.build(&["--output-dir", "inward/../out"]).failure();
+    run.stderr_has(&["out as the output folder: it is inside the site's content/ folder"]);
+    assert!(!site.exists("out") && !site.exists("content/out"));
+    nothing_left_behind(&site.root);
+    nothing_left_behind(&elsewhere);
+}
+
+/// An output folder that cannot be made, because a file or a symbolic link
+/// to nothing stands where it or a folder above it should be, is refused
+/// before the build, naming what is in the way, not found at the swap.
+#[test]
+fn an_output_folder_blocked_by_a_file_or_a_broken_link_is_refused_up_front() {
+    let site = TestSite::new("minimal");
+    std::fs::write(site.parent().join("file"), "x").unwrap();
+    std::os::unix::fs::symlink("content/gone", site.path("public")).unwrap();
+    std::os::unix::fs::symlink("loop", site.parent().join("loop")).unwrap();
+    let file = site.parent().join("file");
+    let cases = [
+        (
+            vec![],
+            format!(
+                "{} is a symbolic link to content/gone, which does not lead to a folder",
+                site.path("public").display()
+            ),
+        ),
+        (
+            vec!["--output-dir", "../file/www"],
+            format!("{} is a file, not a folder", file.display()),
+        ),
+        (
+            vec!["--output-dir", "../loop/www"],
+            "is a symbolic link to loop, which does not lead to a folder".into(),
+        ),
+    ];
+    let before = files(&site.parent());
+    for (args, why) in &cases {
+        let run = site.build(args).failure();
+        run.stderr_has(&["refusing to use ", why]);
+        assert_eq!(run.errors(), 1, "{run}");
+        assert!(run.stdout.is_empty(), "{run}");
+    }
+    assert_eq!(
+        files(&site.parent()),
+        before,
+        "a refused build changed files"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+    nothing_left_behind(&site.root);
+    nothing_left_behind(&site.parent());
+}
+
 #[test]
 fn a_refused_output_folder_is_reported_with_the_content_errors() {
     let site = TestSite::new("minimal");
