@@ -46,6 +46,9 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// Byte ranges of raw HTML that was left out.
     pub dropped_html: Vec<Range<usize>>,
+    /// Links and images whose address was left out (`javascript:`, `file:`;
+    /// see [`is_dangerous_url`]), with the address as written.
+    pub dropped_urls: Vec<(Range<usize>, String)>,
 }
 
 /// How a link destination is rewritten: `Ok(Some(url))` to replace it,
@@ -178,12 +181,18 @@ pub fn render(
                 id,
             }) => {
                 let destination = resolve(&dest_url, &span, resolver, &mut errors);
+                let dangerous = !raw_html && is_dangerous_url(&dest_url, false);
+                if dangerous {
+                    rendered
+                        .dropped_urls
+                        .push((span.clone(), dest_url.to_string()));
+                }
                 rendered.links.push(Link {
                     destination: dest_url.to_string(),
                     span,
                     image: false,
                 });
-                let dest_url = if !raw_html && is_dangerous_url(&dest_url, false) {
+                let dest_url = if dangerous {
                     CowStr::Borrowed("")
                 } else {
                     destination.map_or(dest_url, CowStr::from)
@@ -207,12 +216,18 @@ pub fn render(
                         format!("image `{dest_url}` is written as a content file (`@/`): an image is linked by its URL, e.g. `../../images/bed.svg` for static/images/bed.svg"),
                     ));
                 }
+                let dangerous = !raw_html && is_dangerous_url(&dest_url, true);
+                if dangerous {
+                    rendered
+                        .dropped_urls
+                        .push((span.clone(), dest_url.to_string()));
+                }
                 rendered.links.push(Link {
                     destination: dest_url.to_string(),
                     span,
                     image: true,
                 });
-                let dest_url = if !raw_html && is_dangerous_url(&dest_url, true) {
+                let dest_url = if dangerous {
                     CowStr::Borrowed("")
                 } else {
                     dest_url

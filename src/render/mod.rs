@@ -941,7 +941,7 @@ impl<'a> Renderer<'a> {
         let mut remember = true;
         if let Some(meta) = body {
             let rendered = self.body(meta, path, &mut out.problems);
-            remember = rendered.dropped_html.is_empty();
+            remember = rendered.dropped_html.is_empty() && rendered.dropped_urls.is_empty();
             if let Some(serde_json::Value::Object(page)) = map.get_mut("page") {
                 page.insert("toc".to_string(), to_json(&rendered.headings));
                 page.insert(
@@ -1103,6 +1103,15 @@ impl<'a> Renderer<'a> {
                 meta.file
                     .warning(span.clone(), "raw HTML is left out")
                     .help("write it in Markdown, or set `raw_html = true` under [markdown] in gen.toml"),
+            );
+        }
+        for (span, url) in &rendered.dropped_urls {
+            let shown: String = url.chars().take(40).collect();
+            let more = if shown.len() < url.len() { "…" } else { "" };
+            problems.push(
+                meta.file
+                    .warning(span.clone(), format!("the address `{shown}{more}` is left out"))
+                    .help("addresses that run script or open local files (`javascript:`, `vbscript:`, `file:`, `data:`) are written only with `raw_html = true` under [markdown] in gen.toml"),
             );
         }
         rendered

@@ -353,7 +353,26 @@ fn script_urls_in_markdown_follow_raw_html() {
         "Some signs",
         "[a](javascript:alert(1)) <vbscript:x> [b](data:text/html,x) ![c](data:image/png;base64,AA)\n\nSome signs",
     );
-    site.build(&[]).success();
+    let run = site.build(&[]).success();
+    // Each address left out is a warning at its place, as raw HTML is.
+    let line = site
+        .read("content/when-to-get-help.md")
+        .lines()
+        .position(|l| l.starts_with("[a](javascript"))
+        .map(|i| i + 1)
+        .expect("the line written above");
+    let d = run.diagnostic("the address `javascript:alert(1)` is left out");
+    assert!(
+        d.contains(&format!("content/when-to-get-help.md:{line}:1\n")),
+        "{d}"
+    );
+    assert!(d.contains("`raw_html = true`"), "{d}");
+    let d = run.diagnostic("the address `data:text/html,x` is left out");
+    assert!(
+        d.contains(&format!("content/when-to-get-help.md:{line}:")),
+        "{d}"
+    );
+    run.stderr_lacks(&["`data:image/png"]);
     let html = site.read("public/when-to-get-help/index.html");
     for bad in ["javascript:", "vbscript:", "data:text"] {
         assert!(!html.contains(&format!("=\"{bad}")), "{bad} in\n{html}");
@@ -361,7 +380,8 @@ fn script_urls_in_markdown_follow_raw_html() {
     assert!(html.contains("src=\"data:image/png;base64,AA\""), "{html}");
 
     site.write("gen.toml", "[markdown]\nraw_html = true\n");
-    site.build(&[]).success();
+    let run = site.build(&[]).success();
+    run.stderr_lacks(&["is left out"]);
     let html = site.read("public/when-to-get-help/index.html");
     assert!(html.contains("href=\"javascript:alert(1)\""), "{html}");
 }
