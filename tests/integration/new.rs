@@ -182,6 +182,35 @@ fn a_site_broken_before_is_not_laid_at_the_new_files_door() {
 }
 
 #[test]
+fn a_site_of_only_gen_toml_gets_its_content_folder() {
+    // A site with gen.toml and no content/ yet: that the site has no
+    // red-flags page either is not the new stretch's doing.
+    let site = EditorSite::empty();
+    site.write("gen.toml", "title = \"New site\"\n");
+    site.run(&["build"]).status(1);
+
+    // A refused file leaves no folder behind.
+    let run = site.run(&["new", "routine", "Evening"]).status(1);
+    assert!(
+        run.stderr.contains("the site has none yet"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path("content").exists(), "content/ was left behind");
+
+    let run = site.run(&["new", "stretch", "Cat Cow"]).status(0);
+    assert!(
+        run.stdout
+            .contains("Created content/stretches/01-cat-cow.md"),
+        "{run}"
+    );
+    assert!(!run.stderr.contains("error"), "{}", run.stderr);
+    assert!(site.path("content/stretches/01-cat-cow.md").is_file());
+    site.run(&["new", "routine", "Evening"]).status(0);
+    assert!(site.path("content/routines/01-evening.md").is_file());
+}
+
+#[test]
 fn the_site_theme_archetype_is_used() {
     let site = with_theme_mine();
     site.write(
