@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Error;
 use crate::config::Config;
-use crate::content::load::{RESERVED, is_ignored};
+use crate::content::load::{RESERVED, STRETCH_RESERVED, is_ignored};
 use crate::content::{self, slug};
 use crate::diagnostics::Diagnostic;
 use crate::embedded;
@@ -345,13 +345,19 @@ fn check_slug_is_free(
     names: &[String],
     content: &content::Content,
 ) -> Result<(), Diagnostic> {
-    if kind == Kind::Page && RESERVED.contains(&slug) {
+    let reserved = match kind {
+        Kind::Page => RESERVED,
+        Kind::Stretch => STRETCH_RESERVED,
+        Kind::Routine => &[],
+    };
+    if reserved.contains(&slug) {
         return Err(Diagnostic::error(format!(
-            "a page cannot be called `{slug}`: the site makes that path itself"
+            "a {} cannot be called `{slug}`: the site makes that path itself",
+            kind.name()
         ))
         .help(format!(
             "reserved: {}; choose another title",
-            RESERVED.join(", ")
+            reserved.join(", ")
         )));
     }
     let taken: Option<String> = names

@@ -211,6 +211,26 @@ fn a_site_of_only_gen_toml_gets_its_content_folder() {
 }
 
 #[test]
+fn a_stretch_cannot_take_the_slug_of_the_library_pages() {
+    // `stretches/page/N/` are the library's later pages: the title is
+    // refused as a page's "Stretches" is, not blamed on the archetype.
+    let site = EditorSite::fixture("editor");
+    let run = site.run(&["new", "stretch", "Page"]).status(1);
+    assert!(
+        run.stderr
+            .contains("a stretch cannot be called `page`: the site makes that path itself"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("archetype"), "{}", run.stderr);
+    assert!(!site.path("content/stretches/04-page.md").exists());
+    // A page and a routine may be called so.
+    site.run(&["new", "page", "Page"]).status(0);
+    site.run(&["new", "routine", "Page"]).status(0);
+    site.run(&["build", "--drafts"]).status(0);
+}
+
+#[test]
 fn the_site_theme_archetype_is_used() {
     let site = with_theme_mine();
     site.write(
