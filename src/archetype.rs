@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Error;
 use crate::config::Config;
-use crate::content::load::{RESERVED, is_ignored};
+use crate::content::load::{RESERVED, STRETCH_RESERVED, is_ignored};
 use crate::content::{self, slug};
 use crate::diagnostics::Diagnostic;
 use crate::embedded;
@@ -99,21 +99,67 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
     let config = Config::load(root).map_err(Error::Site)?;
     let archetype = archetype(root, &config.theme, kind)?;
     let folder = root.join(kind.folder());
-    let names = markdown_files(&folder)?;
+    // The folder is made first, so that the site is checked before and
+    // after the new file with the same folders: a site of only `gen.toml`
+    // has no `content/` to report once the file is written, which is not
+    // the new file's doing. Folders made here go again when it is not kept.
+    let made = make_folders(root, &folder)?;
+    let created = create_in(root, kind, title, &slug, &config, &archetype, &folder);
+    let kept = created
+        .as_ref()
+        .is_ok_and(|c| !c.problems.iter().any(Diagnostic::is_error));
+    if !kept {
+        for dir in made.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+    created
+}
+
+/// Makes `folder` (below `root`) and the folders above it that are
+/// missing; returns those it made, the outermost first.
+fn make_folders(root: &Path, folder: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut missing: Vec<PathBuf> = folder
+        .ancestors()
+        .take_while(|dir| *dir != root && !dir.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    missing.reverse();
+    for dir in &missing {
+        fs::create_dir(dir).map_err(|e| {
+            let shown = dir.strip_prefix(root).unwrap_or(dir);
+            Diagnostic::error(format!("cannot make the folder {}: {e}", shown.display()))
+                .help("check that the site's folders are folders, and their permissions")
+        })?;
+    }
+    Ok(missing)
+}
+
+/// [`create`] once the kind's folder exists.
+fn create_in(
+    root: &Path,
+    kind: Kind,
+    title: &str,
+    slug: &str,
+    config: &Config,
+    archetype: &str,
+    folder: &Path,
+) -> Result<Created, Error> {
+    let names = markdown_files(folder)?;
     let (content, _) = content::load(root, true);
     // What is wrong with the site already, so that only what the new file
     // brings is laid at its door.
     let before = site_errors(root);
-    check_slug_is_free(kind, &slug, &names, &content)?;
+    check_slug_is_free(kind, slug, &names, &content)?;
     let stretch = match kind {
         Kind::Routine if archetype.contains("{{stretch}}") => Some(first_stretch(&content)?),
         _ => None,
     };
     let text = fill(
-        &archetype,
+        archetype,
         &[
             ("{{title}}", &quote(title)),
-            ("{{slug}}", &slug),
+            ("{{slug}}", slug),
             ("{{date}}", &today()),
             ("{{stretch}}", stretch.as_deref().unwrap_or("")),
         ],
@@ -124,7 +170,7 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
     let text = if slug::from_stem(&stem) == slug {
         text
     } else {
-        with_slug(&text, &slug)
+        with_slug(&text, slug)
     };
     let name = format!("{stem}.md");
     let relative = Path::new(kind.folder()).join(&name);
@@ -299,13 +345,19 @@ fn check_slug_is_free(
     names: &[String],
     content: &content::Content,
 ) -> Result<(), Diagnostic> {
-    if kind == Kind::Page && RESERVED.contains(&slug) {
+    let reserved = match kind {
+        Kind::Page => RESERVED,
+        Kind::Stretch => STRETCH_RESERVED,
+        Kind::Routine => &[],
+    };
+    if reserved.contains(&slug) {
         return Err(Diagnostic::error(format!(
-            "a page cannot be called `{slug}`: the site makes that path itself"
+            "a {} cannot be called `{slug}`: the site makes that path itself",
+            kind.name()
         ))
         .help(format!(
             "reserved: {}; choose another title",
-            RESERVED.join(", ")
+            reserved.join(", ")
         )));
     }
     let taken: Option<String> = names

@@ -36,8 +36,12 @@ pub fn run(args: crate::cli::InitArgs, ui: &Ui) -> Result<(), Error> {
     Ok(())
 }
 
-/// Quotes a path for a POSIX shell when it needs it.
+/// Quotes a path for a POSIX shell when it needs it. A path that starts
+/// with `-` gets `./` before it, so that `cd` does not read it as an option.
 fn shell_word(text: &str) -> String {
+    if text.starts_with('-') {
+        return shell_word(&format!("./{text}"));
+    }
     if text
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
@@ -45,5 +49,19 @@ fn shell_word(text: &str) -> String {
         text.to_string()
     } else {
         format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn shell_words() {
+        assert_eq!(shell_word("my-site"), "my-site");
+        assert_eq!(shell_word("/tmp/my site"), "'/tmp/my site'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word("-site"), "./-site");
+        assert_eq!(shell_word("-my site"), "'./-my site'");
     }
 }

@@ -787,6 +787,10 @@ pub const RESERVED: &[&str] = &[
     "404",
 ];
 
+/// Slugs a stretch may not take: the library's later pages are
+/// `stretches/page/N/`.
+pub const STRETCH_RESERVED: &[&str] = &["page"];
+
 /// Checks what spans files. `broken` holds the slugs of stretches that have
 /// errors of their own: routines listing them are not reported again.
 /// `broken_routines`: routines with errors of their own, whose stretches are
@@ -816,7 +820,7 @@ fn check_across_files(
     duplicates(
         content.stretches.iter().map(|s| &s.meta),
         "stretch",
-        &["page"],
+        STRETCH_RESERVED,
         problems,
     );
     duplicates(

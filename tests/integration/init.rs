@@ -97,3 +97,12 @@ fn a_file_in_the_way_of_the_folder_is_named_as_such() {
     assert!(!run.stderr.contains("permissions"), "{}", run.stderr);
     assert_eq!(std::fs::read_to_string(dir.path("notes")).unwrap(), "mine");
 }
+
+#[test]
+fn the_next_steps_cd_into_a_folder_named_like_an_option() {
+    // `cd -site` is an invalid option to a shell's `cd`.
+    let dir = EditorSite::empty();
+    let run = gen_in(&dir.root, &["init", "--", "-site"]).status(0);
+    assert!(run.stdout.contains("  cd ./-site\n"), "{}", run.stdout);
+    assert!(dir.path("-site/gen.toml").is_file());
+}

@@ -182,6 +182,55 @@ fn a_site_broken_before_is_not_laid_at_the_new_files_door() {
 }
 
 #[test]
+fn a_site_of_only_gen_toml_gets_its_content_folder() {
+    // A site with gen.toml and no content/ yet: that the site has no
+    // red-flags page either is not the new stretch's doing.
+    let site = EditorSite::empty();
+    site.write("gen.toml", "title = \"New site\"\n");
+    site.run(&["build"]).status(1);
+
+    // A refused file leaves no folder behind.
+    let run = site.run(&["new", "routine", "Evening"]).status(1);
+    assert!(
+        run.stderr.contains("the site has none yet"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path("content").exists(), "content/ was left behind");
+
+    let run = site.run(&["new", "stretch", "Cat Cow"]).status(0);
+    assert!(
+        run.stdout
+            .contains("Created content/stretches/01-cat-cow.md"),
+        "{run}"
+    );
+    assert!(!run.stderr.contains("error"), "{}", run.stderr);
+    assert!(site.path("content/stretches/01-cat-cow.md").is_file());
+    site.run(&["new", "routine", "Evening"]).status(0);
+    assert!(site.path("content/routines/01-evening.md").is_file());
+}
+
+#[test]
+fn a_stretch_cannot_take_the_slug_of_the_library_pages() {
+    // `stretches/page/N/` are the library's later pages: the title is
+    // refused as a page's "Stretches" is, not blamed on the archetype.
+    let site = EditorSite::fixture("editor");
+    let run = site.run(&["new", "stretch", "Page"]).status(1);
+    assert!(
+        run.stderr
+            .contains("a stretch cannot be called `page`: the site makes that path itself"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("archetype"), "{}", run.stderr);
+    assert!(!site.path("content/stretches/04-page.md").exists());
+    // A page and a routine may be called so.
+    site.run(&["new", "page", "Page"]).status(0);
+    site.run(&["new", "routine", "Page"]).status(0);
+    site.run(&["build", "--drafts"]).status(0);
+}
+
+#[test]
 fn the_site_theme_archetype_is_used() {
     let site = with_theme_mine();
     site.write(
