@@ -34,14 +34,15 @@ pub fn find_browser(given: Option<&Path>) -> Result<PathBuf, Diagnostic> {
         } else {
             which(path.as_os_str())
         };
-        return match found {
-            Some(p) if p.is_file() => Ok(p),
-            _ => Err(
-                Diagnostic::error(format!("--browser {}: no such program", path.display())).help(
-                    "give the path of a Chromium or Chrome executable, e.g. /usr/bin/chromium",
-                ),
-            ),
+        let why = match &found {
+            Some(p) if p.is_file() => return Ok(p.to_path_buf()),
+            Some(p) if p.is_dir() => "is a folder, not a program",
+            _ => "no such program",
         };
+        return Err(
+            Diagnostic::error(format!("--browser {}: {why}", path.display()))
+                .help("give the path of a Chromium or Chrome executable, e.g. /usr/bin/chromium"),
+        );
     }
     BROWSERS
         .iter()

@@ -718,6 +718,9 @@ fn gen_build_pdf_without_a_browser_fails_saying_what_to_install() {
     );
 
     let empty = tempfile::tempdir().expect("a temporary folder");
+    let folder = empty.path().to_str().expect("UTF-8");
+    let run = site.build(&["--pdf", "--browser", folder]).failure();
+    run.stderr_has(&[&format!("--browser {folder}: is a folder, not a program")]);
     let run = site.gen_with_env(
         &["build", "--pdf"],
         &[("PATH", empty.path().to_str().expect("UTF-8"))],
