@@ -228,20 +228,11 @@ fn check_references(site: &Site, outputs: &Outputs, problems: &mut Vec<Diagnosti
     followed
 }
 
+/// Whether a link leaves the site: a URL with a scheme (`https:`,
+/// `mailto:`, `geo:`; an email autolink is read as `mailto:`) or one
+/// that names another host (`//cdn.example.org/x.js`).
 fn is_external(destination: &str) -> bool {
-    let lower = destination.to_ascii_lowercase();
-    destination.starts_with("//")
-        || lower.contains("://")
-        || [
-            "mailto:",
-            "tel:",
-            "data:",
-            "javascript:",
-            "vbscript:",
-            "sms:",
-        ]
-        .iter()
-        .any(|s| lower.starts_with(s))
+    destination.starts_with("//") || markdown::has_scheme(destination)
 }
 
 /// The site path of the page a content link names, if it resolves.
@@ -472,7 +463,9 @@ mod tests {
         assert!(is_external("https://example.org/x"));
         assert!(is_external("//cdn.example.org/x.js"));
         assert!(is_external("mailto:a@b.c"));
+        assert!(is_external("geo:37.78,-122.39"));
         assert!(!is_external("../x/index.html"));
+        assert!(!is_external("notes/a:b.png"));
         assert!(!is_external("/x.png"));
     }
 

@@ -7,7 +7,9 @@ pub mod highlight;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 use crate::content::slug::slugify;
@@ -174,6 +176,26 @@ pub fn render(
                 }
             }
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) if !raw_html => {}
+            // An email autolink (`<info@clinic.md>`) is an address, never a
+            // path: it is written as `mailto:`, and followed as one.
+            Event::Start(Tag::Link {
+                link_type: link_type @ LinkType::Email,
+                dest_url,
+                title,
+                id,
+            }) => {
+                rendered.links.push(Link {
+                    destination: format!("mailto:{dest_url}"),
+                    span,
+                    image: false,
+                });
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -359,6 +381,17 @@ fn plain_text(events: &[Event<'_>]) -> String {
     text.trim().to_string()
 }
 
+/// Whether a URL starts with a scheme (`https:`, `mailto:`, `geo:`): letters,
+/// digits, `+`, `-` and `.` after a first letter, before a `:`. Such a URL
+/// is never a path, to a content file or to one of the output.
+pub fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(scheme, _)| {
+        let mut chars = scheme.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
 /// A link to a content file, as [`content_link`] reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentLink<'a> {
@@ -388,12 +421,8 @@ pub fn content_link(destination: &str) -> Option<ContentLink<'_>> {
     let (path, from_root) = match path.strip_prefix("@/") {
         Some(rest) => (rest, true),
         None => {
-            if path.contains("://")
-                || path.starts_with("mailto:")
-                || path.starts_with("tel:")
-                || path.starts_with('/')
-                || !path.ends_with(".md")
-            {
+            // A URL with a scheme (`https:`, `mailto:`, `geo:`) is no path.
+            if has_scheme(path) || path.starts_with('/') || !path.ends_with(".md") {
                 return None;
             }
             (path, false)
@@ -584,6 +613,11 @@ mod tests {
             Some(("100%.md".into(), None, None, true))
         );
         assert_eq!(link("https://x.org/a.md"), None);
+        assert_eq!(link("irc:clinic.md"), None);
+        assert_eq!(
+            link("notes/v2:a.md"),
+            Some(("notes/v2:a.md".into(), None, None, false))
+        );
         assert_eq!(link("a.png"), None);
         assert_eq!(link("a.png?x=.md"), None);
     }
