@@ -219,6 +219,15 @@ fn check_references(site: &Site, outputs: &Outputs, problems: &mut Vec<Diagnosti
                     );
                 }
                 Some((message, help)) => {
+                    // A file beside the page that is not published, unless
+                    // the help already names where the site has it (another
+                    // stretch's `image`).
+                    let asset = unpublished_asset(site, &folder, destination)
+                        .filter(|_| !help.starts_with("the site publishes"));
+                    let (message, help) = match asset {
+                        Some(asset) => asset_problem(&page, destination, &asset, link.image),
+                        None => (message, help),
+                    };
                     problems.push(meta.file.error(link.span.clone(), message).help(help));
                 }
                 None => {}
@@ -228,20 +237,54 @@ fn check_references(site: &Site, outputs: &Outputs, problems: &mut Vec<Diagnosti
     followed
 }
 
+/// The file under `content/` (relative to it) that a relative link from a
+/// file in `folder` names, when it is one that is not Markdown: such files
+/// are not published (but for a stretch's `image`).
+fn unpublished_asset(site: &Site, folder: &Path, destination: &str) -> Option<String> {
+    let path = destination.split(['#', '?']).next().unwrap_or(destination);
+    if path.is_empty() || path.starts_with('/') {
+        return None;
+    }
+    let decoded = crate::serve::http::percent_decode(path).unwrap_or_else(|| path.to_string());
+    let mut parts: Vec<String> = Vec::new();
+    for part in folder.join(&decoded).iter() {
+        match part.to_string_lossy().as_ref() {
+            "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p.to_string()),
+        }
+    }
+    let asset = parts.join("/");
+    site.content
+        .assets
+        .contains(Path::new(&asset))
+        .then_some(asset)
+}
+
+/// The message and help for a link or image to `content/<asset>`, which the
+/// build does not publish: where to put it so that it is.
+fn asset_problem(page: &str, destination: &str, asset: &str, image: bool) -> (String, String) {
+    let what = if image { "image" } else { "link" };
+    let name = asset.rsplit('/').next().unwrap_or(asset);
+    let root = crate::render::root_of(page);
+    let folder = if image { "images" } else { "files" };
+    (
+        format!(
+            "{what} `{destination}` names content/{asset}, which is not published: gen publishes the Markdown files of content/ and each stretch's `image`, not the other files beside them"
+        ),
+        format!(
+            "move it to static/{folder}/{name} and write `{root}{folder}/{name}` from this page"
+        ),
+    )
+}
+
+/// Whether a link leaves the site: a URL with a scheme (`https:`,
+/// `mailto:`, `geo:`; an email autolink is read as `mailto:`) or one
+/// that names another host (`//cdn.example.org/x.js`).
 fn is_external(destination: &str) -> bool {
-    let lower = destination.to_ascii_lowercase();
-    destination.starts_with("//")
-        || lower.contains("://")
-        || [
-            "mailto:",
-            "tel:",
-            "data:",
-            "javascript:",
-            "vbscript:",
-            "sms:",
-        ]
-        .iter()
-        .any(|s| lower.starts_with(s))
+    destination.starts_with("//") || markdown::has_scheme(destination)
 }
 
 /// The site path of the page a content link names, if it resolves.
@@ -472,7 +515,9 @@ mod tests {
         assert!(is_external("https://example.org/x"));
         assert!(is_external("//cdn.example.org/x.js"));
         assert!(is_external("mailto:a@b.c"));
+        assert!(is_external("geo:37.78,-122.39"));
         assert!(!is_external("../x/index.html"));
+        assert!(!is_external("notes/a:b.png"));
         assert!(!is_external("/x.png"));
     }
 

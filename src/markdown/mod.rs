@@ -7,7 +7,9 @@ pub mod highlight;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 use crate::content::slug::slugify;
@@ -87,6 +89,8 @@ pub fn render(
     let mut heading: Option<(usize, Option<String>, Vec<String>)> = None;
     let mut code: Option<(String, String)> = None;
     let mut ids: Vec<String> = Vec::new();
+    // The raw HTML block being left out: its span and text.
+    let mut html_block: Option<(Range<usize>, String)> = None;
 
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let span = offset + range.start..offset + range.end;
@@ -159,21 +163,44 @@ pub fn render(
                     ))));
                 }
             }
-            Event::Html(_) | Event::InlineHtml(_) if !raw_html => {
-                // One warning per line (or block): HTML that follows on the
-                // same line joins the previous span.
-                let joins = |last: &Range<usize>| {
-                    last.end >= span.start
-                        || body
-                            .get(last.end - offset..span.start - offset)
-                            .is_some_and(|between| !between.contains('\n'))
-                };
-                match rendered.dropped_html.last_mut().filter(|last| joins(last)) {
-                    Some(last) => last.end = last.end.max(span.end),
-                    None => rendered.dropped_html.push(span),
+            // Raw HTML is left out, with a warning per line or block; a
+            // comment is left out without one (it shows nothing anyway),
+            // as Hugo does: editors keep notes and linter switches in them.
+            Event::Start(Tag::HtmlBlock) if !raw_html => {
+                html_block = Some((span, String::new()));
+            }
+            Event::Html(text) if !raw_html => match html_block.as_mut() {
+                Some((_, block)) => block.push_str(&text),
+                None => drop_html(&mut rendered.dropped_html, body, offset, span, &text),
+            },
+            Event::End(TagEnd::HtmlBlock) if !raw_html => {
+                if let Some((block_span, block)) = html_block.take() {
+                    drop_html(&mut rendered.dropped_html, body, offset, block_span, &block);
                 }
             }
-            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) if !raw_html => {}
+            Event::InlineHtml(text) if !raw_html => {
+                drop_html(&mut rendered.dropped_html, body, offset, span, &text);
+            }
+            // An email autolink (`<info@clinic.md>`) is an address, never a
+            // path: it is written as `mailto:`, and followed as one.
+            Event::Start(Tag::Link {
+                link_type: link_type @ LinkType::Email,
+                dest_url,
+                title,
+                id,
+            }) => {
+                rendered.links.push(Link {
+                    destination: format!("mailto:{dest_url}"),
+                    span,
+                    image: false,
+                });
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -247,6 +274,57 @@ pub fn render(
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     rendered.html = html;
     (rendered, errors)
+}
+
+/// Records raw HTML `text` at `span` as left out, unless it is only
+/// comments. HTML that follows on the same line joins the previous span, so
+/// that a line (or a block) gets one warning.
+fn drop_html(
+    dropped: &mut Vec<Range<usize>>,
+    body: &str,
+    offset: usize,
+    span: Range<usize>,
+    text: &str,
+) {
+    if is_comment(text) {
+        return;
+    }
+    let joins = |last: &Range<usize>| {
+        last.end >= span.start
+            || body
+                .get(last.end - offset..span.start - offset)
+                .is_some_and(|between| !between.contains('\n'))
+    };
+    match dropped.last_mut().filter(|last| joins(last)) {
+        Some(last) => last.end = last.end.max(span.end),
+        None => dropped.push(span),
+    }
+}
+
+/// Whether raw HTML is nothing but closed comments (`<!-- note -->`) and
+/// white space. An unclosed `<!--` hides the rest of the page, so it is not.
+fn is_comment(html: &str) -> bool {
+    let mut rest = html.trim_start();
+    while let Some(comment) = rest.strip_prefix("<!--") {
+        // `<!-->` and `<!--->` are (empty) comments too.
+        let Some(end) = html_comment_end(comment) else {
+            return false;
+        };
+        rest = comment[end..].trim_start();
+    }
+    rest.is_empty() && html.contains("<!--")
+}
+
+/// Where a comment whose text starts `comment` (after `<!--`) ends: just
+/// past its `-->`.
+fn html_comment_end(comment: &str) -> Option<usize> {
+    if let Some(after) = comment.strip_prefix('>') {
+        return Some(comment.len() - after.len());
+    }
+    if let Some(after) = comment.strip_prefix("->") {
+        return Some(comment.len() - after.len());
+    }
+    comment.find("-->").map(|at| at + 3)
 }
 
 /// Writes footnote references and definitions with ids of their own:
@@ -359,6 +437,17 @@ fn plain_text(events: &[Event<'_>]) -> String {
     text.trim().to_string()
 }
 
+/// Whether a URL starts with a scheme (`https:`, `mailto:`, `geo:`): letters,
+/// digits, `+`, `-` and `.` after a first letter, before a `:`. Such a URL
+/// is never a path, to a content file or to one of the output.
+pub fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(scheme, _)| {
+        let mut chars = scheme.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
 /// A link to a content file, as [`content_link`] reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentLink<'a> {
@@ -388,12 +477,8 @@ pub fn content_link(destination: &str) -> Option<ContentLink<'_>> {
     let (path, from_root) = match path.strip_prefix("@/") {
         Some(rest) => (rest, true),
         None => {
-            if path.contains("://")
-                || path.starts_with("mailto:")
-                || path.starts_with("tel:")
-                || path.starts_with('/')
-                || !path.ends_with(".md")
-            {
+            // A URL with a scheme (`https:`, `mailto:`, `geo:`) is no path.
+            if has_scheme(path) || path.starts_with('/') || !path.ends_with(".md") {
                 return None;
             }
             (path, false)
@@ -517,6 +602,22 @@ mod tests {
     }
 
     #[test]
+    fn only_closed_comments_are_comments() {
+        for comment in [
+            "<!-- a -->",
+            " <!-- a -->\n<!---->\n",
+            "<!-->",
+            "<!--->",
+            "<!-- a\nb -->",
+        ] {
+            assert!(is_comment(comment), "{comment:?}");
+        }
+        for html in ["<b>", "<!-- open", "<!-- a --><b>", "", "<!-- a -- >"] {
+            assert!(!is_comment(html), "{html:?}");
+        }
+    }
+
+    #[test]
     fn content_links_are_rewritten_and_bad_ones_reported() {
         let (r, errors) = render(
             "[a](other.md) [b](missing.md) [c](https://x.org)\n",
@@ -584,6 +685,11 @@ mod tests {
             Some(("100%.md".into(), None, None, true))
         );
         assert_eq!(link("https://x.org/a.md"), None);
+        assert_eq!(link("irc:clinic.md"), None);
+        assert_eq!(
+            link("notes/v2:a.md"),
+            Some(("notes/v2:a.md".into(), None, None, false))
+        );
         assert_eq!(link("a.png"), None);
         assert_eq!(link("a.png?x=.md"), None);
     }

@@ -716,7 +716,7 @@ fn folder_link(page: &str, destination: &str) -> Option<(String, usize)> {
     // `x/`, `.`, `..`, and a last part with no extension (`../stretches`),
     // which may name a folder as well (the caller checks that it does).
     let folder_like = path.ends_with('/') || last == "." || last == ".." || !last.contains('.');
-    if !folder_like || path.is_empty() || path.starts_with('/') || has_scheme(path) {
+    if !folder_like || path.is_empty() || path.starts_with('/') || markdown::has_scheme(path) {
         return None;
     }
     let decoded = crate::serve::http::percent_decode(path);
@@ -732,16 +732,6 @@ fn folder_link(page: &str, destination: &str) -> Option<(String, usize)> {
         }
     }
     Some((parts.join("/"), end))
-}
-
-/// Whether a URL starts with a scheme (`https:`, `mailto:`): letters,
-/// digits, `+`, `-` and `.` after a first letter, before a `:`.
-fn has_scheme(url: &str) -> bool {
-    url.split_once(':').is_some_and(|(scheme, _)| {
-        let mut chars = scheme.chars();
-        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    })
 }
 
 impl<'a> Renderer<'a> {
@@ -1650,6 +1640,10 @@ mod tests {
             folder_link("index.html", "stretches/"),
             Some(("stretches".into(), 10))
         );
-        assert!(has_scheme("tel:+1") && !has_scheme("a/b:c/") && !has_scheme(":x"));
+        assert!(
+            markdown::has_scheme("tel:+1")
+                && !markdown::has_scheme("a/b:c/")
+                && !markdown::has_scheme(":x")
+        );
     }
 }

@@ -260,3 +260,46 @@ fn a_link_to_a_handout_pdf_is_a_warning_that_only_pdf_builds_write_it() {
         run.stderr
     );
 }
+
+#[test]
+fn a_file_beside_a_page_that_is_not_published_is_named_so() {
+    // A picture or a PDF beside the Markdown file is not published (only a
+    // stretch's `image` is), so a body that links it as written is broken.
+    // `gen check` said the site lacks `guides/leaflet.pdf` and told the
+    // editor to link "a content file by its path", of a file that is there.
+    let site = EditorSite::fixture("full");
+    let guide = "content/guides/sleeping.md";
+    std::fs::write(site.path("content/guides/leaflet.pdf"), "%PDF-1.4\n").expect("a PDF");
+    std::fs::write(
+        site.path("content/guides/pillow photo.png"),
+        b"\x89PNG\r\n\x1a\n",
+    )
+    .expect("a PNG");
+    let text =
+        site.read(guide) + "\n[The leaflet](leaflet.pdf) and ![A pillow](pillow%20photo.png).\n";
+    site.write(guide, &text);
+    let run = site.run(&["check"]).status(1);
+    for (needle, message, help) in [
+        (
+            "[The leaflet]",
+            "error: link `leaflet.pdf` names content/guides/leaflet.pdf, which is not published",
+            "help: move it to static/files/leaflet.pdf and write `../files/leaflet.pdf` from this page",
+        ),
+        (
+            "![A pillow]",
+            "error: image `pillow%20photo.png` names content/guides/pillow photo.png, which is not published",
+            "help: move it to static/images/pillow photo.png and write `../images/pillow photo.png` from this page",
+        ),
+    ] {
+        let place = position_of(&site, guide, needle);
+        let block = run
+            .stderr
+            .split("error: ")
+            .find(|b| b.contains(&place))
+            .map(|b| format!("error: {b}"))
+            .unwrap_or_else(|| panic!("no error at {place}\n{run}"));
+        assert!(block.contains(message), "{block}");
+        assert!(block.contains(help), "{block}");
+    }
+    assert_eq!(run.stderr.matches("error: ").count(), 2, "{run}");
+}

@@ -482,6 +482,40 @@ fn raw_html_is_left_out_with_a_warning_unless_allowed() {
 }
 
 #[test]
+fn html_comments_are_left_out_without_a_warning() {
+    // Editors keep notes and linter switches in comments; they show nothing,
+    // so leaving them out needs no warning (Hugo stopped warning too). They
+    // warned like any raw HTML. An unclosed comment, which hides the rest of
+    // the page, and a block that holds more than comments still warn.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\n<!-- TODO: a photo -->\n\n<!--\nmarkdownlint-disable MD036\n-->\n\nA <!-- hidden --> word, a <!-- two\nlines --> note<!---->.\n\n<div>\n<!-- c -->\n</div>\n\nBold <b>x</b> <!-- c -->\n\n<!-- never closed\n\nGone.\n",
+    );
+    let run = site.build(&[]).success();
+    assert_eq!(run.warnings(), 3, "{run}");
+    for place in [
+        " --> content/about.md:14:1\n",
+        " --> content/about.md:18:6\n",
+        " --> content/about.md:20:1\n",
+    ] {
+        assert!(run.stderr.contains(place), "lacks {place:?}: {run}");
+    }
+    let html = site.read("public/about/index.html");
+    assert!(html.contains("A  word, a  note."), "{html}");
+    assert!(!html.contains("<!--") && !html.contains("TODO"), "{html}");
+
+    site.write("gen.toml", "[markdown]\nraw_html = true\n");
+    let run = site.build(&[]).success();
+    assert!(run.stderr.is_empty(), "{run}");
+    assert!(
+        site.read("public/about/index.html")
+            .contains("<!-- TODO: a photo -->"),
+        "comments are kept with raw_html"
+    );
+}
+
+#[test]
 fn gen_toml_problems_are_errors_with_suggestions() {
     let site = TestSite::new("minimal");
     site.write(

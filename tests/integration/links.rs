@@ -312,6 +312,32 @@ fn a_file_whose_front_matter_is_wrong_has_its_links_checked_in_the_same_run() {
     assert!(!site.exists("public"));
 }
 #[test]
+fn email_autolinks_and_other_schemes_are_not_paths() {
+    // `<info@clinic.md>` is an address (`.md` is Moldova's domain), and
+    // `geo:` or `irc:` URLs are no files. The build called the first a link
+    // to a content file that does not resolve (exit 1), and `gen check`
+    // reported every email autolink and `geo:` link as a missing file.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nWrite to <info@clinic.md> or <help@example.org>, \
+         find us on [the map](geo:37.786,-122.399), chat in [irc](irc:clinic.md).\n",
+    );
+    site.build(&[]).success();
+    let html = site.read("public/about/index.html");
+    for link in [
+        "<a href=\"mailto:info@clinic.md\">info@clinic.md</a>",
+        "<a href=\"mailto:help@example.org\">help@example.org</a>",
+        "<a href=\"geo:37.786,-122.399\">the map</a>",
+        "<a href=\"irc:clinic.md\">irc</a>",
+    ] {
+        assert!(html.contains(link), "lacks {link}: {html}");
+    }
+    let run = site.run(&["check"]).success();
+    assert_eq!(run.errors(), 0, "{run}");
+}
+
+#[test]
 fn a_link_to_a_draft_or_out_of_content_is_an_error() {
     let site = TestSite::new("minimal");
     site.write(
