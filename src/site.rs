@@ -552,6 +552,13 @@ impl Site {
     }
 }
 
+/// Site path of the redirect from page 1 of a paginated list at `base`
+/// (`stretches`, `targets/core`) to its first page:
+/// `stretches/page/1/index.html`, as Zola and Hugo write.
+pub fn first_page_redirect_path(base: &str) -> String {
+    format!("{base}/page/1/index.html")
+}
+
 /// Site path of a stretch page.
 pub fn stretch_path(slug: &str) -> String {
     format!("stretches/{slug}/index.html")

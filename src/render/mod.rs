@@ -1515,11 +1515,43 @@ impl<'a> Renderer<'a> {
                     .collect(),
             },
         );
+        let title = term
+            .as_ref()
+            .map_or_else(|| "Stretches".to_string(), |(_, t)| t.label.clone());
         if let Some((taxonomy, term)) = term {
             context.insert("taxonomy", &taxonomy);
             context.insert("term", &term);
         }
-        self.page(template, &path, context, Path::new(&path), out)
+        self.page(template, &path, context, Path::new(&path), out)?;
+        if n == 1 {
+            self.first_page_redirect(base, &title, out)?;
+        }
+        Ok(())
+    }
+
+    /// The redirect page at `<base>/page/1/index.html`, to the list's first
+    /// page (`<base>/index.html`): Zola and Hugo write one, so an address
+    /// made by counting pages (`page/1/`, `page/2/`, …) finds the first
+    /// too. Like an alias's, it is marked `noindex` and not in the sitemap.
+    fn first_page_redirect(
+        &self,
+        base: &str,
+        title: &str,
+        out: &mut Out<'_>,
+    ) -> Result<(), Diagnostic> {
+        let path = site::first_page_redirect_path(base);
+        let target = list_path(base, 1);
+        let url = format!("{}{target}", root_of(&path));
+        let canonical = self.site.config.absolute_url(&format!("{base}/"));
+        let html = redirect_page(
+            &url,
+            title,
+            &self.site.config.language,
+            canonical.as_deref(),
+        );
+        out.sink.write(&path, html.as_bytes())?;
+        out.stats.files += 1;
+        Ok(())
     }
 }
 

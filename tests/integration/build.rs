@@ -89,6 +89,12 @@ const FULL_REDIRECTS: &[&str] = &[
     "prep.html",
 ];
 
+/// Whether an output path of the `full` fixture is a redirect page: an
+/// alias's, or the `page/1/` of a paginated list.
+fn is_redirect(path: &str) -> bool {
+    FULL_REDIRECTS.contains(&path) || path.ends_with("/page/1/index.html")
+}
+
 #[track_caller]
 fn assert_files(site: &TestSite, output: &str, expected: &[&str]) {
     let missing: Vec<&&str> = expected
@@ -212,7 +218,7 @@ fn sitemap_and_canonical_links_only_with_base_url() {
     }
     assert!(!sitemap.contains("https://example.org/back//"), "{sitemap}");
     for (path, html) in site.html("public") {
-        if path == "404.html" || FULL_REDIRECTS.contains(&path.as_str()) {
+        if path == "404.html" || is_redirect(&path) {
             continue;
         }
         // The main routine's copy of its handout names the routine's own.
@@ -682,7 +688,7 @@ fn the_red_flags_page_is_linked_from_every_page() {
         let site = TestSite::new(fixture);
         site.build(&[]).success();
         for (path, html) in site.html("public") {
-            if FULL_REDIRECTS.contains(&path.as_str()) {
+            if is_redirect(&path) {
                 continue;
             }
             let root = if path == "404.html" {
@@ -831,6 +837,66 @@ fn lists_and_terms_are_paginated() {
         "{targets}"
     );
     assert!(!targets.contains("lower-back-1"), "{targets}");
+}
+
+#[test]
+fn page_one_of_every_paginated_list_redirects_to_its_first_page() {
+    // Zola and Hugo write `<list>/page/1/` as a redirect to the list, so an
+    // address made by counting pages finds the first one too; gen wrote
+    // only page 2 onward, and `stretches/page/1/` was a 404.
+    let site = TestSite::new("full");
+    site.build(&[]).success();
+    for (redirect, target, title) in [
+        (
+            "stretches/page/1/index.html",
+            "stretches/index.html",
+            "Stretches",
+        ),
+        (
+            "targets/lower-back/page/1/index.html",
+            "targets/lower-back/index.html",
+            "Lower back",
+        ),
+        // A term of one page has it too, as in Zola and Hugo.
+        (
+            "positions/supine/page/1/index.html",
+            "positions/supine/index.html",
+            "Lying on your back",
+        ),
+    ] {
+        let html = site.read(&format!("public/{redirect}"));
+        let url = format!("{}{target}", root_of(redirect));
+        assert!(
+            html.contains(&format!(
+                "<meta http-equiv=\"refresh\" content=\"0; url={url}\">"
+            )),
+            "{redirect}:\n{html}"
+        );
+        assert!(
+            html.contains(&format!("<a href=\"{url}\">{title}</a>")),
+            "{redirect}:\n{html}"
+        );
+        assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
+        let own = target.strip_suffix("index.html").unwrap_or(target);
+        assert!(
+            html.contains(&format!(
+                "<link rel=\"canonical\" href=\"https://example.org/back/{own}\">"
+            )),
+            "{redirect}:\n{html}"
+        );
+    }
+    // Redirects are not in the sitemap.
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(!sitemap.contains("/page/1/"), "{sitemap}");
+    // The path is taken, as page 2's is: an alias may not claim it.
+    site.replace(
+        "content/stretches/04-seated-twist.md",
+        "+++\n",
+        "+++\naliases = [\"/stretches/page/1/\"]\n",
+    );
+    site.build(&[]).failure().stderr_has(&[
+        "alias \"/stretches/page/1/\" collides with stretches/page/1/index.html, the redirect from page/1/ to the stretch library",
+    ]);
 }
 
 #[test]
