@@ -7,7 +7,9 @@
 use std::fmt::{self, Write as _};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use unicode_width::UnicodeWidthStr;
 
 /// How serious a diagnostic is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -27,10 +29,18 @@ pub struct Location {
     pub line: usize,
     /// Column in characters, counted from 1.
     pub column: usize,
-    /// The text of that line, without its line end.
+    /// The text of that line, without its line end. Of a line longer than
+    /// [`SHOWN_CHARS`] (a minified value, a file with no line breaks), only
+    /// the window around the column that a diagnostic quotes, `…` marking
+    /// what is left out: a 4 MiB line would otherwise fill the terminal twice
+    /// over, and be copied into every error on it.
     pub source_line: String,
     /// How many characters the caret underlines (at least 1).
     pub width: usize,
+    /// How many characters of `source_line` come before the caret.
+    quoted_before: usize,
+    /// How many characters of `source_line` the caret underlines (at least 1).
+    quoted_width: usize,
 }
 
 impl std::fmt::Display for Location {
@@ -172,18 +182,22 @@ impl Diagnostic {
                 );
                 let bar = paint("1;34", "|");
                 let _ = writeln!(out, "{pad} {bar}");
-                let (shown, before, under) = shown_line(loc);
-                let _ = writeln!(
-                    out,
-                    "{} {bar} {}",
-                    paint("1;34", &number),
-                    visible(&shown.replace('\t', " "))
-                );
-                // Under wide characters (CJK, most emoji) the caret takes two
-                // cells for one, as the terminal shows them.
-                let mut chars = shown.chars();
-                let before: usize = chars.by_ref().take(before).map(cells).sum();
-                let under: usize = chars.take(under.max(1)).map(cells).sum();
+                let (shown, before, under) =
+                    (&loc.source_line, loc.quoted_before, loc.quoted_width);
+                let _ = writeln!(out, "{} {bar} {}", paint("1;34", &number), quoted(shown));
+                // The caret is placed in terminal cells of the line as quoted:
+                // two for a wide character (CJK, most emoji), none for a
+                // combining mark or joiner, one per character of an escape.
+                let start = shown
+                    .char_indices()
+                    .nth(before)
+                    .map_or(shown.len(), |(i, _)| i);
+                let end = shown[start..]
+                    .char_indices()
+                    .nth(under.max(1))
+                    .map_or(shown.len(), |(i, _)| start + i);
+                let before = quoted(&shown[..start]).width();
+                let under = quoted(&shown[..end]).width().saturating_sub(before);
                 let caret = format!("{}{}", " ".repeat(before), "^".repeat(under.max(1)));
                 let _ = writeln!(out, "{pad} {bar} {}", paint(code, &caret));
             }
@@ -213,68 +227,42 @@ impl Diagnostic {
     }
 }
 
-/// The most characters of a source line a diagnostic quotes. A longer line
-/// (a minified value, a file with no line breaks) is cut to a window around
-/// the caret, `…` marking what is left out, as rustc does: a 4 MiB line
-/// would otherwise fill the terminal twice over, caret line included.
+/// The most characters of a source line a diagnostic quotes (see
+/// [`Location::source_line`]), as rustc does.
 const SHOWN_CHARS: usize = 120;
 
 /// How many characters of the quoted line the window keeps before the caret.
 const SHOWN_BEFORE: usize = 40;
 
-/// The part of `loc`'s line a diagnostic quotes, with how many of its
-/// characters come before the caret and how many the caret underlines.
-fn shown_line(loc: &Location) -> (std::borrow::Cow<'_, str>, usize, usize) {
-    let before = loc.column.saturating_sub(1);
-    let count = loc.source_line.chars().count();
-    if count <= SHOWN_CHARS {
-        return (loc.source_line.as_str().into(), before, loc.width);
-    }
-    let before = before.min(count);
-    let mut start = before.saturating_sub(SHOWN_BEFORE);
-    let end = (start + SHOWN_CHARS).min(count);
-    start = start.min(end.saturating_sub(SHOWN_CHARS));
-    let mut shown = String::new();
-    if start > 0 {
-        shown.push('…');
-    }
-    shown.extend(loc.source_line.chars().skip(start).take(end - start));
-    if end < count {
-        shown.push('…');
-    }
-    let lead = usize::from(start > 0);
-    let under = loc.width.min(end.saturating_sub(before)).max(1);
-    (shown.into(), before - start + lead, under)
-}
-
-/// How many terminal cells a character takes: two for the East Asian wide
-/// and full-width ranges and most emoji, one for the rest.
-fn cells(c: char) -> usize {
-    let wide = matches!(u32::from(c),
-        0x1100..=0x115F
-            | 0x2E80..=0x303E
-            | 0x3041..=0x33FF
-            | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xA000..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6
-            | 0x1F300..=0x1F64F
-            | 0x1F900..=0x1F9FF
-            | 0x20000..=0x3FFFD);
-    if wide { 2 } else { 1 }
+/// A source line as a diagnostic quotes it: tabs as one space each, and
+/// what [`visible`] escapes escaped.
+fn quoted(line: &str) -> String {
+    visible(&line.replace('\t', " ")).into_owned()
 }
 
 /// `text` with its control characters made visible, so that what a file holds can never
 /// move the cursor, clear the screen or retitle the terminal when a diagnostic quotes it.
 /// C0 controls and DEL become their Unicode control pictures (`␛` for ESC), one character
-/// for one, so carets stay under their columns; C1 controls become `\u{9b}` escapes.
-/// Line breaks are kept: messages and help may span lines.
+/// for one; C1 controls become `\u{9b}` escapes, and so do the invisible characters that
+/// would reorder or break the quoted line or hide in it: bidirectional controls (a
+/// right-to-left override turns the rest of the line around), line and paragraph
+/// separators, and a byte-order mark inside the text. Line breaks are kept: messages and
+/// help may span lines.
 fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    let hidden = |c: char| (c.is_control() && c != '\n') || c == '\u{7f}';
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(
+                c,
+                '\u{61c}'
+                    | '\u{200e}'
+                    | '\u{200f}'
+                    | '\u{202a}'..='\u{202e}'
+                    | '\u{2066}'..='\u{2069}'
+                    | '\u{2028}'
+                    | '\u{2029}'
+                    | '\u{feff}'
+            )
+    };
     if !text.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -307,6 +295,10 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The whole text (byte-order mark removed).
     pub text: Arc<str>,
+    /// Where each line starts, worked out at the first [`SourceFile::locate`]:
+    /// a file with thousands of errors is then read through once, not once
+    /// for each error.
+    index: OnceLock<Index>,
 }
 
 impl SourceFile {
@@ -315,12 +307,14 @@ impl SourceFile {
         Self {
             path: path.into(),
             text: text.into(),
+            index: OnceLock::new(),
         }
     }
 
     /// The location of a byte range (clamped to the text).
     pub fn locate(&self, span: Range<usize>) -> Location {
-        locate(&self.path, &self.text, span)
+        let index = self.index.get_or_init(|| Index::new(&self.text));
+        locate_in(&self.path, &self.text, span, index)
     }
 
     /// An error at a byte range of this file.
@@ -336,32 +330,126 @@ impl SourceFile {
 
 /// Resolves a byte range of `text` to a [`Location`] in `path`.
 pub fn locate(path: &Path, text: &str, span: Range<usize>) -> Location {
+    locate_in(path, text, span, &Index::new(text))
+}
+
+/// How many bytes [`Index`] counts the characters of at a time.
+const BLOCK: usize = 4096;
+
+/// Where a text's lines start and how many characters come before each
+/// block of it: with it, a byte offset becomes a line and column without
+/// reading the text from its start, so that a file with thousands of errors
+/// is not read through once for each.
+#[derive(Debug, Clone)]
+struct Index {
+    /// The byte offset where each line starts: 0, then one past each `\n`.
+    line_starts: Vec<usize>,
+    /// How many characters come before byte `i * BLOCK`, for each `i` up to
+    /// and including the text's length.
+    chars_before: Vec<usize>,
+}
+
+impl Index {
+    fn new(text: &str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let mut chars_before = Vec::with_capacity(text.len() / BLOCK + 2);
+        let mut count = 0;
+        for block in text.as_bytes().chunks(BLOCK) {
+            chars_before.push(count);
+            count += chars_in(block);
+        }
+        chars_before.push(count);
+        Self {
+            line_starts,
+            chars_before,
+        }
+    }
+
+    /// How many characters of `text` come before byte `offset`.
+    fn chars_to(&self, text: &str, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        let counted = self.chars_before.get(block).copied().unwrap_or(0);
+        counted + chars_in(&text.as_bytes()[(block * BLOCK).min(offset)..offset])
+    }
+}
+
+/// How many characters start in `bytes` of UTF-8: every byte but the
+/// continuation bytes (`10xxxxxx`).
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
+/// [`locate`], with `text`'s [`Index`] at hand.
+fn locate_in(path: &Path, text: &str, span: Range<usize>, index: &Index) -> Location {
     let mut start = span.start.min(text.len());
     while !text.is_char_boundary(start) {
         start -= 1;
     }
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line = text[..line_start].matches('\n').count() + 1;
-    let column = text[line_start..start].chars().count() + 1;
-    let source_line = text[line_start..line_end]
-        .trim_end_matches('\r')
-        .to_string();
+    // The end of a file that ends its last line (an unclosed block) is shown
+    // at the end of that line, not on a line after it that no editor shows.
+    if start == text.len() && text.ends_with('\n') {
+        start -= 1;
+    }
+    // A line end is one place after the line's text, CRLF or LF.
+    if text[start..].starts_with('\n') && text[..start].ends_with('\r') {
+        start -= 1;
+    }
+    let chars_to = |offset: usize| index.chars_to(text, offset);
+    // The last line that starts at or before `start`; the first starts at 0.
+    let line = index.line_starts.partition_point(|&s| s <= start).max(1);
+    let line_start = index.line_starts.get(line - 1).copied().unwrap_or(0);
+    let line_end = index
+        .line_starts
+        .get(line)
+        .map_or(text.len(), |next| next - 1);
+    let text_end = line_start + text[line_start..line_end].trim_end_matches('\r').len();
+    let column = chars_to(start) - chars_to(line_start) + 1;
     let mut end = span.end.clamp(start, line_end);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let width = text[start..end]
-        .trim_end_matches('\r')
-        .chars()
-        .count()
-        .max(1);
+    let end = start + text[start..end].trim_end_matches('\r').len();
+    let width = (chars_to(end) - chars_to(start)).max(1);
+
+    // The window of the line that is quoted: all of it, or SHOWN_CHARS
+    // characters from SHOWN_BEFORE before the caret (fewer before it when the
+    // line ends sooner after it).
+    let count = chars_to(text_end) - chars_to(line_start);
+    let before = (column - 1).min(count);
+    let mut from = before.saturating_sub(SHOWN_BEFORE);
+    let to = (from + SHOWN_CHARS).min(count);
+    from = from.min(to.saturating_sub(SHOWN_CHARS));
+    let anchor = start.min(text_end);
+    let from_byte = match before - from {
+        0 => anchor,
+        back => text[line_start..anchor]
+            .char_indices()
+            .rev()
+            .nth(back - 1)
+            .map_or(line_start, |(i, _)| line_start + i),
+    };
+    let to_byte = text[anchor..text_end]
+        .char_indices()
+        .nth(to - before)
+        .map_or(text_end, |(i, _)| anchor + i);
+    let mut source_line = String::with_capacity(to_byte - from_byte + 6);
+    if from > 0 {
+        source_line.push('…');
+    }
+    source_line.push_str(&text[from_byte..to_byte]);
+    if to < count {
+        source_line.push('…');
+    }
     Location {
         path: path.to_path_buf(),
         line,
         column,
         source_line,
         width,
+        quoted_before: before - from + usize::from(from > 0),
+        quoted_width: width.min(to.saturating_sub(before)).max(1),
     }
 }
 
@@ -486,6 +574,18 @@ mod tests {
             "{out}"
         );
         assert!(out.lines().nth(4).unwrap().ends_with(" ^"), "{out}");
+    }
+
+    #[test]
+    fn a_location_keeps_only_the_quoted_window_of_a_long_line() {
+        // Each error on a 1 MB line held a copy of it: thousands of errors on
+        // one minified line took gigabytes.
+        let text = format!("a = \"{}\" b", "é".repeat(1_000_000));
+        let file = SourceFile::new("a.md", text.as_str());
+        let loc = file.locate(text.len() - 1..text.len());
+        assert_eq!((loc.line, loc.column), (1, 1_000_008));
+        assert_eq!(loc.source_line.chars().count(), SHOWN_CHARS + 1);
+        assert!(loc.source_line.starts_with('…') && loc.source_line.ends_with("é\" b"));
     }
 
     #[test]

@@ -505,6 +505,9 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
     if !errors.is_empty() {
         return Err(errors);
     }
+    if let Some(message) = cycles::extends_loop(&tera.templates) {
+        return Err(vec![misfit(layers, &message)]);
+    }
     if let Err(err) = tera
         .build_inheritance_chains()
         .and_then(|()| tera.check_macro_files())
@@ -835,6 +838,19 @@ fn duplicated(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
     found.into_iter().nth(1)
 }
 
+/// Where a number too big for Tera stands, for the errors that give no place
+/// for it: ``Integer out of bounds: `100000000000000000000` `` (and `Float`).
+fn out_of_bounds(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
+    let rest = ["Integer out of bounds: `", "Float out of bounds: `"]
+        .into_iter()
+        .find_map(|said| Some(message.split_once(said)?.1))?;
+    let (number, _) = rest.split_once('`')?;
+    if number.is_empty() {
+        return None;
+    }
+    in_a_tag(number, text)
+}
+
 /// Turns a Tera parse error into a diagnostic at the line and column it names
 /// (Tera prints `--> line:column`).
 fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
@@ -887,7 +903,7 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
         // Tera gives no place for a name defined twice (`Block \`content\`
         // is duplicated`, `Macro \`m\` is duplicated`): the second
         // definition is the one to look at.
-        None => match duplicated(&message, &file.text) {
+        None => match duplicated(&message, &file.text).or_else(|| out_of_bounds(&message, &file.text)) {
             Some(span) => diagnostic.at(file.locate(span)),
             None => diagnostic.in_file(&file.path).note(message),
         },

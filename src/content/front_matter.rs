@@ -2,6 +2,7 @@
 //! TOML (`+++`) or YAML (`---`) into one spanned tree, [`Node`], so that every
 //! later check can point at the exact key or value.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -401,8 +402,10 @@ impl<T: Into<String>> From<T> for YamlProblem {
 
 #[derive(Default)]
 struct YamlBuilder {
-    /// Open containers: a list, or a table with a pending key.
-    stack: Vec<(Node, Option<Key>)>,
+    /// Open containers: a list, or a table with a pending key and the names
+    /// of its keys so far (a set: a table of many keys is checked for a
+    /// repeated one in a time that grows with their number, not its square).
+    stack: Vec<(Node, Option<Key>, HashSet<String>)>,
     root: Option<Node>,
     documents: usize,
 }
@@ -437,6 +440,7 @@ impl YamlBuilder {
                     span,
                 },
                 None,
+                HashSet::new(),
             )),
             Event::MappingStart(..) => self.stack.push((
                 Node {
@@ -444,9 +448,10 @@ impl YamlBuilder {
                     span,
                 },
                 None,
+                HashSet::new(),
             )),
             Event::SequenceEnd | Event::MappingEnd => {
-                if let Some((node, _)) = self.stack.pop() {
+                if let Some((node, _, _)) = self.stack.pop() {
                     self.add(node)?;
                 }
             }
@@ -456,7 +461,7 @@ impl YamlBuilder {
     }
 
     fn add(&mut self, node: Node) -> Result<(), YamlProblem> {
-        let Some((parent, pending)) = self.stack.last_mut() else {
+        let Some((parent, pending, names)) = self.stack.last_mut() else {
             self.root = Some(node);
             return Ok(());
         };
@@ -491,7 +496,7 @@ impl YamlBuilder {
                     _ => return Err("a table key must be plain text".into()),
                 },
                 Some(key) => {
-                    if entries.iter().any(|(k, _)| k.name == key.name) {
+                    if !names.insert(key.name.clone()) {
                         // At the second key, as TOML's duplicate-key error is.
                         return Err(YamlProblem {
                             message: format!("key `{}` is given twice", key.name),

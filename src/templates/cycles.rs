@@ -28,6 +28,39 @@ impl Item {
     }
 }
 
+/// A loop of `{% extends %}` among `templates`, as Tera words it
+/// (`Circular extend detected for template 'a.html'. …`), or `None`.
+///
+/// Tera finds only the loops that come back to the template it starts from:
+/// for `page.html` extending `base.html` extending itself it follows the
+/// parents until the stack overflows. So every chain is followed here first,
+/// each template once, before Tera builds its chains.
+pub fn extends_loop(templates: &HashMap<String, Template>) -> Option<String> {
+    let mut names: Vec<&String> = templates.keys().collect();
+    names.sort();
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    for name in names {
+        let mut chain: Vec<&str> = Vec::new();
+        let mut current = Some(name.as_str());
+        while let Some(at) = current {
+            if done.contains(at) {
+                break;
+            }
+            if let Some(start) = chain.iter().position(|seen| *seen == at) {
+                let mut looped: Vec<&str> = chain[start..].to_vec();
+                looped.push(at);
+                return Some(format!(
+                    "Circular extend detected for template '{at}'. Inheritance chain: `{looped:?}`"
+                ));
+            }
+            chain.push(at);
+            current = templates.get(at).and_then(|t| t.parent.as_deref());
+        }
+        done.extend(chain);
+    }
+    None
+}
+
 /// What rendering each item renders in turn.
 #[derive(Default)]
 struct Graph {

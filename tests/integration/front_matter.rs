@@ -559,3 +559,157 @@ fn a_yaml_key_given_twice_is_pointed_at_like_a_toml_one() {
     assert!(d.contains("help: give each key once"), "{d}");
     assert_eq!(run.errors(), 1, "{run}");
 }
+
+/// The diagnostic (from its `error:` line to the next) that holds `needle`
+/// on any of its lines.
+fn diagnostic_with(run: &super::support::Run, needle: &str) -> String {
+    run.stderr
+        .split("\nerror: ")
+        .find(|block| block.contains(needle))
+        .unwrap_or_else(|| panic!("no diagnostic with {needle:?}\n{run}"))
+        .to_string()
+}
+
+/// The quoted source line (line 2) of the diagnostic that holds `needle`,
+/// and the caret line under it.
+fn caret_under(run: &super::support::Run, needle: &str) -> (String, String) {
+    let d = diagnostic_with(run, needle);
+    let lines: Vec<&str> = d.lines().collect();
+    let quoted = lines
+        .iter()
+        .position(|l| l.starts_with("2 | "))
+        .unwrap_or(0);
+    (
+        lines[quoted].to_string(),
+        lines.get(quoted + 1).unwrap_or(&"").to_string(),
+    )
+}
+
+#[test]
+fn the_caret_stands_under_the_error_after_marks_joiners_and_escapes() {
+    // The same TOML error, after characters a terminal shows in fewer or
+    // more cells than one: the caret was one cell out for each combining
+    // mark and zero-width character before it, five for a C1 control (shown
+    // as `\u{85}`), and a right-to-left override turned the quoted line
+    // around in a terminal that honours it.
+    let site = TestSite::new("minimal");
+    let cases = [
+        ("a", "e\u{301}e\u{301}"),
+        ("b", "\u{85}"),
+        ("c", "\u{200b}\u{200d}x"),
+        ("d", "\u{202e}abc"),
+        ("e", "\u{1F468}\u{200D}\u{1F469}\u{1F680}"),
+        ("f", "\u{feff}x"),
+    ];
+    for (name, inside) in cases {
+        site.write(
+            &format!("content/{name}.md"),
+            &format!("+++\ntitle = \"{inside}\" oops\n+++\n"),
+        );
+    }
+    let run = site.build(&[]).failure();
+    let expected = [
+        ("a", "2 | title = \"e\u{301}e\u{301}\" oops", 13),
+        ("b", "2 | title = \"\\u{85}\" oops", 17),
+        ("c", "2 | title = \"\u{200b}\u{200d}x\" oops", 12),
+        ("d", "2 | title = \"\\u{202e}abc\" oops", 22),
+        (
+            "e",
+            "2 | title = \"\u{1F468}\u{200D}\u{1F469}\u{1F680}\" oops",
+            15,
+        ),
+        ("f", "2 | title = \"\\u{feff}x\" oops", 20),
+    ];
+    for (name, quoted, cell) in expected {
+        let (line, caret) = caret_under(&run, &format!("content/{name}.md:2:"));
+        assert_eq!(line, quoted, "{name}");
+        // `  | ` and then the caret under `o` of `oops`.
+        assert_eq!(caret, format!("  | {}^", " ".repeat(cell)), "{name}: {run}");
+    }
+}
+
+#[test]
+fn an_error_at_a_crlf_line_end_or_the_end_of_the_file_is_on_a_line_of_it() {
+    // A string left open at a CRLF line end was placed one column past the
+    // line's end (the CR counted); a block left open at the end of a file
+    // that ends its last line, on a line after the last.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/a.md",
+        "+++\r\ntitle = \"open\r\nweight = 1\r\n+++\r\n",
+    );
+    site.write(
+        "templates/partials/footer.html",
+        "<footer>\n{% if site.title %}\n</footer>\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = diagnostic_with(&run, "content/a.md:2:");
+    assert!(d.contains(" --> content/a.md:2:14\n"), "{d}");
+    assert!(
+        d.contains("2 | title = \"open\n  |              ^\n"),
+        "{d}"
+    );
+    let d = run.diagnostic("template does not parse");
+    assert!(
+        d.contains(" --> templates/partials/footer.html:3:10\n"),
+        "{d}"
+    );
+    assert!(d.contains("3 | </footer>\n  |          ^\n"), "{d}");
+}
+
+#[test]
+fn a_yaml_table_of_many_keys_is_checked_in_seconds() {
+    // Each key was compared with every key before it: 300,000 keys under
+    // `extra` (a file under 4 MiB) took minutes.
+    let site = TestSite::new("minimal");
+    let mut text = String::from(
+        "---\ntitle: Keys\nposition: supine\nhold: 30 s\ntargets: [Lower back]\ncautions: [Stop if it hurts.]\ncue: Lie down.\nextra:\n",
+    );
+    for i in 0..300_000 {
+        text.push_str(&format!("  k{i}: 1\n"));
+    }
+    text.push_str("---\n");
+    assert!(text.len() < 4 * 1024 * 1024);
+    site.write("content/stretches/03-keys.md", &text);
+    let command = super::support::gen_command(
+        env!("CARGO_BIN_EXE_gen").as_ref(),
+        &[],
+        &site.root,
+        &["check"],
+        &[],
+    );
+    let run = super::support::run_to_end(command, "gen check", std::time::Duration::from_secs(30));
+    assert_eq!(run.code, Some(0), "{run}");
+}
+
+#[test]
+fn thousands_of_errors_in_one_file_are_placed_in_seconds() {
+    // Each error was placed by counting the lines from the top of the file:
+    // 80,000 unknown keys took minutes.
+    let site = TestSite::new("minimal");
+    let mut text = String::from("+++\ntitle = \"Keys\"\n");
+    for i in 0..80_000 {
+        text.push_str(&format!("k{i} = 1\n"));
+    }
+    text.push_str("+++\n");
+    site.write("content/keys.md", &text);
+    let command = super::support::gen_command(
+        env!("CARGO_BIN_EXE_gen").as_ref(),
+        &[],
+        &site.root,
+        &["check"],
+        &[],
+    );
+    let run = super::support::run_to_end(command, "gen check", std::time::Duration::from_secs(30));
+    assert_eq!(
+        run.code,
+        Some(1),
+        "{}",
+        &run.stderr[run.stderr.len().saturating_sub(2000)..]
+    );
+    assert!(
+        run.stderr.contains(" --> content/keys.md:80002:1\n"),
+        "{}",
+        &run.stderr[run.stderr.len().saturating_sub(2000)..]
+    );
+}

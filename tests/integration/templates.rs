@@ -451,3 +451,39 @@ fn an_extends_after_other_text_says_it_must_come_first() {
     );
     assert_eq!(run.errors(), 1, "{run}");
 }
+
+#[test]
+fn a_loop_of_extends_that_tera_would_follow_forever_is_an_error() {
+    // `base.html` extending itself, with other templates extending it:
+    // Tera followed their parents until the stack overflowed (SIGABRT)
+    // whenever it began with one of the others. Its order is a hash map's,
+    // so the check runs a few times.
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/base.html",
+        "{% extends \"base.html\" %}\n{% block content %}{% endblock content %}\n",
+    );
+    for _ in 0..4 {
+        let run = site.build(&[]).failure();
+        let d = run.diagnostic("templates do not fit together");
+        assert!(d.contains("Circular extend"), "{d}");
+        assert!(d.contains(" --> templates/base.html:1:4\n"), "{d}");
+        assert_eq!(run.errors(), 1, "{run}");
+    }
+}
+
+#[test]
+fn a_number_too_big_for_tera_is_placed_in_the_template() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/partials/footer.html",
+        "<footer>\n<p>{{ 100000000000000000000000 }}</p>\n</footer>\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("Integer out of bounds");
+    assert!(
+        d.contains(" --> templates/partials/footer.html:2:7\n"),
+        "{d}"
+    );
+    assert!(d.contains("  |       ^^^^^^^^^^^^^^^^^^^^^^^^\n"), "{d}");
+}
