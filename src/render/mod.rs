@@ -1523,16 +1523,19 @@ impl<'a> Renderer<'a> {
             context.insert("term", &term);
         }
         self.page(template, &path, context, Path::new(&path), out)?;
-        if n == 1 {
+        if n == 1 && total_pages > 1 {
             self.first_page_redirect(base, &title, out)?;
         }
         Ok(())
     }
 
     /// The redirect page at `<base>/page/1/index.html`, to the list's first
-    /// page (`<base>/index.html`): Zola and Hugo write one, so an address
-    /// made by counting pages (`page/1/`, `page/2/`, …) finds the first
-    /// too. Like an alias's, it is marked `noindex` and not in the sitemap.
+    /// page (`<base>/index.html`), for a list of more than one page: Zola
+    /// and Hugo write one, so an address made by counting pages down
+    /// (`page/3/`, `page/2/`, …) finds the first too. A list of one page has
+    /// no `page/` folder to count in, and gets none (on a small site that
+    /// would be most of the folders). Like an alias's, it is marked
+    /// `noindex` and not in the sitemap.
     fn first_page_redirect(
         &self,
         base: &str,

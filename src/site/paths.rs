@@ -368,7 +368,8 @@ fn list<'a>(
     per_page: usize,
     what: impl Fn(usize) -> Owner<'a>,
 ) {
-    for n in 1..=count.div_ceil(per_page).max(1) {
+    let pages = count.div_ceil(per_page).max(1);
+    for n in 1..=pages {
         let path = if n == 1 {
             format!("{base}/index.html")
         } else {
@@ -376,7 +377,9 @@ fn list<'a>(
         };
         outputs.push((path.into(), what(n)));
     }
-    outputs.push((first_page_redirect_path(base).into(), what(0)));
+    if pages > 1 {
+        outputs.push((first_page_redirect_path(base).into(), what(0)));
+    }
 }
 
 /// The output path of an alias's redirect page, or `None` (and an error)
