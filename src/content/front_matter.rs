@@ -51,13 +51,16 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
         _ if (first.starts_with("+++\r") || first.starts_with("---\r")) && !text.contains('\n') => {
             // Old Mac line ends: the whole file reads as its first line.
             return Err(file
-                .error(0..3, "the file's lines end in a lone carriage return (CR)")
+                .error(
+                    start..start + 3,
+                    "the file's lines end in a lone carriage return (CR)",
+                )
                 .help("save it with LF or CRLF line ends (your editor's line-ending setting)"));
         }
         _ if first.starts_with("+++") || first.starts_with("---") => {
             return Err(file
                 .error(
-                    0..first.len(),
+                    start..start + first.len(),
                     format!("malformed front-matter fence `{first}`"),
                 )
                 .help(
@@ -117,6 +120,10 @@ fn fence_start(text: &str) -> usize {
         match content.trim_end() {
             "" => offset += line.len(),
             "+++" | "---" => return offset + (line.len() - content.len()),
+            // What was meant for a TOML fence (`++++`, `+++ toml`) is reported
+            // where it stands. A line of dashes may be a thematic break of a
+            // page without front matter: only an exact `---` counts.
+            fence if fence.starts_with("+++") => return offset + (line.len() - content.len()),
             _ => return 0,
         }
     }

@@ -148,6 +148,21 @@ fn malformed_fences_are_errors() {
         "{d}"
     );
 
+    // After blank lines, which are skipped before a fence, it is the same
+    // error, at its own line; the page was read as one without front
+    // matter, its fences and keys shown as text.
+    site.write(
+        "content/about.md",
+        "\n\n++++\ntitle = \"About\"\n++++\n\nBody.\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("malformed front-matter fence `++++`");
+    assert!(
+        d.contains(" --> content/about.md:3:1\n  |\n3 | ++++\n  | ^^^^\n"),
+        "{d}"
+    );
+    site.remove("content/about.md");
+
     site.write(KNEE, &stretch(&[]).replacen("\n+++\n", "\n++++\n", 1));
     let run = site.build(&[]).failure();
     let d = run.diagnostic("malformed front-matter fence `++++`");
