@@ -456,6 +456,21 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
             _ => segments.push(segment),
         }
     }
+    // The address of the site's folder, not of a page in it: page paths
+    // would follow the page's name (`…/index.html/stretches/`).
+    if let Some(page) = segments.last().filter(|last| {
+        let last = last.to_ascii_lowercase();
+        last.ends_with(".html") || last.ends_with(".htm")
+    }) && !path.ends_with('/')
+    {
+        let folder = segments[..segments.len() - 1]
+            .iter()
+            .map(|s| format!("{s}/"))
+            .collect::<String>();
+        return Err(format!(
+            "write the address of the site's folder, not of a page (`{page}`), e.g. `{scheme}://{host}/{folder}`"
+        ));
+    }
     let path = segments.iter().map(|s| format!("{s}/")).collect::<String>();
     Ok(Some(format!("{scheme}://{host}/{path}")))
 }

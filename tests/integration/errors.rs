@@ -1386,6 +1386,35 @@ fn a_base_url_with_a_user_name_or_password_is_refused() {
 }
 
 #[test]
+fn a_base_url_naming_a_page_is_refused() {
+    // Page paths are joined after it: `…/index.html/stretches/` would be
+    // printed on every page, in the sitemap and in the QR code.
+    let site = TestSite::new("minimal");
+    site.write(
+        "gen.toml",
+        "base_url = \"https://example.org/back/index.html\"\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("base_url");
+    assert!(d.contains(" --> gen.toml:1:12\n"), "{d}");
+    assert!(
+        d.contains("not of a page (`index.html`), e.g. `https://example.org/back/`"),
+        "{d}"
+    );
+    let run = site
+        .build(&["--base-url", "https://example.org/Start.HTM"])
+        .failure();
+    run.stderr_has(&["not of a page (`Start.HTM`), e.g. `https://example.org/`"]);
+    // A folder whose name ends so is a folder when written as one.
+    site.write("gen.toml", "base_url = \"https://example.org/v1.html/\"\n");
+    site.build(&[]).success();
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("<loc>https://example.org/v1.html/</loc>")
+    );
+}
+
+#[test]
 fn output_paths_that_differ_only_in_case_are_warned_about() {
     let site = TestSite::new("minimal");
     site.replace(
