@@ -1245,3 +1245,28 @@ fn targets_with_one_slug_that_differ_in_more_than_case_are_an_error() {
     );
     assert_eq!(run.errors(), 1, "{run}");
 }
+
+#[test]
+fn the_library_counts_its_stretches_in_words_that_fit() {
+    // "All 0 stretches" and "All 1 stretch" read oddly.
+    let site = TestSite::new("minimal");
+    site.build(&[]).success();
+    let lead = |site: &TestSite| {
+        let html = site.read("public/stretches/index.html");
+        let start = html.find("<p class=\"lead\">").expect("a lead paragraph");
+        let end = start + html[start..].find("</p>").expect("its end");
+        html[start..end].to_string()
+    };
+    assert!(lead(&site).contains(">All 2 stretches in the library. You can also browse them <a"));
+    site.remove("content/stretches/02-pelvic-tilt.md");
+    site.replace("content/routines/morning.md", ", \"pelvic-tilt\"", "");
+    site.build(&[]).success();
+    assert!(lead(&site).contains(">The one stretch in the library. You can also browse it <a"));
+    site.remove("content/stretches/01-knee-hug.md");
+    site.remove("content/routines/morning.md");
+    site.build(&[]).success();
+    assert_eq!(
+        lead(&site),
+        "<p class=\"lead\">The library has no stretches yet."
+    );
+}
