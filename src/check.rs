@@ -5,7 +5,7 @@
 //! nothing is written.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 use crate::Error;
@@ -246,17 +246,7 @@ fn unpublished_asset(site: &Site, folder: &Path, destination: &str) -> Option<St
         return None;
     }
     let decoded = crate::serve::http::percent_decode(path).unwrap_or_else(|| path.to_string());
-    let mut parts: Vec<String> = Vec::new();
-    for part in folder.join(&decoded).iter() {
-        match part.to_string_lossy().as_ref() {
-            "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p.to_string()),
-        }
-    }
-    let asset = parts.join("/");
+    let asset = crate::site::content_key(folder, &decoded, false)?;
     site.content
         .assets
         .contains(Path::new(&asset))
@@ -289,22 +279,8 @@ fn is_external(destination: &str) -> bool {
 
 /// The site path of the page a content link names, if it resolves.
 fn content_target(site: &Site, folder: &Path, path: &str, from_root: bool) -> Option<String> {
-    let joined = if from_root {
-        PathBuf::from(path)
-    } else {
-        folder.join(path)
-    };
-    let mut parts: Vec<String> = Vec::new();
-    for part in joined.iter() {
-        match part.to_string_lossy().as_ref() {
-            "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p.to_string()),
-        }
-    }
-    site.targets.get(&parts.join("/")).map(|t| t.path.clone())
+    let key = crate::site::content_key(folder, path, from_root)?;
+    site.targets.get(&key).map(|t| t.path.clone())
 }
 
 /// A message and help when `#fragment` is not an anchor of the page at `target`.

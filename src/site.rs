@@ -577,6 +577,29 @@ pub fn source_key(path: &Path) -> String {
         .replace('\\', "/")
 }
 
+/// The key under `content/` (as [`source_key`] gives) of `path`, a link
+/// written in a file of the content folder `folder` (`stretches`), or from
+/// `content/` itself when `from_root` (`@/…`). `None` when its `..` leave
+/// `content/`.
+pub fn content_key(folder: &Path, path: &str, from_root: bool) -> Option<String> {
+    let joined = if from_root {
+        PathBuf::from(path)
+    } else {
+        folder.join(path)
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for part in joined.iter() {
+        match part.to_string_lossy().as_ref() {
+            "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part.to_string()),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// Site path of a routine's handout.
 pub fn handout_path(slug: &str) -> String {
     format!("routines/{slug}/handout/index.html")

@@ -640,24 +640,8 @@ impl LinkResolver for Links<'_> {
                 self.folder_index(destination)
             });
         };
-        let joined = if link.from_root {
-            PathBuf::from(link.path.as_ref())
-        } else {
-            self.folder.join(link.path.as_ref())
-        };
-        let mut parts: Vec<String> = Vec::new();
-        for part in joined.iter() {
-            match part.to_string_lossy().as_ref() {
-                "." => {}
-                ".." => {
-                    if parts.pop().is_none() {
-                        return Err(format!("link `{destination}` leaves content/"));
-                    }
-                }
-                p => parts.push(p.to_string()),
-            }
-        }
-        let key = parts.join("/");
+        let key = site::content_key(&self.folder, &link.path, link.from_root)
+            .ok_or_else(|| format!("link `{destination}` leaves content/"))?;
         if self.lenient
             && !self.site.targets.contains_key(&key)
             && self.site.root.join("content").join(&key).is_file()
