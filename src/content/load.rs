@@ -166,6 +166,19 @@ pub fn walk_each(
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
+            // Following links stats an entry before `filter_entry` sees its
+            // name, so an ignored one that cannot be followed comes here:
+            // Emacs's lock link `.#name` points nowhere while a buffer has
+            // unsaved changes.
+            Err(err)
+                if err.depth() > 0
+                    && err
+                        .path()
+                        .and_then(Path::file_name)
+                        .is_some_and(|name| is_ignored(&name.to_string_lossy())) =>
+            {
+                continue;
+            }
             Err(err) => {
                 let path = err
                     .path()

@@ -369,3 +369,32 @@ fn a_request_in_absolute_form_is_served_and_still_cannot_leave_the_site() {
         404
     );
 }
+
+#[test]
+fn an_editors_lock_link_does_not_break_the_preview() {
+    // Emacs marks a file with unsaved changes by a link that points nowhere,
+    // `.#name`, beside it. Hidden files are ignored, but the link was read as
+    // a broken one: while a second file was unsaved, saving the first showed
+    // an error instead of the page.
+    let site = EditorSite::fixture("editor");
+    let server = Serve::start(&site, &[]);
+    let mut events = server.events();
+    let first = events.next_build();
+    for lock in [
+        "content/stretches/.#01-knee-to-chest.md",
+        "static/images/.#bed.svg",
+    ] {
+        std::os::unix::fs::symlink("ana@laptop.4242:1764000000", site.path(lock))
+            .expect("a lock link");
+    }
+    site.replace(
+        STRETCH,
+        "title = \"Pelvic tilt\"",
+        "title = \"Pelvic rock\"",
+    );
+    assert_ne!(events.next_build(), first, "no rebuild for the save");
+    let page = server.get("/stretches/pelvic-tilt/");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Pelvic rock"), "{}", page.body);
+    site.run(&["build"]).status(0);
+}
