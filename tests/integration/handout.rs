@@ -888,3 +888,43 @@ fn the_widest_dose_lines_still_print_on_one_page_of_a4_and_of_letter() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A title whose first word does not fit beside the step number on the
+/// handout's narrow column (a long compound word, as German has) keeps the
+/// number on its first line: the number went alone on a line of its own,
+/// which cost every such stretch a line of the sheet.
+#[test]
+fn a_long_first_word_of_a_title_keeps_its_step_number_beside_it() {
+    browser::require(&[Tool::Chromium, Tool::Pdfplumber]);
+    let site = TestSite::new("minimal");
+    let word = "Oberschenkelrückseitendehnungswiederholungsübung";
+    assert_eq!(word.chars().count(), 48, "the longest title allowed");
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "title = \"Knee hug\"",
+        &format!("title = \"{word}\"\nslug = \"knee-hug\""),
+    );
+    {
+        let _one = browser::one_at_a_time();
+        site.build(&["--quiet", "--pdf"]).success();
+    }
+    let facts = browser::pdf_facts(&site.path("public/handout.pdf"));
+    let words = facts["words"].as_array().expect("the PDF's words");
+    let top = |text: &str| {
+        words
+            .iter()
+            .find(|w| w["text"].as_str().is_some_and(|t| t.starts_with(text)))
+            .and_then(|w| w["top"].as_f64())
+            .unwrap_or_else(|| panic!("no {text:?} on the handout: {facts}"))
+    };
+    let number = words
+        .iter()
+        .find(|w| w["text"] == "1")
+        .and_then(|w| w["top"].as_f64())
+        .unwrap_or_else(|| panic!("no step number 1 on the handout: {facts}"));
+    let title = top("Oberschenkel");
+    assert!(
+        (number - title).abs() < 3.0,
+        "the number 1 at {number} pt and the title's first line at {title} pt"
+    );
+}
