@@ -212,6 +212,14 @@ pub fn content_type(path: &str) -> &'static str {
         "wasm" => "application/wasm",
         "mp4" => "video/mp4",
         "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "ogg" => "audio/ogg",
+        "wav" => "audio/wav",
+        "vtt" => "text/vtt; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
+        "webmanifest" => "application/manifest+json",
+        "zip" => "application/zip",
         _ => "application/octet-stream",
     }
 }
@@ -415,6 +423,12 @@ mod tests {
         assert_eq!(content_type("css/style.css"), "text/css; charset=utf-8");
         assert_eq!(content_type("x.SVG"), "image/svg+xml");
         assert_eq!(content_type("fonts/a.woff2"), "font/woff2");
+        assert_eq!(content_type("talk/steps.vtt"), "text/vtt; charset=utf-8");
+        assert_eq!(content_type("audio/Breathe.MP3"), "audio/mpeg");
+        assert_eq!(
+            content_type("site.webmanifest"),
+            "application/manifest+json"
+        );
         assert_eq!(
             content_type("sitemap.xml"),
             "application/xml; charset=utf-8"
