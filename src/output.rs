@@ -131,15 +131,14 @@ pub fn resolve(path: &Path) -> PathBuf {
         match component {
             Component::CurDir => {}
             Component::ParentDir => {
-                clean.pop();
-            }
-            other => {
-                clean.push(other);
-                // Resolved before a `..` that follows it can pop it.
+                // What is there is resolved before `..` pops from it, as
+                // the system does (`link/..` is above where `link` leads).
                 if let Ok(real) = clean.canonicalize() {
                     clean = real;
                 }
+                clean.pop();
             }
+            other => clean.push(other),
         }
     }
     // Canonicalise the longest existing ancestor.

@@ -119,11 +119,12 @@ fn fence_start(text: &str) -> usize {
         let content = line.trim_start_matches('\u{feff}');
         match content.trim_end() {
             "" => offset += line.len(),
-            "+++" | "---" => return offset + (line.len() - content.len()),
-            // What was meant for a TOML fence (`++++`, `+++ toml`) is reported
-            // where it stands. A line of dashes may be a thematic break of a
-            // page without front matter: only an exact `---` counts.
-            fence if fence.starts_with("+++") => return offset + (line.len() - content.len()),
+            // A fence, or what was meant for a TOML one (`++++`, `+++ toml`),
+            // reported where it stands. A line of dashes may be a thematic
+            // break of a page without front matter: only an exact `---` counts.
+            fence if fence == "---" || fence.starts_with("+++") => {
+                return offset + (line.len() - content.len());
+            }
             _ => return 0,
         }
     }
