@@ -53,6 +53,29 @@ pub struct Rendered {
     pub dropped_urls: Vec<(Range<usize>, String)>,
 }
 
+impl Rendered {
+    /// Records the address of a link or image as written, and whether it is
+    /// left out (see [`is_dangerous_url`]). Returns whether it is kept.
+    fn keep_address(
+        &mut self,
+        span: Range<usize>,
+        address: &str,
+        image: bool,
+        raw_html: bool,
+    ) -> bool {
+        let dangerous = !raw_html && is_dangerous_url(address, image);
+        if dangerous {
+            self.dropped_urls.push((span.clone(), address.to_string()));
+        }
+        self.links.push(Link {
+            destination: address.to_string(),
+            span,
+            image,
+        });
+        !dangerous
+    }
+}
+
 /// How a link destination is rewritten: `Ok(Some(url))` to replace it,
 /// `Ok(None)` to keep it, `Err(message)` when it should resolve and does not.
 pub trait LinkResolver {
@@ -208,21 +231,10 @@ pub fn render(
                 id,
             }) => {
                 let destination = resolve(&dest_url, &span, resolver, &mut errors);
-                let dangerous = !raw_html && is_dangerous_url(&dest_url, false);
-                if dangerous {
-                    rendered
-                        .dropped_urls
-                        .push((span.clone(), dest_url.to_string()));
-                }
-                rendered.links.push(Link {
-                    destination: dest_url.to_string(),
-                    span,
-                    image: false,
-                });
-                let dest_url = if dangerous {
-                    CowStr::Borrowed("")
-                } else {
+                let dest_url = if rendered.keep_address(span, &dest_url, false, raw_html) {
                     destination.map_or(dest_url, CowStr::from)
+                } else {
+                    CowStr::Borrowed("")
                 };
                 events.push(Event::Start(Tag::Link {
                     link_type,
@@ -243,21 +255,10 @@ pub fn render(
                         format!("image `{dest_url}` is written as a content file (`@/`): an image is linked by its URL, e.g. `../../images/bed.svg` for static/images/bed.svg"),
                     ));
                 }
-                let dangerous = !raw_html && is_dangerous_url(&dest_url, true);
-                if dangerous {
-                    rendered
-                        .dropped_urls
-                        .push((span.clone(), dest_url.to_string()));
-                }
-                rendered.links.push(Link {
-                    destination: dest_url.to_string(),
-                    span,
-                    image: true,
-                });
-                let dest_url = if dangerous {
-                    CowStr::Borrowed("")
-                } else {
+                let dest_url = if rendered.keep_address(span, &dest_url, true, raw_html) {
                     dest_url
+                } else {
+                    CowStr::Borrowed("")
                 };
                 events.push(Event::Start(Tag::Image {
                     link_type,
