@@ -96,11 +96,15 @@ impl<'a> Fields<'a> {
     }
 
     fn wrong_type(&mut self, key: &str, node: &Node, expected: &str) {
-        let diagnostic = self.file.error(
+        let diagnostic = self.type_error(key, node, expected);
+        self.errors.push(diagnostic);
+    }
+
+    fn type_error(&self, key: &str, node: &Node, expected: &str) -> Diagnostic {
+        self.file.error(
             node.span.clone(),
             format!("`{key}` must be {expected}, found {}", node.value.kind()),
-        );
-        self.errors.push(diagnostic);
+        )
     }
 
     /// Warns when `text`, printed on the handout as `what`, is written in
@@ -259,10 +263,27 @@ impl<'a> Fields<'a> {
     /// An optional boolean.
     pub fn bool(&mut self, key: &str) -> Option<bool> {
         let node = self.take(key)?;
-        match node.value {
-            Value::Bool(b) => Some(b),
-            _ => {
-                self.wrong_type(key, &node, "`true` or `false`");
+        match &node.value {
+            Value::Bool(b) => Some(*b),
+            value => {
+                // YAML 1.1 read `yes`, `no`, `on` and `off` as booleans
+                // (older Hugo did); here, as in YAML 1.2, they are text.
+                let meant = match value {
+                    Value::String(text) => match text.to_ascii_lowercase().as_str() {
+                        "yes" | "y" | "on" | "true" => Some((true, text.clone())),
+                        "no" | "n" | "off" | "false" => Some((false, text.clone())),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let mut diagnostic = self.type_error(key, &node, "`true` or `false`");
+                if let Some((meant, text)) = meant {
+                    let example = self.example(&format!("{key} = {meant}"));
+                    diagnostic = diagnostic.help(format!(
+                        "write `{example}`, without quotes: `{text}` is text here"
+                    ));
+                }
+                self.errors.push(diagnostic);
                 None
             }
         }

@@ -369,6 +369,36 @@ fn wrong_types_name_the_key_and_what_was_found() {
     ]);
 }
 
+/// `yes`, `no`, `on` and `off` were booleans in YAML 1.1 (and in older Hugo): where a
+/// boolean belongs, the error says how to write the one meant, in the file's own syntax.
+#[test]
+fn yes_and_no_for_a_boolean_get_the_boolean_meant() {
+    let site = TestSite::new("minimal");
+    site.write(
+        KNEE,
+        "---\ntitle: Knee hug\nposition: supine\nhold: 30 s\ntargets: [Lower back]\n\
+         cautions: [Stop.]\ncue: Lie down.\ndraft: no\n---\nBody\n",
+    );
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\ndraft = \"Yes\"\n+++\nAbout us.\n",
+    );
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        " --> content/stretches/01-knee-hug.md:8:8\n  |\n8 | draft: no\n  |        ^^\n  = help: write `draft: false`, without quotes: `no` is text here",
+        " --> content/about.md:3:9\n  |\n3 | draft = \"Yes\"\n  |         ^^^^^\n  = help: write `draft = true`, without quotes: `Yes` is text here",
+    ]);
+    // Any other text gets no guess.
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\ndraft = \"soon\"\n+++\nAbout us.\n",
+    );
+    site.write(KNEE, &stretch(&[]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`draft` must be `true` or `false`, found a string");
+    assert!(!d.contains("help:"), "{d}");
+}
+
 #[test]
 fn bad_hold_and_position_show_what_is_accepted() {
     let site = TestSite::new("minimal");
