@@ -91,6 +91,15 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
                 body: line_end..text.len(),
             });
         }
+        // YAML's end of a document, which Hugo does not take for a fence.
+        if fence == "---" && line == "..." {
+            return Err(file
+                .error(
+                    offset..offset + 3,
+                    "`...` ends a YAML document, not the front matter",
+                )
+                .help("close the front matter with a line of exactly `---`"));
+        }
         if line.len() > 3 && line.chars().all(|c| c == fence.as_bytes()[0] as char) {
             return Err(file
                 .error(

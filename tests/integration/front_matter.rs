@@ -197,6 +197,30 @@ fn an_unclosed_fence_is_an_error_at_the_opening_fence() {
     run.stderr_has(&["exactly `---`"]);
 }
 
+/// YAML's end-of-document line `...` is not a closing fence (nor is it in Hugo): the
+/// error points at it, not at the opening fence, and an indented `...` in a block of
+/// text is text.
+#[test]
+fn yaml_document_end_is_an_error_at_its_line() {
+    let site = TestSite::new("minimal");
+    site.write(
+        KNEE,
+        "---\ntitle: Knee hug\nposition: supine\nhold: 30 s\ntargets: [Lower back]\n\
+         cautions: [Stop.]\ncue: |\n  Lie down.\n  ...\n...\nThe body.\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`...` ends a YAML document, not the front matter");
+    assert!(
+        d.contains(" --> content/stretches/01-knee-hug.md:10:1\n   |\n10 | ...\n   | ^^^\n"),
+        "{d}"
+    );
+    assert!(
+        d.contains("help: close the front matter with a line of exactly `---`"),
+        "{d}"
+    );
+    run.stderr_has(&["Build failed: 1 error."]);
+}
+
 #[test]
 fn a_stretch_or_routine_without_front_matter_is_an_error_a_page_is_not() {
     let site = TestSite::new("minimal");
