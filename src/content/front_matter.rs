@@ -78,6 +78,7 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
     };
     let fence = &first[..3];
     let mut offset = first_end;
+    let mut document_end = None;
     while offset < text.len() {
         let line_end = text[offset..]
             .find('\n')
@@ -91,14 +92,10 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
                 body: line_end..text.len(),
             });
         }
-        // YAML's end of a document, which Hugo does not take for a fence.
-        if fence == "---" && line == "..." {
-            return Err(file
-                .error(
-                    offset..offset + 3,
-                    "`...` ends a YAML document, not the front matter",
-                )
-                .help("close the front matter with a line of exactly `---`"));
+        // YAML's end of a document, which Hugo does not take for a fence:
+        // valid before a closing `---`, else what was meant for one.
+        if fence == "---" && line == "..." && document_end.is_none() {
+            document_end = Some(offset);
         }
         if line.len() > 3 && line.chars().all(|c| c == fence.as_bytes()[0] as char) {
             return Err(file
@@ -111,6 +108,14 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
                 )));
         }
         offset = line_end;
+    }
+    if let Some(at) = document_end {
+        return Err(file
+            .error(
+                at..at + 3,
+                "`...` ends a YAML document, not the front matter",
+            )
+            .help("close the front matter with a line of exactly `---`"));
     }
     Err(file
         .error(start..start + 3, "front matter is never closed")

@@ -221,6 +221,22 @@ fn yaml_document_end_is_an_error_at_its_line() {
     run.stderr_has(&["Build failed: 1 error."]);
 }
 
+/// A `...` before the closing `---` is valid YAML, as in Hugo: the file builds.
+/// Before the fix the `...` was an error even with the `---` after it.
+#[test]
+fn yaml_document_end_before_the_closing_fence_is_valid() {
+    let site = TestSite::new("minimal");
+    site.write(
+        KNEE,
+        "---\ntitle: Knee hug ends\nposition: supine\nhold: 30 s\ntargets: [Lower back]\n\
+         cautions: [Stop.]\ncue: Lie down.\n...\n---\nThe body.\n",
+    );
+    let run = site.build(&[]).success();
+    run.stderr_lacks(&["error:"]);
+    let html = site.read("public/stretches/knee-hug/index.html");
+    assert!(html.contains("Knee hug ends") && html.contains("The body."));
+}
+
 #[test]
 fn a_stretch_or_routine_without_front_matter_is_an_error_a_page_is_not() {
     let site = TestSite::new("minimal");
