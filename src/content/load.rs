@@ -66,7 +66,28 @@ struct FileLoad {
     loaded: Option<Loaded>,
     /// The file's body when the file has errors (see [`BrokenBody`]).
     broken_body: Option<BrokenBody>,
+    /// The slug of a file with errors, when it is a valid one (see
+    /// [`BrokenFiles::metas`]).
+    broken_meta: Option<Meta>,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// What is known of the files with errors of their own, so that the checks
+/// across files still count them: one run reports every problem.
+#[derive(Default)]
+struct BrokenFiles {
+    /// Slugs of stretches with errors: routines listing them are not
+    /// reported again.
+    stretches: BTreeSet<String>,
+    /// Routines with errors of their own, as far as they could be read:
+    /// their stretches are still checked.
+    routines: Vec<Routine>,
+    /// Pages with errors of their own and a valid `role`, still counted for
+    /// their role.
+    pages: Vec<Page>,
+    /// The common fields (slug, file, draft) of files with errors whose slug
+    /// is valid: a duplicate or reserved slug is still reported.
+    metas: Vec<(Kind, Meta)>,
 }
 
 impl FileLoad {
@@ -75,6 +96,7 @@ impl FileLoad {
         FileLoad {
             loaded: None,
             broken_body: None,
+            broken_meta: None,
             diagnostics,
         }
     }
@@ -459,22 +481,20 @@ fn finish_load(
     walk_failed: bool,
     loaded: impl Iterator<Item = (PathBuf, Kind, FileLoad)>,
 ) -> (Content, Vec<Diagnostic>) {
-    let mut broken = BTreeSet::new();
+    let mut broken = BrokenFiles::default();
     // Whether a page that failed to load may be the red-flags page.
     let mut red_flags_unknown = walk_failed;
-    // Routines with errors of their own, as far as they could be read.
-    let mut broken_routines = Vec::new();
-    // Pages with errors of their own that have a valid `role`.
-    let mut broken_pages = Vec::new();
     for (path, kind, load) in loaded {
-        let kind = &kind;
         let FileLoad {
             loaded,
             broken_body,
+            broken_meta,
             diagnostics,
         } = load;
         problems.extend(diagnostics);
         content.broken_bodies.extend(broken_body);
+        broken.metas.extend(broken_meta.map(|meta| (kind, meta)));
+        let kind = &kind;
         match loaded {
             Some(Loaded::Home(home)) => content.home = Some(home),
             Some(Loaded::Stretch(s)) => content.stretches.push(s),
@@ -486,23 +506,23 @@ fn finish_load(
             Some(Loaded::BrokenRoutine(slug, routine)) => {
                 content.broken_routines.insert(stem_slug(&path));
                 content.broken_routines.insert(slug);
-                broken_routines.extend(routine);
+                broken.routines.extend(routine);
             }
             Some(Loaded::BrokenStretch(slug, image)) => {
-                broken.insert(stem_slug(&path));
-                broken.insert(slug);
+                broken.stretches.insert(stem_slug(&path));
+                broken.stretches.insert(slug);
                 content.broken_images.extend(image);
             }
             Some(Loaded::BrokenPage(has_role, page)) => {
                 red_flags_unknown |= has_role;
-                broken_pages.extend(page.filter(|p| p.role.is_some()));
+                broken.pages.extend(page.filter(|p| p.role.is_some()));
             }
             None if matches!(kind, Kind::Stretch | Kind::Routine) => {
                 let slug = stem_slug(&path);
                 if *kind == Kind::Routine {
                     content.broken_routines.insert(slug);
                 } else {
-                    broken.insert(slug);
+                    broken.stretches.insert(slug);
                 }
             }
             None => red_flags_unknown |= *kind == Kind::Page,
@@ -512,8 +532,6 @@ fn finish_load(
         &mut content,
         drafts,
         &broken,
-        &broken_routines,
-        &broken_pages,
         red_flags_unknown,
         &mut problems,
     );
@@ -529,7 +547,7 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> FileLoad {
         Ok(split) => split,
         Err(diagnostic) => return FileLoad::failed(vec![diagnostic]),
     };
-    let (loaded, diagnostics) = load_split(path, kind, &file, &split);
+    let (loaded, broken_meta, diagnostics) = load_split(path, kind, &file, &split);
     // Every problem in one run: a file whose front matter is wrong has its
     // links checked too, not once the front matter is mended.
     let broken_body = diagnostics
@@ -542,20 +560,22 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> FileLoad {
     FileLoad {
         loaded,
         broken_body,
+        broken_meta,
         diagnostics,
     }
 }
 
-/// [`load_file`], once the front matter is told from the body.
+/// [`load_file`], once the front matter is told from the body; for a file
+/// with errors, also its common fields when its slug is valid.
 fn load_split(
     path: &Path,
     kind: Kind,
     file: &SourceFile,
     split: &front_matter::Split,
-) -> (Option<Loaded>, Vec<Diagnostic>) {
+) -> (Option<Loaded>, Option<Meta>, Vec<Diagnostic>) {
     let entries = match front_matter::parse(file, split) {
         Ok(entries) => entries,
-        Err(diagnostics) => return (None, diagnostics),
+        Err(diagnostics) => return (None, None, diagnostics),
     };
     if split.format.is_none() && matches!(kind, Kind::Stretch | Kind::Routine) {
         let (what, first) = match kind {
@@ -573,7 +593,7 @@ fn load_split(
             .help(format!(
                 "start the file with a `+++` line, {first} and the other keys, then another `+++` line"
             ));
-        return (None, vec![diagnostic]);
+        return (None, None, vec![diagnostic]);
     }
     let missing_at = if split.format.is_some() {
         split.closing_fence.clone()
@@ -740,6 +760,7 @@ fn load_split(
         fields.errors.push(diagnostic);
     }
     let slug = meta.slug.clone();
+    let (slug_span, draft) = (meta.slug_span.clone(), meta.draft);
     let has_role = fields.has("role");
     let mut loaded = match kind {
         Kind::Home => {
@@ -752,6 +773,23 @@ fn load_split(
     };
     let errors = fields.finish(keys);
     if errors.iter().any(Diagnostic::is_error) {
+        // Enough of the file for the checks of slugs across files. A slug
+        // that is not valid is reported already, and its suggestion is no
+        // file's slug.
+        let meta = (kind != Kind::Home && slug::is_valid(&slug)).then(|| Meta {
+            file: file.clone(),
+            file_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            slug: slug.clone(),
+            slug_span,
+            title: String::new(),
+            draft,
+            aliases: Vec::new(),
+            extra: serde_json::Value::Null,
+            body: split.body.clone(),
+        });
         let broken = match kind {
             Kind::Stretch => {
                 let image = match loaded.take() {
@@ -779,9 +817,9 @@ fn load_split(
             }
             Kind::Home => None,
         };
-        (broken, errors)
+        (broken, meta, errors)
     } else {
-        (loaded, errors)
+        (loaded, None, errors)
     }
 }
 
@@ -804,18 +842,13 @@ pub const RESERVED: &[&str] = &[
 /// `stretches/page/N/`.
 pub const STRETCH_RESERVED: &[&str] = &["page"];
 
-/// Checks what spans files. `broken` holds the slugs of stretches that have
-/// errors of their own: routines listing them are not reported again.
-/// `broken_routines`: routines with errors of their own, whose stretches are
-/// still checked. `broken_pages`: pages with errors of their own and a
-/// `role`, still counted for their role. `red_flags_unknown`: a page that
-/// failed to load may be the red-flags page.
+/// Checks what spans files, counting what `broken` knows of the files with
+/// errors of their own. `red_flags_unknown`: a page that failed to load may
+/// be the red-flags page.
 fn check_across_files(
     content: &mut Content,
     drafts: bool,
-    broken: &BTreeSet<String>,
-    broken_routines: &[Routine],
-    broken_pages: &[Page],
+    broken: &BrokenFiles,
     red_flags_unknown: bool,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -830,20 +863,40 @@ fn check_across_files(
         .pages
         .sort_by_key(|p| by_weight(p.weight, &p.meta.slug));
 
+    // Files with errors of their own last: a clash is reported at them.
+    let broken_metas = |of: Kind| {
+        broken
+            .metas
+            .iter()
+            .filter(move |(kind, _)| *kind == of)
+            .map(|(_, meta)| meta)
+    };
     duplicates(
-        content.stretches.iter().map(|s| &s.meta),
+        content
+            .stretches
+            .iter()
+            .map(|s| &s.meta)
+            .chain(broken_metas(Kind::Stretch)),
         "stretch",
         STRETCH_RESERVED,
         problems,
     );
     duplicates(
-        content.routines.iter().map(|r| &r.meta),
+        content
+            .routines
+            .iter()
+            .map(|r| &r.meta)
+            .chain(broken_metas(Kind::Routine)),
         "routine",
         &[],
         problems,
     );
     duplicates(
-        content.pages.iter().map(|p| &p.meta),
+        content
+            .pages
+            .iter()
+            .map(|p| &p.meta)
+            .chain(broken_metas(Kind::Page)),
         "page",
         RESERVED,
         problems,
@@ -862,14 +915,14 @@ fn check_across_files(
         }
     }
     let names: Vec<&str> = stretches.keys().copied().collect();
-    for routine in content.routines.iter().chain(broken_routines) {
+    for routine in content.routines.iter().chain(&broken.routines) {
         let mut seen = BTreeSet::new();
         for slug in &routine.stretches {
             if !seen.insert(slug.value.as_str()) {
                 continue; // listed twice: reported with the routine
             }
             match stretches.get(slug.value.as_str()) {
-                None if broken.contains(&slug.value) => {}
+                None if broken.stretches.contains(&slug.value) => {}
                 None => {
                     let help = match closest(&slug.value, &names) {
                         Some(near) => format!("did you mean `{near}`? Stretches are named by slug (file name without the number prefix)"),
@@ -918,7 +971,7 @@ fn check_across_files(
         let mut with_role: Vec<&Page> = content
             .pages
             .iter()
-            .chain(broken_pages)
+            .chain(&broken.pages)
             .filter(|p| p.role == Some(role) && (drafts || !p.meta.draft))
             .collect();
         with_role.sort_by_key(|p| by_weight(p.weight, &p.meta.slug));

@@ -146,6 +146,37 @@ fn a_draft_stretch_of_a_taken_slug_is_one_error_not_two() {
 }
 
 #[test]
+fn a_file_with_errors_of_its_own_still_has_its_slug_checked() {
+    // Every problem in one run: before the fix a file with another error
+    // was left out of the slug checks, so the duplicate or reserved slug
+    // came up only in the next run, once that error was mended.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/05-knee-hug.md",
+        &stretch(&[("position", Some("\"bed\""))]),
+    );
+    site.write(
+        "content/x.md",
+        &page(&[("role", Some("\"nope\"")), ("slug", Some("\"routines\""))]),
+    );
+    site.write("content/about.md", &page(&[]));
+    site.write("content/guides/about.md", &page(&[("weigth", Some("2"))]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("two stretches have the slug `knee-hug`");
+    assert!(
+        d.contains("content/stretches/01-knee-hug.md and content/stretches/05-knee-hug.md"),
+        "{d}"
+    );
+    let d = run.diagnostic("page slug `routines` of content/x.md");
+    assert!(d.contains(" --> content/x.md:4:8\n"), "at the slug: {d}");
+    run.diagnostic("two pages have the slug `about`");
+    run.diagnostic("`position` is `bed`");
+    run.diagnostic("`role` is `nope`");
+    run.diagnostic("unknown key `weigth`");
+    assert_eq!(run.errors(), 6, "{run}");
+}
+
+#[test]
 fn a_page_slug_may_not_take_a_generated_path() {
     let site = TestSite::new("minimal");
     for (file, slug) in [
