@@ -241,7 +241,14 @@ impl Site {
                     if let (Some(file), Some(span)) = (&self.config.file, span) {
                         diagnostic = diagnostic.at(file.locate(span.clone()));
                     }
-                    let help = if names.is_empty() {
+                    let help = if let Some(path) = content.draft_routines.get(slug) {
+                        diagnostic = diagnostic.note(format!(
+                            "{} is a draft, left out of the build",
+                            path.display()
+                        ));
+                        "publish it (remove `draft`), or build with --drafts to preview it"
+                            .to_string()
+                    } else if names.is_empty() {
                         "the site has no published routine; add one to content/routines/ or remove `handout.routine`".to_string()
                     } else {
                         format!(

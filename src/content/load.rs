@@ -35,6 +35,9 @@ pub struct Content {
     /// Slugs of routines whose files have errors (already reported), so that
     /// `handout.routine` naming one is not reported again.
     pub broken_routines: BTreeSet<String>,
+    /// Routines left out as drafts (without `--drafts`): slug and file, so
+    /// that `handout.routine` naming one can say so.
+    pub draft_routines: BTreeMap<String, PathBuf>,
     /// The `image` of each stretch with other errors, checked all the same so
     /// that one run reports every problem.
     pub broken_images: Vec<BrokenImage>,
@@ -1012,6 +1015,12 @@ fn check_across_files(
         .find(|p| p.meta.draft && !drafts && p.role == Some(Role::RedFlags))
         .map(|p| p.meta.path().display().to_string());
     if !drafts {
+        content.draft_routines = content
+            .routines
+            .iter()
+            .filter(|r| r.meta.draft)
+            .map(|r| (r.meta.slug.clone(), r.meta.path().clone()))
+            .collect();
         content.stretches.retain(|s| !s.meta.draft);
         content.routines.retain(|r| !r.meta.draft);
         content.pages.retain(|p| !p.meta.draft);

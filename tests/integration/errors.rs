@@ -469,7 +469,18 @@ fn handout_routine_must_name_a_published_routine() {
     );
     site.write("gen.toml", "[handout]\nroutine = \"morning\"\n");
     let run = site.build(&[]).failure();
-    run.diagnostic("`handout.routine` names `morning`, which is not a published routine");
+    let d = run.diagnostic("`handout.routine` names `morning`, which is not a published routine");
+    assert!(
+        d.contains("= note: content/routines/morning.md is a draft, left out of the build"),
+        "{d}"
+    );
+    assert!(
+        d.contains("= help: publish it (remove `draft`), or build with --drafts to preview it"),
+        "{d}"
+    );
+    // With --drafts it is published, and it is the main routine.
+    site.build(&["--drafts"]).success();
+    assert!(site.path("public/handout/index.html").is_file());
 }
 
 #[test]
