@@ -257,7 +257,7 @@ pub fn render_site(
 /// One diagnostic for a template error that every page through a template
 /// meets (a bad name in a shared footer fails every page): the first page's,
 /// with a note naming the others.
-fn merge_repeated(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub fn merge_repeated(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     const SHOWN: usize = 3;
     let mut merged: Vec<Diagnostic> = Vec::with_capacity(problems.len());
     let mut others: Vec<Vec<String>> = Vec::new();

@@ -109,14 +109,15 @@ impl Preview {
         &self.mount
     }
 
-    /// Every current diagnostic, errors and warnings.
+    /// Every current diagnostic, errors and warnings; a template error that
+    /// many pages meet is one, as `gen build` prints it.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut all = self.load_problems.clone();
         all.extend(self.site_problems.iter().cloned());
         for (_, problems) in self.parts.values() {
             all.extend(problems.iter().cloned());
         }
-        all
+        render::merge_repeated(all)
     }
 
     /// Whether the site currently fails to build.

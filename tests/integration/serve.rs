@@ -398,3 +398,41 @@ fn an_editors_lock_link_does_not_break_the_preview() {
     assert!(page.body.contains("Pelvic rock"), "{}", page.body);
     site.run(&["build"]).status(0);
 }
+
+/// A template error every page meets (a bad name in the shared footer) is shown once in
+/// the preview, with the other pages named in a note, as `gen build` prints it.
+#[test]
+fn an_error_every_page_meets_is_shown_once_as_the_build_prints_it() {
+    let site = EditorSite::fixture("editor");
+    let footer = std::fs::read_to_string(
+        crate::browser::repository().join("themes/default/templates/partials/footer.html"),
+    )
+    .expect("the default footer");
+    site.write(
+        "templates/partials/footer.html",
+        &format!("{footer}{{{{ oops.x }}}}\n"),
+    );
+    let build = site.run(&["build"]).status(1);
+    assert_eq!(
+        build.stderr.matches("error: ").count(),
+        1,
+        "{}",
+        build.stderr
+    );
+    assert!(
+        build.stderr.contains("the same error in "),
+        "{}",
+        build.stderr
+    );
+
+    let server = Serve::start(&site, &[]);
+    let page = server.get("/");
+    assert_eq!(page.status, 500, "{}", page.body);
+    assert_eq!(
+        page.body.matches("oops.x").count(),
+        build.stderr.matches("oops.x").count(),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("the same error in "), "{}", page.body);
+}
