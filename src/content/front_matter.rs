@@ -473,7 +473,22 @@ impl YamlBuilder {
                 HashSet::new(),
             )),
             Event::SequenceEnd | Event::MappingEnd => {
-                if let Some((node, _, _)) = self.stack.pop() {
+                if let Some((mut node, _, _)) = self.stack.pop() {
+                    // A collection runs to its end: the `]` or `}` of a flow
+                    // one (its start is its `[` or `{`), the end of the last
+                    // item of a block one (which starts as an empty span).
+                    let last = match &node.value {
+                        Value::Array(items) => items.last().map(|item| item.span.end),
+                        Value::Table(entries) => entries.last().map(|(_, value)| value.span.end),
+                        _ => None,
+                    };
+                    node.span.end = if node.span.is_empty() {
+                        last.unwrap_or(node.span.end)
+                    } else {
+                        // The end event's span runs on past the bracket,
+                        // over a comment after it.
+                        (span.start + 1).clamp(node.span.end, span.end.max(node.span.end))
+                    };
                     self.add(node)?;
                 }
             }
@@ -658,6 +673,32 @@ mod tests {
         assert_eq!(t[0].1.value, Value::Integer(3));
         assert_eq!(&f.text[t[1].1.span.clone()], "é x");
         assert!(matches!(&t[2].1.value, Value::Array(items) if items.len() == 2));
+    }
+
+    /// A list or table spans from its first character to its last: `]`, `}`,
+    /// or the end of its last item, never into the next key or a comment.
+    #[test]
+    fn yaml_lists_and_tables_span_all_they_hold() {
+        let f = file(
+            "---\nflow: [a, \"b\" ]  # note\nblock:\n  - a\n  - b c\n# note\nmap: {k: v}\n\
+             table:\n  k: v\n  l: [1, 2]\nlast: 1\n---\n",
+        );
+        let s = split(&f).unwrap();
+        let t = parse(&f, &s).unwrap();
+        let spans: Vec<&str> = t
+            .iter()
+            .map(|(_, node)| &f.text[node.span.clone()])
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                "[a, \"b\" ]",
+                "- a\n  - b c",
+                "{k: v}",
+                "k: v\n  l: [1, 2]",
+                "1"
+            ]
+        );
     }
 
     #[test]

@@ -788,3 +788,31 @@ fn thousands_of_errors_in_one_file_are_all_placed() {
         &run.stderr[run.stderr.len().saturating_sub(2000)..]
     );
 }
+
+/// A YAML list that breaks a rule is marked whole, as a TOML one is: the caret runs
+/// under the flow list to its `]`, and under the first item of a block list.
+#[test]
+fn a_yaml_list_is_marked_whole() {
+    let site = TestSite::new("minimal");
+    site.write(
+        KNEE,
+        "---\ntitle: Knee hug\nposition: supine\nhold: 30 s\n\
+         targets: [a, b, c, d, e, f, g]  # seven\ncautions: [Stop.]\ncue: Lie down.\n---\nBody\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`targets` has 7 entries; it takes 1 to 6");
+    assert!(
+        d.contains(
+            "5 | targets: [a, b, c, d, e, f, g]  # seven\n  |          ^^^^^^^^^^^^^^^^^^^^^\n"
+        ),
+        "{d}"
+    );
+    site.write(
+        KNEE,
+        "---\ntitle: Knee hug\nposition: supine\nhold: 30 s\ntargets:\n  - a\n  - b\n  - c\n\
+         \x20 - d\n  - e\n  - f\n  - g\ncautions: [Stop.]\ncue: Lie down.\n---\nBody\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`targets` has 7 entries; it takes 1 to 6");
+    assert!(d.contains("6 |   - a\n  |   ^^^\n"), "{d}");
+}
