@@ -266,18 +266,10 @@ impl<'a> Fields<'a> {
         match &node.value {
             Value::Bool(b) => Some(*b),
             value => {
-                // YAML 1.1 read `yes`, `no`, `on` and `off` as booleans
-                // (older Hugo did); here, as in YAML 1.2, they are text.
-                let meant = match value {
-                    Value::String(text) => match text.to_ascii_lowercase().as_str() {
-                        "yes" | "y" | "on" | "true" => Some((true, text.clone())),
-                        "no" | "n" | "off" | "false" => Some((false, text.clone())),
-                        _ => None,
-                    },
-                    _ => None,
-                };
                 let mut diagnostic = self.type_error(key, &node, "`true` or `false`");
-                if let Some((meant, text)) = meant {
+                if let Value::String(text) = value
+                    && let Some(meant) = boolean_in_words(text)
+                {
                     let example = self.example(&format!("{key} = {meant}"));
                     diagnostic = diagnostic.help(format!(
                         "write `{example}`, without quotes: `{text}` is text here"
@@ -502,5 +494,16 @@ impl<'a> Fields<'a> {
         self.errors
             .sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
         self.errors
+    }
+}
+
+/// The boolean that text such as `no` or `"true"` stands for: YAML 1.1 read
+/// `yes`, `no`, `on` and `off` as booleans (older Hugo did); here, as in
+/// YAML 1.2, they are text.
+fn boolean_in_words(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "yes" | "y" | "on" | "true" => Some(true),
+        "no" | "n" | "off" | "false" => Some(false),
+        _ => None,
     }
 }
