@@ -455,6 +455,17 @@ impl Site {
                 copy_from: None,
             });
         }
+        // A symbolic link there that the walk refused (it points outside the
+        // site, or nowhere) is reported already, naming the link.
+        let refused_link = |path: PathBuf| {
+            path.symlink_metadata()
+                .is_ok_and(|meta| meta.file_type().is_symlink())
+        };
+        if refused_link(self.root.join("content").join(&beside))
+            || refused_link(self.root.join("static").join(&clean))
+        {
+            return None;
+        }
         problems.push(
             file
                 .error(image.span.clone(), format!("image \"{value}\" is not found"))

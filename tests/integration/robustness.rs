@@ -106,6 +106,34 @@ fn a_symlink_out_of_the_site_is_an_error_naming_it() {
     run.diagnostic("symbolic link static/etc points outside the site");
     assert!(!site.exists("public"));
 
+    // Nor a stretch's image, beside it or under static/: the link is the error, not
+    // an image that is not found.
+    let site = TestSite::new("minimal");
+    std::fs::write(site.parent().join("o.svg"), "<svg/>").unwrap();
+    symlink(
+        site.parent().join("o.svg"),
+        site.path("content/stretches/o.svg"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    symlink(site.parent().join("o.svg"), site.path("static/p.svg")).unwrap();
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "\n+++",
+        "\nimage = \"o.svg\"\n+++",
+    );
+    site.replace(
+        "content/stretches/02-pelvic-tilt.md",
+        "\n+++",
+        "\nimage = \"p.svg\"\n+++",
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("symbolic link content/stretches/o.svg points outside the site");
+    run.diagnostic("symbolic link static/p.svg points outside the site");
+    run.stderr_lacks(&["is not found"]);
+    assert_eq!(run.errors(), 2, "{run}");
+    assert!(!site.exists("public"));
+
     // Nor gen.toml.
     let site = TestSite::new("minimal");
     let config = site.parent().join("config.toml");
