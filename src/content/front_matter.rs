@@ -485,9 +485,9 @@ impl YamlBuilder {
                     node.span.end = if node.span.is_empty() {
                         last.unwrap_or(node.span.end)
                     } else {
-                        // The end event's span runs on past the bracket,
-                        // over a comment after it.
-                        (span.start + 1).clamp(node.span.end, span.end.max(node.span.end))
+                        // The end event starts at the closing bracket; its
+                        // span runs on over a comment after it.
+                        node.span.end.max(span.start + 1)
                     };
                     self.add(node)?;
                 }

@@ -628,10 +628,7 @@ fn load_split(
         Kind::Page => (0, page::KEYS),
         Kind::Home => (0, page::HOME_KEYS),
     };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let file_name = file_name_of(path);
     let stem = path
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
@@ -781,10 +778,7 @@ fn load_split(
         // file's slug.
         let meta = (kind != Kind::Home && slug::is_valid(&slug)).then(|| Meta {
             file: file.clone(),
-            file_name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            file_name: file_name_of(path),
             slug: slug.clone(),
             slug_span,
             title: String::new(),
@@ -824,6 +818,13 @@ fn load_split(
     } else {
         (loaded, None, errors)
     }
+}
+
+/// A content file's name, as its `Meta` keeps it.
+fn file_name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The slug a content file gets from its file name.
