@@ -125,7 +125,7 @@ fn in_anchor_element(before: &str) -> bool {
 struct AsWritten;
 
 impl LinkResolver for AsWritten {
-    fn resolve(&self, _: &str) -> Result<Option<String>, String> {
+    fn resolve(&self, _: &str) -> Result<Option<String>, crate::markdown::LinkError> {
         Ok(None)
     }
 }

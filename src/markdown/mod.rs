@@ -77,10 +77,29 @@ impl Rendered {
 }
 
 /// How a link destination is rewritten: `Ok(Some(url))` to replace it,
-/// `Ok(None)` to keep it, `Err(message)` when it should resolve and does not.
+/// `Ok(None)` to keep it, `Err(error)` when it should resolve and does not.
 pub trait LinkResolver {
     /// Resolves one destination.
-    fn resolve(&self, destination: &str) -> Result<Option<String>, String>;
+    fn resolve(&self, destination: &str) -> Result<Option<String>, LinkError>;
+}
+
+/// A link or image that does not resolve: what is wrong, and, when the
+/// resolver knows it, what would work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkError {
+    /// What is wrong.
+    pub message: String,
+    /// What would work, worked out for this link.
+    pub help: Option<String>,
+}
+
+impl From<String> for LinkError {
+    fn from(message: String) -> Self {
+        LinkError {
+            message,
+            help: None,
+        }
+    }
 }
 
 /// What a Markdown table is wrapped in: a box that scrolls sideways on a narrow screen
@@ -97,7 +116,7 @@ pub fn render(
     raw_html: bool,
     resolver: &dyn LinkResolver,
     taken: &HashSet<String>,
-) -> (Rendered, Vec<(Range<usize>, String)>) {
+) -> (Rendered, Vec<(Range<usize>, LinkError)>) {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -252,7 +271,7 @@ pub fn render(
                 if dest_url.starts_with("@/") {
                     errors.push((
                         span.clone(),
-                        format!("image `{dest_url}` is written as a content file (`@/`): an image is linked by its URL, e.g. `../../images/bed.svg` for static/images/bed.svg"),
+                        format!("image `{dest_url}` is written as a content file (`@/`): an image is linked by its URL, e.g. `../../images/bed.svg` for static/images/bed.svg").into(),
                     ));
                 }
                 let dest_url = if rendered.keep_address(span, &dest_url, true, raw_html) {
@@ -404,12 +423,12 @@ fn resolve(
     destination: &str,
     span: &Range<usize>,
     resolver: &dyn LinkResolver,
-    errors: &mut Vec<(Range<usize>, String)>,
+    errors: &mut Vec<(Range<usize>, LinkError)>,
 ) -> Option<String> {
     match resolver.resolve(destination) {
         Ok(url) => url,
-        Err(message) => {
-            errors.push((span.clone(), message));
+        Err(error) => {
+            errors.push((span.clone(), error));
             None
         }
     }
@@ -504,9 +523,9 @@ mod tests {
 
     struct Keep;
     impl LinkResolver for Keep {
-        fn resolve(&self, d: &str) -> Result<Option<String>, String> {
+        fn resolve(&self, d: &str) -> Result<Option<String>, LinkError> {
             match content_link(d) {
-                Some(link) if link.path == "missing.md" => Err("no such file".into()),
+                Some(link) if link.path == "missing.md" => Err("no such file".to_string().into()),
                 Some(_) => Ok(Some("../x/index.html".into())),
                 None => Ok(None),
             }

@@ -20,7 +20,7 @@ use crate::markdown::Rendered;
 use crate::site::Site;
 
 /// A rendered body and the links in it that did not resolve.
-pub type Body = (Rendered, Vec<(Range<usize>, String)>);
+pub type Body = (Rendered, Vec<(Range<usize>, crate::markdown::LinkError)>);
 
 /// Rendered pages by site path.
 #[derive(Debug, Default)]

@@ -567,16 +567,19 @@ fn content_folder(file: &Path) -> PathBuf {
 /// Turns the link errors of a body into diagnostics.
 fn link_errors(
     file: &SourceFile,
-    errors: Vec<(Range<usize>, String)>,
+    errors: Vec<(Range<usize>, markdown::LinkError)>,
     problems: &mut Vec<Diagnostic>,
 ) {
-    for (span, message) in errors {
-        let help = if message.starts_with("image ") {
-            "put the picture under static/ and link it by its URL, relative to the page"
-        } else {
-            "link to a content file by its path, e.g. `../stretches/01-knee-to-chest.md` or `@/stretches/01-knee-to-chest.md`"
-        };
-        problems.push(file.error(span, message).help(help));
+    for (span, error) in errors {
+        let help = error.help.unwrap_or_else(|| {
+            if error.message.starts_with("image ") {
+                "put the picture under static/ and link it by its URL, relative to the page"
+            } else {
+                "link to a content file by its path, e.g. `@/stretches/01-knee-to-chest.md`"
+            }
+            .to_string()
+        });
+        problems.push(file.error(span, error.message).help(help));
     }
 }
 
@@ -631,7 +634,7 @@ struct Links<'a> {
 }
 
 impl LinkResolver for Links<'_> {
-    fn resolve(&self, destination: &str) -> Result<Option<String>, String> {
+    fn resolve(&self, destination: &str) -> Result<Option<String>, markdown::LinkError> {
         let Some(link) = markdown::content_link(destination) else {
             // A site with errors is not written: its links need no rewriting.
             return Ok(if self.lenient {
@@ -640,8 +643,12 @@ impl LinkResolver for Links<'_> {
                 self.folder_index(destination)
             });
         };
-        let key = site::content_key(&self.folder, &link.path, link.from_root)
-            .ok_or_else(|| format!("link `{destination}` leaves content/"))?;
+        let Some(key) = site::content_key(&self.folder, &link.path, link.from_root) else {
+            return Err(markdown::LinkError {
+                message: format!("link `{destination}` leaves content/"),
+                help: Some(self.link_help(&link.path, link.from_root)),
+            });
+        };
         if self.lenient
             && !self.site.targets.contains_key(&key)
             && self.site.root.join("content").join(&key).is_file()
@@ -661,14 +668,77 @@ impl LinkResolver for Links<'_> {
                 }
                 Ok(Some(url))
             }
-            None => Err(format!(
-                "link `{destination}` does not resolve: there is no published content/{key}"
-            )),
+            None => Err(markdown::LinkError {
+                message: format!(
+                    "link `{destination}` does not resolve: there is no published content/{key}"
+                ),
+                help: Some(self.link_help(&link.path, link.from_root)),
+            }),
         }
     }
 }
 
 impl Links<'_> {
+    /// Help for a link to a content file that does not resolve: the
+    /// published content file it most likely means, written from this
+    /// file's folder, or how such links are read.
+    fn link_help(&self, written: &str, from_root: bool) -> String {
+        let name = written.rsplit('/').next().unwrap_or_default();
+        let keys: Vec<&str> = self
+            .site
+            .targets
+            .keys()
+            .map(String::as_str)
+            .filter(|key| key.ends_with(".md"))
+            .collect();
+        let file_name = |key: &str| key.rsplit('/').next().unwrap_or_default().to_string();
+        let mut same: Vec<&str> = keys
+            .iter()
+            .copied()
+            .filter(|key| file_name(key) == name)
+            .collect();
+        if same.is_empty() {
+            let names: Vec<String> = keys.iter().map(|key| file_name(key)).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            if let Some(near) = crate::diagnostics::closest(name, &names) {
+                same = keys
+                    .iter()
+                    .copied()
+                    .filter(|key| file_name(key) == near)
+                    .collect();
+            }
+        }
+        let folder = self.folder.to_string_lossy().replace('\\', "/");
+        let read_from = if folder.is_empty() {
+            "content/".to_string()
+        } else {
+            format!("content/{folder}/")
+        };
+        match (same.as_slice(), from_root) {
+            ([key], true) => format!("did you mean `@/{key}`? `@/` reads a path from content/"),
+            ([key], false) => format!(
+                "did you mean `{}` (or `@/{key}`)? A link to a `.md` file is read from the folder of the file it is in, {read_from}; `@/` reads it from content/",
+                relative_to(&folder, key)
+            ),
+            _ => {
+                let example = keys
+                    .iter()
+                    .filter(|key| key.starts_with("stretches/"))
+                    .min()
+                    .or(keys.iter().min())
+                    .copied()
+                    .unwrap_or("stretches/01-knee-to-chest.md");
+                if from_root {
+                    format!("`@/` reads a path from content/, e.g. `@/{example}`")
+                } else {
+                    format!(
+                        "a link to a `.md` file is read from the folder of the file it is in, {read_from}; `@/` reads it from content/, e.g. `@/{example}`"
+                    )
+                }
+            }
+        }
+    }
+
     /// A relative link to an output folder (`../stretches/`, `./`, `..`)
     /// written as the folder's `index.html`, its query and fragment kept,
     /// so that it works opened from disk (SPEC §3). `None` for any other
@@ -683,6 +753,22 @@ impl Links<'_> {
         let slash = if path.ends_with('/') { "" } else { "/" };
         Some(format!("{path}{slash}index.html{rest}"))
     }
+}
+
+/// The path of content file `key` from content folder `folder` (both
+/// relative to content/, with `/`): `../stretches/x.md` from `routines`.
+fn relative_to(folder: &str, key: &str) -> String {
+    let from: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    let to: Vec<&str> = key.split('/').collect();
+    let common = from
+        .iter()
+        .zip(&to)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to.len().saturating_sub(1));
+    let mut parts = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
 }
 
 /// Reads a link as one to a folder: a relative URL (no scheme, not from

@@ -245,7 +245,7 @@ fn a_link_that_does_not_resolve_is_an_error_at_its_place() {
         " --> content/routines/morning.md:6:7",
         "6 | First [the tilt](../stretches/09-tilt.md#steps).",
         "  |       ^^^^^^^^^^",
-        "help: link to a content file by its path",
+        "help: a link to a `.md` file is read from the folder of the file it is in, content/routines/; `@/` reads it from content/, e.g. `@/stretches/01-knee-hug.md`",
     ] {
         assert!(first.contains(fragment), "lacks {fragment:?}:\n{first}");
     }
@@ -256,6 +256,10 @@ fn a_link_that_does_not_resolve_is_an_error_at_its_place() {
     );
     assert!(
         second.contains(" --> content/routines/morning.md:7:6"),
+        "{second}"
+    );
+    assert!(
+        second.contains("help: `@/` reads a path from content/, e.g. `@/stretches/01-knee-hug.md`"),
         "{second}"
     );
     let third = run.diagnostic("image `@/images/bed.svg` is written as a content file");
@@ -270,6 +274,45 @@ fn a_link_that_does_not_resolve_is_an_error_at_its_place() {
     assert_eq!(run.errors(), 3, "{run}");
     assert!(run.stderr.contains("Build failed: 3 errors."), "{run}");
     assert!(!site.exists("public"));
+}
+
+#[test]
+fn a_link_that_does_not_resolve_is_helped_to_the_file_it_most_likely_means() {
+    // The help names a path that works from the file the link is in, never
+    // the form it just refused.
+    let site = TestSite::new("minimal");
+    let help = std::fs::read_to_string(site.path("content/when-to-get-help.md")).expect("the page");
+    site.write(
+        "content/when-to-get-help.md",
+        &format!("{help}\n[one](../stretches/01-knee-hug.md) [two](stretches/01-knee-hgu.md) [three](@/stretches/pelvic-tilt.md)\n"),
+    );
+    site.write(
+        "content/routines/morning.md",
+        "+++\ntitle = \"Morning routine\"\nstretches = [\"knee-hug\"]\n+++\n\n[tilt](stretches/02-pelvic-tilt.md)\n",
+    );
+    let run = site.build(&[]).failure();
+    for (link, help) in [
+        (
+            "`../stretches/01-knee-hug.md` leaves content/",
+            "help: did you mean `stretches/01-knee-hug.md` (or `@/stretches/01-knee-hug.md`)? A link to a `.md` file is read from the folder of the file it is in, content/;",
+        ),
+        (
+            "`stretches/01-knee-hgu.md` does not resolve",
+            "help: did you mean `stretches/01-knee-hug.md` (or `@/stretches/01-knee-hug.md`)?",
+        ),
+        (
+            "`@/stretches/pelvic-tilt.md` does not resolve",
+            "help: did you mean `@/stretches/02-pelvic-tilt.md`?",
+        ),
+        (
+            "`stretches/02-pelvic-tilt.md` does not resolve",
+            "help: did you mean `../stretches/02-pelvic-tilt.md` (or `@/stretches/02-pelvic-tilt.md`)? A link to a `.md` file is read from the folder of the file it is in, content/routines/;",
+        ),
+    ] {
+        let diagnostic = run.diagnostic(link);
+        assert!(diagnostic.contains(help), "lacks {help:?}:\n{diagnostic}");
+    }
+    assert_eq!(run.errors(), 4, "{run}");
 }
 
 #[test]
@@ -300,9 +343,9 @@ fn a_file_whose_front_matter_is_wrong_has_its_links_checked_in_the_same_run() {
         " --> content/stretches/03-later.md:5:37",
     ]);
     run.stderr_lacks(&[
-        "`@/stretches/01-knee-hug.md`",
-        "`../about.md`",
-        "`@/stretches/03-later.md`",
+        "link `@/stretches/01-knee-hug.md`",
+        "link `../about.md`",
+        "link `@/stretches/03-later.md`",
     ]);
     assert_eq!(
         run.errors(),
