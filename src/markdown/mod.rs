@@ -133,6 +133,11 @@ pub fn render(
     let mut ids: Vec<String> = Vec::new();
     // The raw HTML block being left out: its span and text.
     let mut html_block: Option<(Range<usize>, String)> = None;
+    // A link or image whose address is left out has its end left out too:
+    // its text stays, as text. Links do not nest; an image's description
+    // may hold another image, so each open image says whether it was kept.
+    let mut dropped_link = false;
+    let mut images_kept: Vec<bool> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let span = offset + range.start..offset + range.end;
@@ -250,18 +255,20 @@ pub fn render(
                 id,
             }) => {
                 let destination = resolve(&dest_url, &span, resolver, &mut errors);
-                let dest_url = if rendered.keep_address(span, &dest_url, false, raw_html) {
-                    destination.map_or(dest_url, CowStr::from)
+                if rendered.keep_address(span, &dest_url, false, raw_html) {
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: destination.map_or(dest_url, CowStr::from),
+                        title,
+                        id,
+                    }));
                 } else {
-                    CowStr::Borrowed("")
-                };
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                    // An `<a href="">` would still be a link, to the page
+                    // itself: the words stay, without the link.
+                    dropped_link = true;
+                }
             }
+            Event::End(TagEnd::Link) if dropped_link => dropped_link = false,
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -274,17 +281,23 @@ pub fn render(
                         format!("image `{dest_url}` is written as a content file (`@/`): an image is linked by its URL, e.g. `../../images/bed.svg` for static/images/bed.svg").into(),
                     ));
                 }
-                let dest_url = if rendered.keep_address(span, &dest_url, true, raw_html) {
-                    dest_url
-                } else {
-                    CowStr::Borrowed("")
-                };
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                let kept = rendered.keep_address(span, &dest_url, true, raw_html);
+                images_kept.push(kept);
+                if kept {
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+                // Else no `<img src="">`, which is not valid HTML: the
+                // picture's description stays, as text.
+            }
+            Event::End(TagEnd::Image) => {
+                if images_kept.pop() != Some(false) {
+                    events.push(Event::End(TagEnd::Image));
+                }
             }
             other => events.push(other),
         }
@@ -663,7 +676,15 @@ mod tests {
                 r.html
             );
         }
-        assert_eq!(r.html.matches("href=\"\"").count(), 5, "{}", r.html);
+        // The words stay, without a link: an empty `href` would still be
+        // one, to the page itself.
+        assert!(!r.html.contains("href=\"\""), "{}", r.html);
+        assert_eq!(r.html.matches("<a ").count(), 1, "{}", r.html);
+        assert!(
+            r.html.starts_with("<p>a b vbscript:x c d <img"),
+            "{}",
+            r.html
+        );
         assert!(
             r.html.contains("src=\"data:image/png;base64,AA\""),
             "{}",
@@ -680,6 +701,19 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn a_picture_whose_address_is_left_out_leaves_its_description() {
+        let body = "![the bed](file:///bed.png) [![inner](javascript:x)](https://x.org) ![outer ![kept](bed.svg)](file:///x)\n";
+        let (r, _) = render(body, 0, false, &Keep, &HashSet::new());
+        assert!(!r.html.contains("src=\"\""), "{}", r.html);
+        assert_eq!(
+            r.html,
+            "<p>the bed <a href=\"https://x.org\">inner</a> outer <img src=\"bed.svg\" alt=\"kept\" /></p>\n"
+        );
+        assert_eq!(r.dropped_urls.len(), 3, "{:?}", r.dropped_urls);
+        assert_eq!(r.links.len(), 5);
     }
 
     #[test]

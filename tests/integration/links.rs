@@ -446,6 +446,10 @@ fn script_urls_in_markdown_follow_raw_html() {
     for bad in ["javascript:", "vbscript:", "data:text"] {
         assert!(!html.contains(&format!("=\"{bad}")), "{bad} in\n{html}");
     }
+    // The words stay, with no link: not even an empty one (`href=""` would
+    // lead to the page itself).
+    assert!(html.contains("<p>a vbscript:x b <img"), "{html}");
+    assert!(!html.contains("href=\"\""), "{html}");
     assert!(html.contains("src=\"data:image/png;base64,AA\""), "{html}");
 
     site.write("gen.toml", "[markdown]\nraw_html = true\n");
