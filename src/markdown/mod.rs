@@ -228,6 +228,15 @@ pub fn render(
             Event::InlineHtml(text) if !raw_html => {
                 drop_html(&mut rendered.dropped_html, body, offset, span, &text);
             }
+            // A task list's box is named, as every form control must be
+            // (pulldown-cmark writes a bare `<input>`).
+            Event::TaskListMarker(done) => {
+                events.push(Event::InlineHtml(CowStr::Borrowed(if done {
+                    "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"done\"/>\n"
+                } else {
+                    "<input disabled=\"\" type=\"checkbox\" aria-label=\"not done\"/>\n"
+                })));
+            }
             // An email autolink (`<info@clinic.md>`) is an address, never a
             // path: it is written as `mailto:`, and followed as one.
             Event::Start(Tag::Link {
@@ -700,6 +709,15 @@ mod tests {
             r.html.contains("href=\"javascript:alert(1)\""),
             "{}",
             r.html
+        );
+    }
+
+    #[test]
+    fn task_list_boxes_are_named() {
+        let (r, _) = render("- [ ] open\n- [x] done\n", 0, false, &Keep, &HashSet::new());
+        assert_eq!(
+            r.html,
+            "<ul>\n<li><input disabled=\"\" type=\"checkbox\" aria-label=\"not done\"/>\nopen</li>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"done\"/>\ndone</li>\n</ul>\n"
         );
     }
 
