@@ -176,18 +176,36 @@ fn check_references(site: &Site, outputs: &Outputs, problems: &mut Vec<Diagnosti
             .unwrap_or_default();
         for link in &rendered.links {
             let destination = link.destination.trim();
+            if link.image && destination.is_empty() {
+                problems.push(
+                    meta.file
+                        .error(link.span.clone(), "this picture has no address")
+                        .help(format!(
+                            "write the picture's URL between the parentheses, relative to the page, e.g. `{}images/pillow.svg` for static/images/pillow.svg",
+                            crate::render::root_of(&page)
+                        )),
+                );
+                continue;
+            }
             if destination.is_empty() || is_external(destination) {
                 continue;
             }
             followed += 1;
             if destination.starts_with('/') {
+                let help = match destination.strip_prefix(base_path.as_str()) {
+                    Some(rest) => format!(
+                        "write it relative to this page: `{}{rest}`",
+                        crate::render::root_of(&page)
+                    ),
+                    None => "write it relative to this page".to_string(),
+                };
                 problems.push(
                     meta.file
                         .warning(
                             link.span.clone(),
                             format!("`{destination}` is written from the site's root, so it breaks when the site is opened from disk or served under another path"),
                         )
-                        .help("write it relative to this page (`../images/x.svg`), or link a content file by its source path (`@/stretches/01-x.md`)"),
+                        .help(format!("{help}, or link a content file by its source path (`@/stretches/01-knee-to-chest.md`)")),
                 );
             }
             let problem = match markdown::content_link(destination) {
@@ -215,7 +233,10 @@ fn check_references(site: &Site, outputs: &Outputs, problems: &mut Vec<Diagnosti
                                 link.span.clone(),
                                 format!("link `{destination}` points at a handout's PDF, which only `gen build --pdf` writes"),
                             )
-                            .help("publish the site with `gen build --pdf`, or link the handout's page (`handout/index.html`) instead"),
+                            .help(format!(
+                            "publish the site with `gen build --pdf`, or link the handout's page (`{}/index.html`) instead",
+                            file.trim_end_matches(".pdf")
+                        )),
                     );
                 }
                 Some((message, help)) => {
@@ -290,7 +311,8 @@ fn missing_anchor(
     fragment: &str,
     destination: &str,
 ) -> Option<(String, String)> {
-    if fragment.is_empty() {
+    // Only a web page's ids are known: `#page=2` opens a PDF at a page.
+    if fragment.is_empty() || !target.ends_with(".html") {
         return None;
     }
     let ids = outputs.get(target)?;

@@ -51,6 +51,9 @@ pub struct Rendered {
     /// Links and images whose address was left out (`javascript:`, `file:`;
     /// see [`is_dangerous_url`]), with the address as written.
     pub dropped_urls: Vec<(Range<usize>, String)>,
+    /// Pictures written with no address (`![the bed]()`), left out: an
+    /// `<img src="">` is not valid HTML.
+    pub empty_images: Vec<Range<usize>>,
 }
 
 impl Rendered {
@@ -290,7 +293,11 @@ pub fn render(
                         format!("image `{dest_url}` is written as a content file (`@/`): an image is linked by its URL, e.g. `../../images/bed.svg` for static/images/bed.svg").into(),
                     ));
                 }
-                let kept = rendered.keep_address(span, &dest_url, true, raw_html);
+                let empty = dest_url.trim().is_empty();
+                if empty {
+                    rendered.empty_images.push(span.clone());
+                }
+                let kept = rendered.keep_address(span, &dest_url, true, raw_html) && !empty;
                 images_kept.push(kept);
                 if kept {
                     events.push(Event::Start(Tag::Image {
@@ -732,6 +739,11 @@ mod tests {
         );
         assert_eq!(r.dropped_urls.len(), 3, "{:?}", r.dropped_urls);
         assert_eq!(r.links.len(), 5);
+        assert!(r.empty_images.is_empty());
+
+        let (r, _) = render("a ![the bed]( ) b\n", 10, false, &Keep, &HashSet::new());
+        assert_eq!(r.html, "<p>a the bed b</p>\n");
+        assert_eq!(r.empty_images, vec![12..25]);
     }
 
     #[test]

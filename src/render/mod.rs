@@ -1001,7 +1001,9 @@ impl<'a> Renderer<'a> {
         let mut remember = true;
         if let Some(meta) = body {
             let rendered = self.body(meta, path, &mut out.problems);
-            remember = rendered.dropped_html.is_empty() && rendered.dropped_urls.is_empty();
+            remember = rendered.dropped_html.is_empty()
+                && rendered.dropped_urls.is_empty()
+                && rendered.empty_images.is_empty();
             if let Some(serde_json::Value::Object(page)) = map.get_mut("page") {
                 page.insert("toc".to_string(), to_json(&rendered.headings));
                 page.insert(
@@ -1163,6 +1165,13 @@ impl<'a> Renderer<'a> {
                 meta.file
                     .warning(span.clone(), "raw HTML is left out")
                     .help("write it in Markdown, or set `raw_html = true` under [markdown] in gen.toml"),
+            );
+        }
+        for span in &rendered.empty_images {
+            problems.push(
+                meta.file
+                    .warning(span.clone(), "this picture has no address, so it is left out and its description shown")
+                    .help("write the picture's URL between the parentheses, relative to the page, e.g. `![A pillow under the knees](../../images/pillow.svg)` for static/images/pillow.svg"),
             );
         }
         for (span, url) in &rendered.dropped_urls {

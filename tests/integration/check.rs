@@ -127,6 +127,13 @@ fn links_written_from_the_root_are_warned_about() {
         "{}",
         run.stderr
     );
+    // The help writes that very address from the page.
+    assert!(
+        run.stderr
+            .contains("help: write it relative to this page: `../../images/bed.svg`, or link"),
+        "{}",
+        run.stderr
+    );
     // A vbscript: link is not followed as a file (and exit 0: no error); it
     // is left out, which is the other warning.
     assert!(
@@ -218,6 +225,55 @@ fn a_missing_image_gets_a_path_written_from_its_page() {
 }
 
 #[test]
+fn a_fragment_of_a_file_that_is_no_web_page_is_not_an_anchor_to_find() {
+    // `#page=2` opens a PDF at its second page; only a web page's ids are
+    // known to `gen check`.
+    let site = EditorSite::fixture("editor");
+    site.write("static/docs/leaflet.pdf", "%PDF-1.4\n");
+    let text = site.read(KNEE) + "\nRead [the leaflet](../../docs/leaflet.pdf#page=2).\n";
+    site.write(KNEE, &text);
+    let run = site.run(&["check"]).status(0);
+    assert!(!run.stderr.contains("anchor"), "{}", run.stderr);
+}
+
+#[test]
+fn a_picture_with_no_address_is_an_error_to_check_and_a_warning_to_build() {
+    let site = EditorSite::fixture("editor");
+    let text = site.read(KNEE) + "\nA picture: ![A pillow under the knees]().\n";
+    site.write(KNEE, &text);
+    let place = position_of(&site, KNEE, "![A pillow");
+    let run = site.run(&["check"]).status(1);
+    let error = run
+        .stderr
+        .find("error: this picture has no address")
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    let rest = &run.stderr[error..];
+    assert!(rest.contains(&place), "no {place} in\n{}", run.stderr);
+    assert!(
+        rest.contains("help: write the picture's URL between the parentheses, relative to the page, e.g. `../../images/pillow.svg`"),
+        "{}",
+        run.stderr
+    );
+    // The build writes the page with the picture's description, and no
+    // `<img src="">`, which is not valid HTML.
+    let run = site.run(&["build"]).status(0);
+    assert!(
+        run.stderr.contains(
+            "warning: this picture has no address, so it is left out and its description shown"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(&place), "no {place} in\n{}", run.stderr);
+    let html = site.read("public/stretches/knee-to-chest/index.html");
+    assert!(
+        html.contains("A picture: A pillow under the knees."),
+        "{html}"
+    );
+    assert!(!html.contains("src=\"\""), "{html}");
+}
+
+#[test]
 fn a_link_to_a_handout_pdf_is_a_warning_that_only_pdf_builds_write_it() {
     let site = EditorSite::fixture("editor");
     let body = "\n\
@@ -245,6 +301,18 @@ fn a_link_to_a_handout_pdf_is_a_warning_that_only_pdf_builds_write_it() {
         "{}",
         run.stderr
     );
+    // The help names each handout's page, written as the link is.
+    for page in [
+        "`../../handout/index.html`",
+        "`../../routines/morning/handout/index.html`",
+    ] {
+        assert!(
+            run.stderr
+                .contains(&format!("or link the handout's page ({page}) instead")),
+            "no {page} in\n{}",
+            run.stderr
+        );
+    }
     let place = position_of(&site, KNEE, "[none]");
     assert!(run.stderr.contains(&place), "{}", run.stderr);
     assert!(
