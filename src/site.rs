@@ -15,6 +15,7 @@ use crate::embedded;
 use crate::templates::ThemeSource;
 
 mod paths;
+pub(crate) use paths::alias_output;
 
 /// Where a static file's bytes come from.
 #[derive(Debug, Clone)]

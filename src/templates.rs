@@ -503,6 +503,9 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
         }
     }
     if !errors.is_empty() {
+        // The templates that parse are checked for names Tera lacks too:
+        // one run reports every problem.
+        errors.extend(unknown_names(&tera, layers));
         return Err(errors);
     }
     if let Some(message) = cycles::extends_loop(&tera.templates) {
@@ -533,11 +536,26 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
             })
             .collect());
     }
-    let unknown: Vec<Diagnostic> = names::unknown(&tera)
+    let unknown = unknown_names(&tera, layers);
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
+    Ok(tera)
+}
+
+/// An error for each filter, test or function a template uses that Tera
+/// does not have (or `gen` takes away), at its first use.
+fn unknown_names(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Diagnostic> {
+    names::unknown(tera)
         .into_iter()
         .map(|(name, kind, called)| {
+            let lacking = if LEFT_OUT.contains(&called.as_str()) {
+                "gen leaves out of Tera"
+            } else {
+                "Tera does not have"
+            };
             let diagnostic = Diagnostic::error(format!(
-                "template `{name}` uses the {} `{called}`, which Tera does not have",
+                "template `{name}` uses the {} `{called}`, which {lacking}",
                 kind.describe()
             ));
             let diagnostic = match layers.get(&name) {
@@ -547,13 +565,9 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
                 },
                 None => diagnostic.in_file(name),
             };
-            diagnostic.help(unknown_help(&tera, kind, &called))
+            diagnostic.help(unknown_help(tera, kind, &called))
         })
-        .collect();
-    if !unknown.is_empty() {
-        return Err(unknown);
-    }
-    Ok(tera)
+        .collect()
 }
 
 /// An error of templates that parse but do not fit together, placed in the

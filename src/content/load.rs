@@ -761,6 +761,7 @@ fn load_split(
     }
     let slug = meta.slug.clone();
     let (slug_span, draft) = (meta.slug_span.clone(), meta.draft);
+    let aliases = meta.aliases.clone();
     let has_role = fields.has("role");
     let mut loaded = match kind {
         Kind::Home => {
@@ -771,8 +772,13 @@ fn load_split(
         Kind::Routine => Routine::from_fields(meta, &mut fields).map(Loaded::Routine),
         Kind::Page => Page::from_fields(meta, &mut fields).map(Loaded::Page),
     };
-    let errors = fields.finish(keys);
+    let mut errors = fields.finish(keys);
     if errors.iter().any(Diagnostic::is_error) {
+        // Such a file is not built, where aliases are checked: its own are
+        // checked here.
+        for alias in &aliases {
+            crate::site::alias_output(file, alias, &mut errors);
+        }
         // Enough of the file for the checks of slugs across files. A slug
         // that is not valid is reported already, and its suggestion is no
         // file's slug.

@@ -341,7 +341,7 @@ impl Site {
             .chain(content.pages.iter().map(|p| &p.meta))
         {
             for alias in &page.aliases {
-                if let Some(path) = alias_output(page, alias, problems) {
+                if let Some(path) = alias_output(&page.file, alias, problems) {
                     outputs.push((path.into(), Owner::Alias(page, alias)));
                 }
             }
@@ -382,16 +382,17 @@ fn list<'a>(
     }
 }
 
-/// The output path of an alias's redirect page, or `None` (and an error)
-/// when the alias cannot be one.
-fn alias_output(
-    meta: &Meta,
+/// The output path of an alias of `file`'s page, or `None` (and an error)
+/// when the alias cannot be one. Also run on the aliases of files with
+/// errors of their own, which are not built, so that one run reports every
+/// problem.
+pub(crate) fn alias_output(
+    file: &crate::diagnostics::SourceFile,
     alias: &Spanned<String>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let error = |message: String, help: &str| {
-        meta.file
-            .error(alias.span.clone(), message)
+        file.error(alias.span.clone(), message)
             .help(help.to_string())
     };
     // A host decodes the request's escapes before it looks the file up.

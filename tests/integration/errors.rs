@@ -33,6 +33,41 @@ fn every_problem_is_reported_in_one_run() {
 }
 
 #[test]
+fn a_routine_of_too_many_stretches_still_has_them_checked_against_the_library() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/routines/morning.md",
+        "+++\ntitle = \"Morning routine\"\nstretches = [\"knee-hug\", \"pelvic-tilt\", \"pelvic-tilt\", \"nope\", \"knee-hug-2\", \"a\", \"b\"]\n+++\n",
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("`stretches` has 7 entries; it takes 1 to 6");
+    run.diagnostic("stretch `pelvic-tilt` is listed twice in `stretches`");
+    for slug in ["nope", "knee-hug-2", "a", "b"] {
+        run.diagnostic(&format!("routine lists `{slug}`, which is not a stretch"));
+    }
+    assert_eq!(run.errors(), 6, "{run}");
+}
+
+#[test]
+fn the_aliases_of_a_file_with_other_errors_are_checked_in_the_same_run() {
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/stretches/02-pelvic-tilt.md",
+        "title = \"Pelvic tilt\"\n",
+        "title = \"Pelvic tilt\"\nslug = \"Pelvic Tilt\"\naliases = [\"../../../etc/x/\", \"/old-tilt/\"]\n",
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("slug \"Pelvic Tilt\" is not valid");
+    let d = run.diagnostic("alias \"../../../etc/x/\" is not a path inside the site");
+    assert!(
+        d.contains(" --> content/stretches/02-pelvic-tilt.md:4:12\n"),
+        "{d}"
+    );
+    // The routine that lists the file by its name is not failed as well.
+    assert_eq!(run.errors(), 2, "{run}");
+}
+
+#[test]
 fn an_invalid_explicit_slug_suggests_a_valid_one() {
     let site = TestSite::new("minimal");
     site.write(

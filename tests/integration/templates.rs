@@ -272,8 +272,8 @@ fn a_filter_gen_leaves_out_or_misspelt_is_named_as_such() {
     );
     // Every one in one run, when the templates load.
     let run = site.build(&[]).failure();
-    let d =
-        run.diagnostic("template `routine.html` uses the filter `date`, which Tera does not have");
+    let d = run
+        .diagnostic("template `routine.html` uses the filter `date`, which gen leaves out of Tera");
     assert!(d.contains(" --> templates/routine.html:2:41\n"), "{d}");
     assert!(
         d.contains("help: `date` is one of Tera's built-ins that gen leaves out ("),
@@ -295,6 +295,26 @@ fn a_filter_gen_leaves_out_or_misspelt_is_named_as_such() {
         "{d}"
     );
     run.stderr_lacks(&["against the template context", "failed while rendering"]);
+}
+
+#[test]
+fn a_template_that_does_not_parse_does_not_hide_the_unknown_names_of_the_others() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ page.title {% endblock content %}\n",
+    );
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ now() }}{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template does not parse");
+    assert!(d.contains(" --> templates/page.html:2:34\n"), "{d}");
+    let d =
+        run.diagnostic("template `404.html` uses the function `now`, which gen leaves out of Tera");
+    assert!(d.contains(" --> templates/404.html:2:23\n"), "{d}");
+    assert_eq!(run.errors(), 2, "{run}");
 }
 
 /// A filter Tera does not have is found when the templates load, so it is
