@@ -29,6 +29,9 @@ pub struct Fields<'a> {
     yaml: bool,
     /// Problems found so far.
     pub errors: Vec<Diagnostic>,
+    /// The required keys found missing, with their error's place in
+    /// `errors`: a misspelt key that means one is one mistake, reported once.
+    missing: Vec<(String, usize)>,
 }
 
 impl<'a> Fields<'a> {
@@ -48,6 +51,7 @@ impl<'a> Fields<'a> {
             context,
             yaml: false,
             errors: Vec::new(),
+            missing: Vec::new(),
         }
     }
 
@@ -92,6 +96,7 @@ impl<'a> Fields<'a> {
                 format!("missing required key `{key}` in {}", self.context),
             )
             .help(format!("add a line such as `{example}`"));
+        self.missing.push((key.to_string(), self.errors.len()));
         self.errors.push(diagnostic);
     }
 
@@ -463,6 +468,7 @@ impl<'a> Fields<'a> {
         known: &[&str],
         elsewhere: &dyn Fn(&str) -> Option<String>,
     ) -> Vec<Diagnostic> {
+        let mut meant = Vec::new();
         for (index, (key, _)) in self.entries.iter().enumerate() {
             if self.used[index] {
                 continue;
@@ -475,6 +481,11 @@ impl<'a> Fields<'a> {
             let help = match elsewhere(&key.name) {
                 Some(place) => place,
                 None => match closest(&key.name, known) {
+                    // The key meant is missing: one mistake, one error.
+                    Some(near) if self.missing.iter().any(|(k, _)| k == near) => {
+                        meant.push(near);
+                        format!("did you mean `{near}`? It is required, and missing")
+                    }
                     Some(near) => format!(
                         "did you mean `{near}`? Known keys: {list}; free-form data goes under `extra`"
                     ),
@@ -489,6 +500,16 @@ impl<'a> Fields<'a> {
                 )
                 .help(help);
             self.errors.push(diagnostic);
+        }
+        let mut dropped: Vec<usize> = self
+            .missing
+            .iter()
+            .filter(|(key, _)| meant.contains(&key.as_str()))
+            .map(|(_, at)| *at)
+            .collect();
+        dropped.sort_unstable();
+        for at in dropped.into_iter().rev() {
+            self.errors.remove(at);
         }
         // Report in file order.
         self.errors

@@ -98,16 +98,27 @@ fn unknown_keys_name_the_key_and_suggest_the_closest() {
     );
     let run = site.build(&[]).failure();
     let d = run.diagnostic("unknown key `positon`");
-    assert!(d.contains("did you mean `position`?"), "{d}");
-    assert!(d.contains("free-form data goes under `extra`"), "{d}");
+    assert!(
+        d.contains("help: did you mean `position`? It is required, and missing"),
+        "{d}"
+    );
     let d = run.diagnostic("unknown key `colour`");
     assert!(
         !d.contains("did you mean"),
         "no far-fetched suggestion: {d}"
     );
     assert!(d.contains("known keys: `title`, `slug`, `position`"), "{d}");
-    // The missing `position` is reported too.
-    run.diagnostic("missing required key `position` in front matter");
+    // The missing `position` is the same mistake: not reported again.
+    run.stderr_lacks(&["missing required key `position`"]);
+    assert_eq!(run.errors(), 2, "{run}");
+
+    // A misspelt key that means one that is there is its own error.
+    site.write(KNEE, &stretch(&[("titel", Some("\"Knee hug\""))]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("unknown key `titel`");
+    assert!(d.contains("did you mean `title`? Known keys:"), "{d}");
+    assert!(d.contains("free-form data goes under `extra`"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
 }
 
 #[test]
