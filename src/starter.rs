@@ -21,12 +21,28 @@ pub struct Initialized {
 /// Writes the starter site into `dir`, which must be missing or empty.
 /// Hidden entries such as `.git` do not count, so `git init` may come first.
 pub fn init(dir: &Path) -> Result<Initialized, Diagnostic> {
+    // An example of another folder than the one refused.
+    let example = if dir.file_name().is_some_and(|n| n == "my-site") {
+        "choose a new or empty folder, e.g. `gen init my-stretches`"
+    } else {
+        "choose a new or empty folder, e.g. `gen init my-site`"
+    };
     if dir.exists() && !dir.is_dir() {
         return Err(Diagnostic::error(format!(
             "cannot make a site in {}: it is a file",
             dir.display()
         ))
-        .help("choose a new or empty folder, e.g. `gen init my-site`"));
+        .help(example));
+    }
+    if !dir.exists() && dir.is_symlink() {
+        let to = fs::read_link(dir)
+            .map(|to| format!(" to {}", to.display()))
+            .unwrap_or_default();
+        return Err(Diagnostic::error(format!(
+            "cannot make a site in {}: it is a symbolic link{to}, which does not lead to a folder",
+            dir.display()
+        ))
+        .help("make the folder it points to, or remove the link, or choose another folder"));
     }
     if dir.is_dir() {
         let entries = fs::read_dir(dir)
@@ -45,7 +61,7 @@ pub fn init(dir: &Path) -> Result<Initialized, Diagnostic> {
                 dir.display()
             ))
             .note(format!("it holds {}{more}", shown.join(", ")))
-            .help("choose a new or empty folder, e.g. `gen init my-site`"));
+            .help(example));
         }
     }
     let mut files = 0;

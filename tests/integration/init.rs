@@ -78,9 +78,32 @@ fn a_folder_that_is_not_empty_is_refused() {
     assert!(!dir.path("content").exists());
     assert_eq!(dir.read("notes.txt"), "mine");
 
-    // Twice into the same folder: the second run is refused.
-    gen_in(&dir.root, &["init", "site"]).status(0);
-    gen_in(&dir.root, &["init", "site"]).status(1);
+    // Twice into the same folder: the second run is refused, and its help
+    // names another folder than the one refused.
+    gen_in(&dir.root, &["init", "my-site"]).status(0);
+    let run = gen_in(&dir.root, &["init", "my-site"]).status(1);
+    assert!(
+        run.stderr
+            .contains("help: choose a new or empty folder, e.g. `gen init my-stretches`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_link_to_nowhere_is_named_as_such() {
+    let dir = EditorSite::empty();
+    std::os::unix::fs::symlink("/nonexistent/bedside-site", dir.path("site")).expect("a link");
+    let run = gen_in(&dir.root, &["init", "site"]).status(1);
+    assert!(
+        run.stderr.contains(
+            "error: cannot make a site in site: it is a symbolic link to /nonexistent/bedside-site, which does not lead to a folder"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("File exists"), "{}", run.stderr);
+    assert!(!run.stderr.contains("permissions"), "{}", run.stderr);
 }
 
 #[test]
