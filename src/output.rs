@@ -245,8 +245,17 @@ impl Destination {
             return Err(refuse(why));
         }
         if target.is_dir() && !force && !target.join(MARKER).exists() {
+            // Top-level dot-entries are carried into the new build, so a
+            // folder of them alone (`.git` of a `gh-pages` clone) loses
+            // nothing.
             let non_empty = fs::read_dir(&target)
-                .map(|mut d| d.next().is_some())
+                .map(|mut d| {
+                    d.any(|e| {
+                        e.map_or(true, |e| {
+                            !e.file_name().as_encoded_bytes().starts_with(b".")
+                        })
+                    })
+                })
                 .unwrap_or(true);
             if non_empty {
                 return Err(Diagnostic::error(format!(

@@ -333,6 +333,21 @@ fn a_folder_without_a_previous_build_is_replaced_only_with_force() {
 }
 
 #[test]
+fn a_folder_of_dot_entries_alone_needs_no_force_and_keeps_them() {
+    // A `gh-pages` clone: `.git` is carried into each build, so nothing is
+    // lost.
+    let site = TestSite::new("minimal");
+    std::fs::create_dir_all(site.path("public/.git")).unwrap();
+    std::fs::write(site.path("public/.git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    std::fs::write(site.path("public/.nojekyll"), "").unwrap();
+    site.build(&[]).success();
+    assert!(site.exists("public/index.html"));
+    assert_eq!(site.read("public/.git/HEAD"), "ref: refs/heads/gh-pages\n");
+    assert!(site.exists("public/.nojekyll"));
+    nothing_left_behind(&site.root);
+}
+
+#[test]
 fn an_empty_folder_or_a_new_one_needs_no_force() {
     let site = TestSite::new("minimal");
     std::fs::create_dir(site.path("public")).unwrap();
