@@ -80,7 +80,7 @@ pub struct ServeArgs {
     /// The site folder.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// The port to listen on.
+    /// The port to listen on (0: any free port, printed on start).
     #[arg(long, short, default_value_t = 1111)]
     pub port: u16,
     /// The address to bind.

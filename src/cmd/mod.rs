@@ -99,6 +99,12 @@ impl Ui {
         }
     }
 
+    /// Prints what a command is for even with `--quiet`: the address
+    /// `gen serve` serves at, which nothing else tells.
+    pub fn essential(&self, line: &str) {
+        to_stdout(line);
+    }
+
     /// Prints a line of ordinary output, such as next steps (hidden by `--quiet`).
     pub fn info(&self, line: &str) {
         if !self.quiet {

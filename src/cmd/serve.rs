@@ -34,7 +34,7 @@ pub fn run(args: crate::cli::ServeArgs, ui: &Ui) -> Result<(), Error> {
         .help("leave out --interface to serve on 127.0.0.1 only")]);
     }
     let url = server.url();
-    ui.summary(&format!(
+    ui.essential(&format!(
         "Serving {} at {url} (Ctrl-C to stop)",
         root.display()
     ));

@@ -10,6 +10,19 @@ use super::editor_support::{EditorSite, Serve, position_of};
 const STRETCH: &str = "content/stretches/02-pelvic-tilt.md";
 
 #[test]
+fn quiet_serve_still_says_where_it_serves() {
+    // With `--port 0` the address is known from that line alone.
+    let site = EditorSite::fixture("editor");
+    let server = Serve::start(&site, &["--quiet"]);
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
 fn serves_reloads_shows_errors_and_recovers() {
     let site = EditorSite::fixture("editor");
     let server = Serve::start(&site, &[]);
