@@ -109,6 +109,29 @@ impl Diagnostic {
         self
     }
 
+    /// The diagnostic with the site's files named from where `gen` runs:
+    /// a path relative to the site folder `root` (`content/a.md`) becomes
+    /// `root`'s (`my-site/content/a.md`), so that it can be opened as
+    /// printed. Only a path that names a file there is changed; the rest
+    /// (the output's folders, named as given) are kept.
+    pub fn rebased(mut self, root: &Path) -> Self {
+        let rebase = |path: &mut PathBuf| {
+            if path.is_relative() {
+                let joined = root.join(&*path);
+                if joined.symlink_metadata().is_ok() {
+                    *path = joined;
+                }
+            }
+        };
+        if let Some(location) = self.location.as_mut() {
+            rebase(&mut location.path);
+        }
+        if let Some(path) = self.path.as_mut() {
+            rebase(path);
+        }
+        self
+    }
+
     /// Names the file the diagnostic is about, without a line.
     pub fn in_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.path = Some(path.into());

@@ -18,6 +18,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = cmd::parse();
     let ui = Ui::new(cli.color, cli.quiet, cli.verbose);
+    let ui = match &cli.command {
+        Command::Build(args) => ui.with_root(&args.root),
+        Command::Serve(args) => ui.with_root(&args.root),
+        Command::Check(args) => ui.with_root(&args.root),
+        Command::New(args) => ui.with_root(&args.root),
+        Command::Init(_) => ui,
+    };
     let (what, result) = match cli.command {
         Command::Build(args) => ("Build", cmd::build::run(args, &ui)),
         Command::Serve(args) => ("Serve", cmd::serve::run(args, &ui)),

@@ -8,6 +8,7 @@ pub mod new;
 pub mod serve;
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 pub use build::{BuildOptions, BuildReport, build};
 
@@ -55,8 +56,11 @@ fn requested_color(args: &[std::ffi::OsString]) -> Option<ColorChoice> {
 }
 
 /// How a command talks to the user.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Ui {
+    /// The site folder given with `--root`, when it is not the current
+    /// folder: the site's files are named from where `gen` runs.
+    pub root: Option<std::sync::Arc<Path>>,
     /// ANSI colour on stderr.
     pub color: bool,
     /// Only errors.
@@ -77,9 +81,26 @@ impl Ui {
             }
         };
         Ui {
+            root: None,
             color,
             quiet,
             verbose,
+        }
+    }
+
+    /// Names the site's files from where `gen` runs, the site being in
+    /// `root` (nothing changes for the current folder).
+    pub fn with_root(mut self, root: &Path) -> Ui {
+        let here = root.components().all(|c| c == std::path::Component::CurDir);
+        self.root = (!here).then(|| std::sync::Arc::from(root));
+        self
+    }
+
+    /// `path`, relative to the site folder, as the user can open it.
+    pub fn shown(&self, path: &Path) -> PathBuf {
+        match &self.root {
+            Some(root) if path.is_relative() => root.join(path),
+            _ => path.to_path_buf(),
         }
     }
 
@@ -87,7 +108,11 @@ impl Ui {
     pub fn report(&self, diagnostics: &[Diagnostic]) {
         for d in diagnostics {
             if d.is_error() || !self.quiet {
-                to_stderr(&d.render(self.color));
+                let text = match &self.root {
+                    Some(root) => d.clone().rebased(root).render(self.color),
+                    None => d.render(self.color),
+                };
+                to_stderr(&text);
             }
         }
     }

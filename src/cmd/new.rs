@@ -36,7 +36,7 @@ pub fn run(args: crate::cli::NewArgs, ui: &Ui) -> Result<(), Error> {
     };
     ui.summary(&format!(
         "Created {}, {next}{}",
-        created.path.display(),
+        ui.shown(&created.path).display(),
         super::warnings_suffix(&created.problems)
     ));
     Ok(())

@@ -39,7 +39,7 @@ pub fn run(args: crate::cli::ServeArgs, ui: &Ui) -> Result<(), Error> {
         root.display()
     ));
     if args.open {
-        let later = *ui;
+        let later = ui.clone();
         if let Err(diagnostic) = serve::open_browser(&url, move |d| later.report(&[d])) {
             ui.report(&[diagnostic]);
         }

@@ -1088,6 +1088,66 @@ fn the_root_flag_builds_a_site_elsewhere() {
 }
 
 #[test]
+fn with_the_root_flag_the_sites_files_are_named_from_where_gen_runs() {
+    // `path:line:column` can be opened as printed, as cargo's are.
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/stretches/02-pelvic-tilt.md",
+        "reps = 10",
+        "reps = 0",
+    );
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\n[gone](@/nope.md)\n",
+    );
+    let parent = site.parent();
+    let name = site
+        .root
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let run = super::support::gen_in(&parent, &["build", "--root", &name], &[]).failure();
+    let d = run.diagnostic("`reps` is 0");
+    assert!(
+        d.contains(&format!(" --> {name}/content/stretches/02-pelvic-tilt.md:")),
+        "{d}"
+    );
+    let d = run.diagnostic("link `@/nope.md` does not resolve");
+    assert!(
+        d.contains(&format!(" --> {name}/content/about.md:5:1")),
+        "{d}"
+    );
+
+    // Run in the site, the paths are the site's own.
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`reps` is 0");
+    assert!(
+        d.contains(" --> content/stretches/02-pelvic-tilt.md:"),
+        "{d}"
+    );
+
+    // `gen new` says where the new file is, from where it ran.
+    site.replace(
+        "content/stretches/02-pelvic-tilt.md",
+        "reps = 0",
+        "reps = 10",
+    );
+    let run = super::support::gen_in(
+        &parent,
+        &["new", "stretch", "Cat Cow", "--root", &name],
+        &[],
+    )
+    .success();
+    assert!(
+        run.stdout
+            .contains(&format!("Created {name}/content/stretches/03-cat-cow.md")),
+        "{run}"
+    );
+    assert!(site.exists("content/stretches/03-cat-cow.md"));
+}
+
+#[test]
 fn quiet_prints_only_errors() {
     let site = TestSite::new("minimal");
     site.write(
