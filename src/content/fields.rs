@@ -101,8 +101,46 @@ impl<'a> Fields<'a> {
     }
 
     fn wrong_type(&mut self, key: &str, node: &Node, expected: &str) {
-        let diagnostic = self.type_error(key, node, expected);
+        let mut diagnostic = self.type_error(key, node, expected);
+        if let Some(help) = self.type_help(key, node, expected) {
+            diagnostic = diagnostic.help(help);
+        }
         self.errors.push(diagnostic);
+    }
+
+    /// How to write `node` as `expected`, when it can be told from what was
+    /// written: a number or date in quotes as text, a text in brackets as a
+    /// list, a number in quotes without them.
+    fn type_help(&self, key: &str, node: &Node, expected: &str) -> Option<String> {
+        let written = self.file.text.get(node.span.clone())?.trim();
+        let short = written.chars().count() <= 60 && !written.contains('\n');
+        let line = |value: String| format!("`{}`", self.example(&format!("{key} = {value}")));
+        match &node.value {
+            Value::Integer(_) | Value::Float(_) | Value::Bool(_) | Value::Datetime(_)
+                if expected.starts_with("text") && short =>
+            {
+                Some(format!(
+                    "put it in quotes to make it text: {}",
+                    line(format!("\"{written}\""))
+                ))
+            }
+            Value::String(_) if expected.starts_with("a list") && short => Some(format!(
+                "write it as a list, in brackets: {}",
+                line(format!("[{written}]"))
+            )),
+            Value::String(text)
+                if expected == "a whole number" && text.trim().parse::<i64>().is_ok() =>
+            {
+                Some(format!(
+                    "write the number without quotes: {}",
+                    line(text.trim().to_string())
+                ))
+            }
+            Value::Array(_) | Value::Table(_) if expected.starts_with("text") => {
+                Some("write one text value, in quotes".to_string())
+            }
+            _ => None,
+        }
     }
 
     fn type_error(&self, key: &str, node: &Node, expected: &str) -> Diagnostic {

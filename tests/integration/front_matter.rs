@@ -122,6 +122,50 @@ fn unknown_keys_name_the_key_and_suggest_the_closest() {
 }
 
 #[test]
+fn a_value_of_the_wrong_type_gets_the_line_that_would_do() {
+    let site = TestSite::new("minimal");
+    site.write(
+        KNEE,
+        &stretch(&[
+            ("title", Some("42")),
+            ("reps", Some("\"5\"")),
+            ("targets", Some("\"Lower back\"")),
+        ]),
+    );
+    let run = site.build(&[]).failure();
+    for (message, help) in [
+        (
+            "`title` must be text in quotes, found an integer",
+            "help: put it in quotes to make it text: `title = \"42\"`",
+        ),
+        (
+            "`reps` must be a whole number, found a string",
+            "help: write the number without quotes: `reps = 5`",
+        ),
+        (
+            "`targets` must be a list of text",
+            "help: write it as a list, in brackets: `targets = [\"Lower back\"]`",
+        ),
+    ] {
+        let d = run.diagnostic(message);
+        assert!(d.contains(help), "lacks {help:?}:\n{d}");
+    }
+    assert_eq!(run.errors(), 3, "{run}");
+
+    // In YAML front matter, the help is YAML.
+    site.write(
+        KNEE,
+        "---\ntitle: 42\nposition: supine\nhold: 30 s\ntargets: [Lower back]\ncautions: [Stop if it hurts.]\ncue: Lie down and breathe.\n---\nDo the stretch.\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`title` must be text");
+    assert!(
+        d.contains("help: put it in quotes to make it text: `title: \"42\"`"),
+        "{d}"
+    );
+}
+
+#[test]
 fn a_missing_required_key_points_at_the_closing_fence() {
     let site = TestSite::new("minimal");
     site.write(KNEE, &stretch(&[("cue", None)]));
