@@ -349,9 +349,46 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
     let dir = root.join("content");
     let mut problems = Vec::new();
     if !dir.is_dir() {
+        // Run from inside a site (its `content/stretches/`), as Zola and
+        // Hugo find the site above: say where it is.
+        let above = root.canonicalize().ok().and_then(|here| {
+            here.ancestors()
+                .skip(1)
+                .take(8)
+                .position(|folder| folder.join("content").is_dir())
+                .map(|up| {
+                    // `root` and `up + 1` times `..`, written short:
+                    // `content/..` is `.`, `./../..` is `../..`.
+                    use std::path::Component;
+                    let mut parts: Vec<Component> = Vec::new();
+                    for part in root.components().chain(vec![Component::ParentDir; up + 1]) {
+                        match (part, parts.last()) {
+                            (Component::CurDir, _) => {}
+                            (Component::ParentDir, Some(Component::Normal(_))) => {
+                                parts.pop();
+                            }
+                            (Component::ParentDir, Some(Component::RootDir)) => {}
+                            _ => parts.push(part),
+                        }
+                    }
+                    let site: PathBuf = parts.iter().collect();
+                    if site.as_os_str().is_empty() {
+                        PathBuf::from(".")
+                    } else {
+                        site
+                    }
+                })
+        });
+        let help = match above {
+            Some(site) => format!(
+                "the site above is {}: run gen there, or pass `--root {}`",
+                site.display(),
+                site.display()
+            ),
+            None => "run gen in the site folder, the one that holds content/, or pass `--root DIR`; `gen init` makes a new site".to_string(),
+        };
         problems.push(
-            Diagnostic::error(format!("no content/ folder in {}", root.display()))
-                .help("run gen in the site folder, the one that holds content/, or pass `--root DIR`; `gen init` makes a new site"),
+            Diagnostic::error(format!("no content/ folder in {}", root.display())).help(help),
         );
         return (Content::default(), problems);
     }

@@ -966,6 +966,19 @@ fn no_content_folder_is_an_error() {
     assert!(!site.exists("public"));
 }
 
+#[test]
+fn run_inside_a_site_gen_says_where_the_site_is() {
+    let site = TestSite::new("minimal");
+    let inside = site.path("content/stretches");
+    let run = super::support::gen_in(&inside, &["build"], &[]).failure();
+    run.stderr_has(&[
+        "error: no content/ folder in .",
+        "help: the site above is ../..: run gen there, or pass `--root ../..`",
+    ]);
+    assert!(!site.exists("public"));
+    assert!(!site.exists("content/stretches/public"));
+}
+
 /// A mistyped `--root` is one clear error: no warning about what the
 /// missing site lacks, and no folder made for it or its output.
 #[test]
