@@ -37,14 +37,19 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into the output folder.
+    #[command(display_name = "gen")]
     Build(BuildArgs),
     /// Build, serve on localhost, rebuild on change and reload open pages.
+    #[command(display_name = "gen")]
     Serve(ServeArgs),
     /// Check everything `build` checks, plus links, anchors and images; write nothing.
+    #[command(display_name = "gen")]
     Check(CheckArgs),
     /// Start a new stretch, routine or page from the theme's archetype.
+    #[command(display_name = "gen")]
     New(NewArgs),
     /// Write a new site from the built-in starter.
+    #[command(display_name = "gen")]
     Init(InitArgs),
 }
 

@@ -926,7 +926,11 @@ fn a_command_line_syntax_error_exits_with_status_2() {
     // Help and version are not errors.
     let run = site.run(&["build", "--help"]).success();
     assert!(run.stdout.contains("--output-dir"), "{run}");
-    site.run(&["--version"]).success();
+    let run = site.run(&["--version"]).success();
+    assert_eq!(run.stdout, format!("gen {}\n", env!("CARGO_PKG_VERSION")));
+    // After a command too, it is `gen`'s version (not `gen-build`'s).
+    let run = site.run(&["build", "--version"]).success();
+    assert_eq!(run.stdout, format!("gen {}\n", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]
