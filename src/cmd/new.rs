@@ -17,11 +17,6 @@ pub fn run(args: crate::cli::NewArgs, ui: &Ui) -> Result<(), Error> {
         return Err(Error::Site(created.problems));
     }
     ui.report(&created.problems);
-    if let Some(stretch) = &created.stretch {
-        ui.info(&format!(
-            "It lists `{stretch}` to start with; put 1 to 6 stretch slugs in `stretches`."
-        ));
-    }
     // A theme's own archetype may make a file that is published at once.
     let text = std::fs::read_to_string(args.root.join(&created.path)).unwrap_or_default();
     let draft = ["draft = true", "draft: true"]
@@ -39,5 +34,10 @@ pub fn run(args: crate::cli::NewArgs, ui: &Ui) -> Result<(), Error> {
         ui.shown(&created.path).display(),
         super::warnings_suffix(&created.problems)
     ));
+    if let Some(stretch) = &created.stretch {
+        ui.info(&format!(
+            "It lists `{stretch}` to start with; put 1 to 6 stretch slugs in `stretches`."
+        ));
+    }
     Ok(())
 }
