@@ -644,16 +644,30 @@ fn load_split(
     // HTML allows no control character but tab, line feed, form feed and
     // carriage return; the body goes into the page as it is written.
     let body = file.text.get(split.body.clone()).unwrap_or_default();
-    if let Some(at) = body
+    // Each one is reported, up to a few: a file full of them (a binary
+    // file renamed) is said to be one in the last.
+    const SHOWN: usize = 5;
+    let controls: Vec<usize> = body
         .bytes()
-        .position(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0C | b'\r')) || b == 0x7F)
-    {
+        .enumerate()
+        .filter(|&(_, b)| (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0C | b'\r')) || b == 0x7F)
+        .map(|(at, _)| at)
+        .collect();
+    for (nth, at) in controls.iter().take(SHOWN).enumerate() {
         let start = split.body.start + at;
         let code = file.text.as_bytes().get(start).copied().unwrap_or_default();
+        let more = controls.len().saturating_sub(SHOWN);
+        let help = if nth + 1 == SHOWN && more > 0 {
+            format!(
+                "remove it, and the {more} more after it: a web page's text may not hold control characters"
+            )
+        } else {
+            "remove it: a web page's text may not hold control characters".to_string()
+        };
         fields.error_at(
             start..start + 1,
             format!("the body holds the control character U+{code:04X}"),
-            "remove it: a web page's text may not hold control characters",
+            help,
         );
     }
     if split.format == Some(front_matter::Format::Yaml) {

@@ -468,6 +468,26 @@ fn a_control_character_in_a_body_is_an_error_at_its_place() {
     let d = run.diagnostic("the body holds the control character U+0007");
     assert!(d.contains(" --> content/stretches/01-knee-hug.md:"), "{d}");
     assert!(!site.exists("public"));
+    assert_eq!(run.errors(), 1, "{run}");
+
+    // Each is reported, on every line; past five, the fifth says how many
+    // more follow.
+    let text = stretch(&[]).replace(
+        "Do the stretch.",
+        "One\u{1} two\u{2}\nthree\u{3} four\u{4} five\u{5} six\u{6} seven\u{0e}",
+    );
+    site.write("content/stretches/01-knee-hug.md", &text);
+    let run = site.build(&[]).failure();
+    for code in ["0001", "0002", "0003", "0004", "0005"] {
+        run.diagnostic(&format!("the body holds the control character U+{code}"));
+    }
+    let d = run.diagnostic("U+0005");
+    assert!(
+        d.contains("help: remove it, and the 2 more after it"),
+        "{d}"
+    );
+    run.stderr_lacks(&["U+0006", "U+000E"]);
+    assert_eq!(run.errors(), 5, "{run}");
     // Tabs and form feeds are text HTML allows.
     site.write(
         "content/stretches/01-knee-hug.md",
