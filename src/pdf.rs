@@ -79,14 +79,51 @@ pub fn print(browser: &Path, html: &Path, pdf: &Path, paper: Paper) -> Result<()
     let copy = folder.join(format!(".gen-print-{}.html", std::process::id()));
     std::fs::write(&copy, printable)
         .map_err(|e| format!("cannot write the page to print beside it: {e}"))?;
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(|| remove_stale_profiles(&std::env::temp_dir()));
     let profile = std::env::temp_dir().join(format!(
-        "gen-chromium-{}-{}",
+        "{PROFILE_PREFIX}{}-{}",
         std::process::id(),
         pdf_id(pdf)
     ));
     let result = run_browser(browser, &copy, pdf, &profile);
     let _ = std::fs::remove_file(&copy);
     result
+}
+
+/// How the browser's profile folders (and their logs) in the temporary
+/// folder are named: then the process id of the `gen` that made them.
+const PROFILE_PREFIX: &str = "gen-chromium-";
+
+/// Removes the browser profiles (and logs) in `temp` left by a `gen` that
+/// is no longer running: one killed with SIGKILL could not clean up after
+/// itself. A profile of a running process, or of an id now another
+/// process's, is left alone.
+fn remove_stale_profiles(temp: &Path) {
+    let Ok(entries) = std::fs::read_dir(temp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(PROFILE_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest
+            .split(['-', '.'])
+            .next()
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let path = entry.path();
+        let _ = match entry.file_type() {
+            Ok(kind) if kind.is_dir() => std::fs::remove_dir_all(&path),
+            _ => std::fs::remove_file(&path),
+        };
+    }
 }
 
 /// How many pages a PDF has, read from its page tree: the largest `/Count`
@@ -315,6 +352,40 @@ impl Drop for BrowserRun {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_the_profiles_of_gens_no_longer_running_are_removed() {
+        let temp = tempfile::tempdir().expect("a temporary folder");
+        // No process has an id this high (the kernel's limit is 2^22).
+        let gone = "gen-chromium-4194999-123";
+        let mine = format!("gen-chromium-{}-123", std::process::id());
+        let running = "gen-chromium-1-5";
+        for name in [gone, mine.as_str(), running] {
+            std::fs::create_dir_all(temp.path().join(name).join("Default")).expect("a profile");
+            std::fs::write(temp.path().join(format!("{name}.log")), "log").expect("a log");
+        }
+        std::fs::create_dir(temp.path().join("gen-chromium-notes")).expect("another folder");
+        super::remove_stale_profiles(temp.path());
+        let mut left: Vec<String> = std::fs::read_dir(temp.path())
+            .expect("the folder")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        left.sort();
+        let mut expected = vec![
+            "gen-chromium-1-5".to_string(),
+            "gen-chromium-1-5.log".to_string(),
+            mine.clone(),
+            format!("{mine}.log"),
+            "gen-chromium-notes".to_string(),
+        ];
+        expected.sort();
+        assert_eq!(left, expected);
+    }
+
     use super::page_count;
 
     #[test]
