@@ -229,8 +229,12 @@ impl Site {
         self.main_routine = match &self.config.main_routine {
             Some((slug, span)) => {
                 let found = content.routines.iter().position(|r| &r.meta.slug == slug);
-                // A routine with errors of its own is reported already.
-                if found.is_none() && !content.broken_routines.contains(slug) {
+                // A routine with errors of its own is reported already, and
+                // so is a site without content/ (no routine at all).
+                if found.is_none()
+                    && !content.broken_routines.contains(slug)
+                    && self.root.join("content").is_dir()
+                {
                     let names: Vec<&str> = content
                         .routines
                         .iter()

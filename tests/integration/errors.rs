@@ -968,6 +968,13 @@ fn no_content_folder_is_an_error() {
         assert_eq!(run.warnings(), 0, "no noise beside the error: {run}");
     }
     assert!(!site.exists("public"));
+
+    // Nor an error about `handout.routine`, which names a routine of the
+    // missing content/.
+    site.write("gen.toml", "[handout]\nroutine = \"morning\"\n");
+    let run = site.build(&[]).failure();
+    run.stderr_lacks(&["handout.routine"]);
+    assert_eq!(run.errors(), 1, "{run}");
 }
 
 #[test]
