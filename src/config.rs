@@ -152,8 +152,8 @@ impl Config {
                 config.title = title.value;
             }
         }
-        if let Some(d) = fields.string("description", 0) {
-            config.description = d.value;
+        if let Some(d) = fields.optional_text("description", 0) {
+            config.description = d;
         }
         if let Some(url) = fields.string("base_url", 0) {
             match normalize_base_url(&url.value) {

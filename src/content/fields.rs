@@ -230,6 +230,16 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// An optional text that may be left empty: one of spaces alone is as
+    /// if not written (the page then shows what it shows without it: a
+    /// stretch's cue for its summary, the site's title for the home page's),
+    /// never a heading or description of blanks.
+    pub fn optional_text(&mut self, key: &str, max: usize) -> Option<String> {
+        self.string(key, max)
+            .map(|s| s.value)
+            .filter(|text| !text.trim().is_empty())
+    }
+
     /// An optional date: a TOML date or a string, as written (checked by
     /// the caller).
     pub fn date(&mut self, key: &str) -> Option<Spanned<String>> {

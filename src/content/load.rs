@@ -689,7 +689,7 @@ fn load_split(
         _ => "title = \"Knee-to-Chest Pull\"",
     };
     let title = match kind {
-        Kind::Home => fields.string("title", 0).map(|t| t.value),
+        Kind::Home => fields.optional_text("title", 0),
         Kind::Stretch => fields
             .required_string("title", title_max, example)
             .map(|t| t.value),
@@ -816,7 +816,7 @@ fn load_split(
     let has_role = fields.has("role");
     let mut loaded = match kind {
         Kind::Home => {
-            let description = fields.string("description", 0).map(|d| d.value);
+            let description = fields.optional_text("description", 0);
             Some(Loaded::Home(Home { meta, description }))
         }
         Kind::Stretch => Stretch::from_fields(meta, &mut fields).map(Loaded::Stretch),

@@ -68,7 +68,7 @@ pub const KEYS: &[&str] = &[
 impl Page {
     /// Reads the page-specific keys.
     pub fn from_fields(meta: Meta, fields: &mut Fields<'_>) -> Option<Page> {
-        let description = fields.string("description", 0).map(|s| s.value);
+        let description = fields.optional_text("description", 0);
         let weight = fields
             .integer("weight", i64::MIN..=i64::MAX)
             .map(|w| w.value);

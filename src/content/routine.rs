@@ -37,7 +37,7 @@ pub const MAX_STRETCHES: usize = 6;
 impl Routine {
     /// Reads the routine-specific keys.
     pub fn from_fields(meta: Meta, fields: &mut Fields<'_>) -> Option<Routine> {
-        let summary = fields.string("summary", 0).map(|s| s.value);
+        let summary = fields.optional_text("summary", 0);
         let updated = fields.date("updated").and_then(|u| {
             if let Some(date) = date_part(&u.value) {
                 Some(date.to_string())

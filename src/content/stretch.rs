@@ -207,7 +207,7 @@ impl Stretch {
         if let Some(cue) = &cue {
             fields.warn_if_capitals(cue.span.clone(), "the cue", &cue.value);
         }
-        let summary = fields.string("summary", 200).map(|s| s.value);
+        let summary = fields.optional_text("summary", 200);
         let image = fields.string("image", 0);
         // A target is a taxonomy term: its slug names its page. Targets that
         // differ only in case are one term (SPEC §1): the stretch lists it

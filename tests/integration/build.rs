@@ -1148,6 +1148,33 @@ fn with_the_root_flag_the_sites_files_are_named_from_where_gen_runs() {
 }
 
 #[test]
+fn a_text_of_spaces_alone_is_as_if_not_written() {
+    // Not a heading or a description of blanks: what the page shows
+    // without it (the site's title, the stretch's cue).
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/_index.md",
+        "+++\ntitle = \"   \"\ndescription = \" \"\n+++\n\nHello.\n",
+    );
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "title = \"Knee hug\"\n",
+        "title = \"Knee hug\"\nsummary = \"  \"\n",
+    );
+    site.build(&[]).success();
+    let home = site.read("public/index.html");
+    assert!(!home.contains("<title>   "), "{home}");
+    assert!(!home.contains(">   </h1>"), "{home}");
+    assert!(!home.contains("content=\" \""), "{home}");
+    let stretch = site.read("public/stretches/knee-hug/index.html");
+    assert!(
+        stretch.contains("<meta name=\"description\" content=\"Lie on your back and hug one knee to your chest.\">"),
+        "{stretch}"
+    );
+    assert!(!stretch.contains(">  </p>"), "{stretch}");
+}
+
+#[test]
 fn quiet_prints_only_errors() {
     let site = TestSite::new("minimal");
     site.write(
