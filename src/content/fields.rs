@@ -421,8 +421,25 @@ impl<'a> Fields<'a> {
                     });
                 }
                 _ => {
+                    // The help quotes the entry alone: the list stays.
                     let expected = self.text_kind();
-                    self.wrong_type(key, item, expected)
+                    let mut diagnostic = self.type_error(key, item, expected);
+                    let written = self
+                        .file
+                        .text
+                        .get(item.span.clone())
+                        .unwrap_or_default()
+                        .trim();
+                    if matches!(
+                        item.value,
+                        Value::Integer(_) | Value::Float(_) | Value::Bool(_) | Value::Datetime(_)
+                    ) && written.chars().count() <= 60
+                    {
+                        diagnostic = diagnostic.help(format!(
+                            "put the entry in quotes to make it text: `\"{written}\"`"
+                        ));
+                    }
+                    self.errors.push(diagnostic);
                 }
             }
         }

@@ -85,11 +85,18 @@ impl Page {
         let mut handout_points = Vec::new();
         if let Some(points) = points {
             match role {
-                None if !fields.has("role") => fields.error_at(
-                    points.span.clone(),
-                    "`handout_points` is only used on a page with a `role`",
-                    "add `role = \"preparation\"` or `role = \"red-flags\"`, or remove `handout_points`",
-                ),
+                None if !fields.has("role") => {
+                    let help = format!(
+                        "add `{}` or `{}`, or remove `handout_points`",
+                        fields.example("role = \"preparation\""),
+                        fields.example("role = \"red-flags\"")
+                    );
+                    fields.error_at(
+                        points.span.clone(),
+                        "`handout_points` is only used on a page with a `role`",
+                        help,
+                    )
+                }
                 Some(role) if points.value.len() > role.max_points() => fields.error_at(
                     points.span.clone(),
                     format!(

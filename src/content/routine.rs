@@ -42,10 +42,14 @@ impl Routine {
             if let Some(date) = date_part(&u.value) {
                 Some(date.to_string())
             } else {
+                let help = format!(
+                    "write the date as YYYY-MM-DD, e.g. `{}` (a date and time, `2026-11-23T08:00:00Z`, is taken as its date)",
+                    fields.example("updated = 2026-11-23")
+                );
                 fields.error_at(
                     u.span,
                     format!("`updated` is \"{}\", which is not a date", u.value),
-                    "write the date as YYYY-MM-DD, e.g. `updated = 2026-11-23` (a date and time, `2026-11-23T08:00:00Z`, is taken as its date)",
+                    help,
                 );
                 None
             }

@@ -152,6 +152,15 @@ fn a_value_of_the_wrong_type_gets_the_line_that_would_do() {
     }
     assert_eq!(run.errors(), 3, "{run}");
 
+    // An entry of a list: the entry is quoted, the list kept.
+    site.write(KNEE, &stretch(&[("targets", Some("[\"Lower back\", 5]"))]));
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`targets` must be text in quotes, found an integer");
+    assert!(
+        d.contains("help: put the entry in quotes to make it text: `\"5\"`"),
+        "{d}"
+    );
+
     // In YAML front matter, the help is YAML.
     site.write(
         KNEE,
@@ -161,6 +170,25 @@ fn a_value_of_the_wrong_type_gets_the_line_that_would_do() {
     let d = run.diagnostic("`title` must be text");
     assert!(
         d.contains("help: put it in quotes to make it text: `title: \"42\"`"),
+        "{d}"
+    );
+
+    // So are the helps that give an example line.
+    site.write(KNEE, &stretch(&[]));
+    site.write(
+        "content/routines/morning.md",
+        "---\ntitle: Morning\nstretches: [knee-hug]\nupdated: \"2026-02-30\"\n---\n",
+    );
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\nhandout_points: [Sit up slowly.]\n---\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`updated` is \"2026-02-30\", which is not a date");
+    assert!(d.contains("e.g. `updated: 2026-11-23`"), "{d}");
+    let d = run.diagnostic("`handout_points` is only used on a page with a `role`");
+    assert!(
+        d.contains("help: add `role: \"preparation\"` or `role: \"red-flags\"`"),
         "{d}"
     );
 }
