@@ -174,7 +174,13 @@ impl Config {
                 );
                 // `en_US`, as locales are written on Unix, is `en-US` in HTML.
                 let dashed = language.value.trim().replace('_', "-");
-                if dashed != language.value && is_language_tag(&dashed) {
+                if language.value.trim() != language.value && is_language_tag(language.value.trim())
+                {
+                    help = format!(
+                        "did you mean \"{}\"? Write the tag without spaces around it",
+                        language.value.trim()
+                    );
+                } else if dashed != language.value && is_language_tag(&dashed) {
                     help = format!(
                         "did you mean \"{dashed}\"? A language tag joins its parts with `-`, not `_`"
                     );
@@ -332,16 +338,22 @@ fn placed(key: &str, table: &str) -> Option<String> {
 
 /// Checks the host part of a base URL (`example.org`, `example.org:8080`,
 /// `192.0.2.1`, `[2001:db8::1]:8080`): a name of letters, digits, `-` and `_`
-/// in dot-separated labels, or an IPv6 address in brackets, then an optional
-/// port from 1 to 65535. It is printed on every page and in the QR code.
+/// in dot-separated labels (an IPv4 address when the last is a number), or
+/// an IPv6 address in brackets, then an optional port from 1 to 65535. It
+/// is printed on every page and in the QR code.
 fn check_host(host: &str) -> Result<(), String> {
     let (name, port) = match host.strip_prefix('[') {
         Some(v6) => {
-            let (address, after) = v6.split_once(']').unwrap_or((v6, "?"));
-            let valid = address.contains(':')
-                && address
-                    .chars()
-                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+            let Some((address, after)) = v6.split_once(']') else {
+                return Err(format!(
+                    "`{host}` has no closing `]`: write an IPv6 address in brackets, e.g. `https://[2001:db8::1]/back/`"
+                ));
+            };
+            if address.parse::<std::net::Ipv6Addr>().is_err() {
+                return Err(format!(
+                    "`[{address}]` is not an IPv6 address, e.g. `https://[2001:db8::1]/back/`"
+                ));
+            }
             let port = match after {
                 "" => None,
                 _ => match after.strip_prefix(':') {
@@ -349,7 +361,7 @@ fn check_host(host: &str) -> Result<(), String> {
                     None => Some("?"),
                 },
             };
-            (valid.then_some(address), port)
+            (Some(address), port)
         }
         None => {
             let (name, port) = match host.split_once(':') {
@@ -363,6 +375,17 @@ fn check_host(host: &str) -> Result<(), String> {
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             });
+            // A host whose last part is a number is an IPv4 address to a
+            // browser (the URL standard), and must be one.
+            let numeric = labels
+                .rsplit('.')
+                .next()
+                .is_some_and(|last| !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()));
+            if valid && numeric && labels.parse::<std::net::Ipv4Addr>().is_err() {
+                return Err(format!(
+                    "`{name}` is not an IPv4 address: four numbers from 0 to 255 joined by dots, e.g. `http://192.0.2.1/back/`"
+                ));
+            }
             (valid.then_some(name), port)
         }
     };
@@ -480,14 +503,73 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
 /// registered, so `english` is a name, not a tag) or `x`/`i`, then subtags
 /// of 1–8 letters and digits, joined by `-`.
 fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary_ok = parts.next().is_some_and(|p| {
-        (p.len() >= 2 || p == "x" || p == "i" || p == "X" || p == "I")
-            && p.len() <= 3
-            && p.bytes().all(|b| b.is_ascii_alphabetic())
-    });
-    primary_ok
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    // RFC 5646's `langtag`, its language a code of two or three letters:
+    // language, extlang*, script?, region?, variant*, extension*,
+    // privateuse?, in that order, each once where it may be once.
+    let parts: Vec<&str> = tag.split('-').collect();
+    let alpha = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    let alnum = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    let at = |i: usize| parts.get(i).copied().unwrap_or("");
+    if !alpha(at(0), 2..=3) {
+        return false;
+    }
+    let mut i = 1;
+    for _ in 0..3 {
+        if i < parts.len() && alpha(at(i), 3..=3) {
+            i += 1;
+        }
+    }
+    if i < parts.len() && alpha(at(i), 4..=4) {
+        i += 1;
+    }
+    if i < parts.len()
+        && (alpha(at(i), 2..=2) || (at(i).len() == 3 && at(i).bytes().all(|b| b.is_ascii_digit())))
+    {
+        i += 1;
+    }
+    let mut variants: Vec<String> = Vec::new();
+    while i < parts.len()
+        && (alnum(at(i), 5..=8)
+            || (alnum(at(i), 4..=4) && at(i).starts_with(|c: char| c.is_ascii_digit())))
+    {
+        let variant = at(i).to_ascii_lowercase();
+        if variants.contains(&variant) {
+            return false;
+        }
+        variants.push(variant);
+        i += 1;
+    }
+    let mut singletons: Vec<String> = Vec::new();
+    while i < parts.len() && alnum(at(i), 1..=1) && !at(i).eq_ignore_ascii_case("x") {
+        let singleton = at(i).to_ascii_lowercase();
+        if singletons.contains(&singleton) {
+            return false;
+        }
+        singletons.push(singleton);
+        i += 1;
+        let first = i;
+        while i < parts.len() && alnum(at(i), 2..=8) {
+            i += 1;
+        }
+        if i == first {
+            return false;
+        }
+    }
+    if i < parts.len() && at(i).eq_ignore_ascii_case("x") {
+        i += 1;
+        let first = i;
+        while i < parts.len() && alnum(at(i), 1..=8) {
+            i += 1;
+        }
+        if i == first {
+            return false;
+        }
+    }
+    i == parts.len()
 }
 
 #[cfg(test)]
@@ -527,6 +609,15 @@ mod tests {
             "https://[::1/",
             "https://[::1]x/",
             "https://[example]/",
+            "https://[1::2::3]/back/",
+            "https://[1:2:3:4:5:6:7:8:9]/",
+            "https://[12345::]/",
+            "https://[:::]/",
+            "https://[1:2:3:4:5:6:7]/",
+            "https://[::1.2.3.999]/",
+            "https://256.256.256.256/",
+            "https://1.2.3.4.5/",
+            "https://1.2.3/",
         ] {
             assert!(normalize_base_url(bad).is_err(), "{bad}");
         }
@@ -540,6 +631,16 @@ mod tests {
             assert_eq!(normalize_base_url(good), Ok(Some(normal.into())), "{good}");
         }
         assert!(normalize_base_url("ftp://example.org/").is_err());
+        let message = normalize_base_url("https://[::1/").unwrap_err();
+        assert!(
+            message.starts_with("`[::1` has no closing `]`"),
+            "{message}"
+        );
+        let message = normalize_base_url("https://[1::2::3]/").unwrap_err();
+        assert!(
+            message.starts_with("`[1::2::3]` is not an IPv6 address"),
+            "{message}"
+        );
         assert!(normalize_base_url("https://user:pw@example.org/").is_err());
     }
 
@@ -572,8 +673,11 @@ mod tests {
             "pt-BR",
             "zh-Hant-TW",
             "de-CH-1996",
-            "x-klingon",
-            "sgn-BE-FR",
+            "zh-yue-HK",
+            "es-419",
+            "en-US-u-ca-gregory",
+            "en-GB-x-private",
+            "sl-rozaj-biske",
         ] {
             assert!(is_language_tag(good), "{good}");
         }
@@ -589,6 +693,18 @@ mod tests {
             "english",
             "Deutsch",
             "engl-GB",
+            // Not well-formed BCP 47 (RFC 5646).
+            "en-a",
+            "en-GB-a-x",
+            "en-1",
+            "en-12",
+            "en-GB-GB",
+            "en-Latn-Latn",
+            "x-klingon",
+            "i-klingon",
+            "de-1996-1996",
+            "en-u-ca-u-nu",
+            "en-x",
         ] {
             assert!(!is_language_tag(bad), "{bad}");
         }
