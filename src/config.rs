@@ -506,6 +506,12 @@ fn is_language_tag(tag: &str) -> bool {
     // RFC 5646's `langtag`, its language a code of two or three letters:
     // language, extlang*, script?, region?, variant*, extension*,
     // privateuse?, in that order, each once where it may be once.
+    // The tags RFC 5646 keeps from before its syntax ("grandfathered",
+    // irregular), those of a language of two or three letters.
+    const IRREGULAR: [&str; 4] = ["en-GB-oed", "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE"];
+    if IRREGULAR.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+        return true;
+    }
     let parts: Vec<&str> = tag.split('-').collect();
     let alpha = |p: &str, n: std::ops::RangeInclusive<usize>| {
         n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic())
@@ -678,6 +684,8 @@ mod tests {
             "en-US-u-ca-gregory",
             "en-GB-x-private",
             "sl-rozaj-biske",
+            "sgn-BE-FR",
+            "zh-min-nan",
         ] {
             assert!(is_language_tag(good), "{good}");
         }
