@@ -4,6 +4,7 @@
 
 mod cycles;
 mod fragments;
+pub mod hyphenate;
 mod names;
 mod walk;
 
@@ -661,6 +662,7 @@ fn new_tera() -> Tera {
     if let Some(range) = tera.functions.get("range").cloned() {
         tera.register_function("range", BoundedRange(range));
     }
+    tera.register_filter("hyphenate", hyphenate::Filter);
     tera
 }
 

@@ -1,0 +1,117 @@
+//! The `hyphenate` filter: soft hyphens (U+00AD) between the syllables of
+//! long words, by the hyphenation patterns of the page's language (hypher,
+//! TeX's patterns), so that a browser can break a long word at a line's end
+//! instead of moving it whole to the next line.
+//!
+//! The handout needs it: its texts are held to fixed lengths so that the
+//! sheet fits one page, and a line that ends early before a long compound
+//! (`Oberschenkelmuskulaturdehnung`) costs a line the sheet does not have.
+//! Browsers hyphenate with `hyphens: auto` only where they have the
+//! language's dictionary, which headless Chromium on Linux often lacks; a
+//! soft hyphen works in every browser, and is invisible unless a line
+//! breaks there (it is left out of copied text and ignored by search and
+//! screen readers).
+
+use std::collections::HashMap;
+
+use tera::Value;
+
+/// Words shorter than this are never broken: short words seldom end a line
+/// early, and a broken short word reads badly.
+const MIN_WORD_CHARS: usize = 10;
+
+/// Hyphenates `text` for the language of BCP 47 tag `language` (`de-CH`
+/// hyphenates as German); in a language without patterns, or with no
+/// language, `text` is returned as it was.
+pub fn hyphenate(text: &str, language: &str) -> String {
+    let Some(lang) = lang_of(language) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.chars().count() >= MIN_WORD_CHARS {
+            let mut syllables = hypher::hyphenate_bounded(word, lang, 2, 3);
+            if let Some(first) = syllables.next() {
+                out.push_str(first);
+                for syllable in syllables {
+                    out.push('\u{AD}');
+                    out.push_str(syllable);
+                }
+            }
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// The hyphenation patterns of a BCP 47 tag's language, if hypher has them.
+fn lang_of(language: &str) -> Option<hypher::Lang> {
+    let primary = language.split('-').next()?.to_ascii_lowercase();
+    let code: [u8; 2] = primary.as_bytes().try_into().ok()?;
+    hypher::Lang::from_iso(code)
+}
+
+/// The Tera filter: `{{ text | hyphenate(lang=site.language) }}`.
+pub struct Filter;
+
+impl tera::Filter for Filter {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let Some(text) = value.as_str() else {
+            return Err(tera::Error::msg(
+                "Filter `hyphenate` was called on a value that is not text",
+            ));
+        };
+        let language = match args.get("lang") {
+            None => "",
+            Some(Value::String(lang)) => lang,
+            Some(_) => {
+                return Err(tera::Error::msg(
+                    "Filter `hyphenate` takes `lang`, a language tag such as \"en\" or \"de-CH\"",
+                ));
+            }
+        };
+        Ok(Value::String(hyphenate(text, language)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hyphenate;
+
+    #[test]
+    fn long_words_get_soft_hyphens_in_their_language() {
+        assert_eq!(
+            hyphenate("Oberschenkelmuskulaturdehnung: Knie beugen.", "de-CH"),
+            "Ober\u{AD}schen\u{AD}kel\u{AD}mus\u{AD}ku\u{AD}la\u{AD}tur\u{AD}deh\u{AD}nung: Knie beugen."
+        );
+        // Short words, numbers and addresses are left as they are.
+        let text = "Hold 20-30 s, then rest: www.example.org/stretches";
+        assert_eq!(hyphenate(text, "en"), text);
+        assert_eq!(
+            hyphenate("uncomfortable", "en-GB").replace('\u{AD}', "-"),
+            "un-com-fort-able"
+        );
+    }
+
+    #[test]
+    fn without_patterns_the_text_is_unchanged() {
+        for language in ["", "xx", "zh-Hant-TW", "ja"] {
+            assert_eq!(
+                hyphenate("Oberschenkelmuskulaturdehnung", language),
+                "Oberschenkelmuskulaturdehnung"
+            );
+        }
+    }
+}
