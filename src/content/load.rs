@@ -349,36 +349,7 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
     let dir = root.join("content");
     let mut problems = Vec::new();
     if !dir.is_dir() {
-        // Run from inside a site (its `content/stretches/`), as Zola and
-        // Hugo find the site above: say where it is.
-        let above = root.canonicalize().ok().and_then(|here| {
-            here.ancestors()
-                .skip(1)
-                .take(8)
-                .position(|folder| folder.join("content").is_dir())
-                .map(|up| {
-                    // `root` and `up + 1` times `..`, written short:
-                    // `content/..` is `.`, `./../..` is `../..`.
-                    use std::path::Component;
-                    let mut parts: Vec<Component> = Vec::new();
-                    for part in root.components().chain(vec![Component::ParentDir; up + 1]) {
-                        match (part, parts.last()) {
-                            (Component::CurDir, _) => {}
-                            (Component::ParentDir, Some(Component::Normal(_))) => {
-                                parts.pop();
-                            }
-                            (Component::ParentDir, Some(Component::RootDir)) => {}
-                            _ => parts.push(part),
-                        }
-                    }
-                    let site: PathBuf = parts.iter().collect();
-                    if site.as_os_str().is_empty() {
-                        PathBuf::from(".")
-                    } else {
-                        site
-                    }
-                })
-        });
+        let above = site_above(root);
         let help = match above {
             Some(site) => format!(
                 "the site above is {}: run gen there, or pass `--root {}`",
@@ -421,6 +392,38 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
     chunks.sort_unstable_by_key(|(number, _)| *number);
     let loaded = chunks.into_iter().flat_map(|(_, files)| files);
     finish_load(drafts, content, problems, walk_failed, loaded)
+}
+
+/// The nearest folder above `root` (eight at most) that holds `content/`,
+/// written from `root` (`../..`), for a `gen` run inside a site's
+/// `content/stretches/`: Zola and Hugo find the site above.
+fn site_above(root: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let up = root
+        .canonicalize()
+        .ok()?
+        .ancestors()
+        .skip(1)
+        .take(8)
+        .position(|folder| folder.join("content").is_dir())?;
+    // `root` and `up + 1` times `..`, written short: `content/..` is `.`,
+    // `./../..` is `../..`.
+    let mut parts: Vec<Component> = Vec::new();
+    for part in root.components().chain(vec![Component::ParentDir; up + 1]) {
+        match (part, parts.last()) {
+            (Component::CurDir, _) | (Component::ParentDir, Some(Component::RootDir)) => {}
+            (Component::ParentDir, Some(Component::Normal(_))) => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    let site: PathBuf = parts.iter().collect();
+    Some(if site.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        site
+    })
 }
 
 /// Files loaded, in runs numbered in the order they were found.
