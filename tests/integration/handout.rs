@@ -691,6 +691,44 @@ fn worst_case_fixture_holds_every_handout_text_at_its_maximum_length() {
     }
 }
 
+/// The theme bundles its fonts so that the sheet is laid out the same on every machine: the
+/// letters of Polish, Czech or Turkish come from its Latin Extended subset, not from whatever
+/// font the machine has.
+#[test]
+fn letters_beyond_basic_latin_print_in_the_bundled_font() {
+    browser::require(&[Tool::Chromium, Tool::Poppler]);
+    let site = TestSite::new("minimal");
+    site.replace(
+        "content/stretches/01-knee-hug.md",
+        "cue = \"Lie on your back and hug one knee to your chest.\"",
+        "cue = \"Połóż się na plecach; přitáhni koleno, şimdi yavaşça.\"",
+    );
+    {
+        let _one = browser::one_at_a_time();
+        site.build(&["--quiet", "--pdf"]).success();
+    }
+    let pdf = site.path("public/handout.pdf");
+    let run = std::process::Command::new("pdffonts")
+        .arg(&pdf)
+        .output()
+        .expect("pdffonts runs");
+    let fonts = String::from_utf8_lossy(&run.stdout).into_owned();
+    let names: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert!(!names.is_empty(), "no fonts in the PDF:\n{fonts}");
+    for name in &names {
+        assert!(
+            name.contains("AtkinsonHyperlegible"),
+            "{name} is not the bundled font:\n{fonts}"
+        );
+    }
+    let text = pdftotext(&pdf, None);
+    assert!(text.contains("Połóż"), "{text}");
+}
+
 #[test]
 fn gen_build_pdf_writes_one_page_handouts_at_the_configured_paper() {
     browser::require(&[Tool::Chromium, Tool::Pdfplumber]);
