@@ -9,8 +9,7 @@
 //! Browsers hyphenate with `hyphens: auto` only where they have the
 //! language's dictionary, which headless Chromium on Linux often lacks; a
 //! soft hyphen works in every browser, and is invisible unless a line
-//! breaks there (it is left out of copied text and ignored by search and
-//! screen readers).
+//! breaks there.
 
 use std::collections::HashMap;
 
