@@ -502,7 +502,7 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
 /// (an ISO 639 code; BCP 47 reserves 4 letters, and no language of 5–8 is
 /// registered, so `english` is a name, not a tag) or `x`/`i`, then subtags
 /// of 1–8 letters and digits, joined by `-`.
-fn is_language_tag(tag: &str) -> bool {
+pub(crate) fn is_language_tag(tag: &str) -> bool {
     // RFC 5646's `langtag`, its language a code of two or three letters:
     // language, extlang*, script?, region?, variant*, extension*,
     // privateuse?, in that order, each once where it may be once.

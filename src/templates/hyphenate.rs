@@ -20,8 +20,10 @@ use tera::Value;
 const MIN_WORD_CHARS: usize = 10;
 
 /// Hyphenates `text` for the language of BCP 47 tag `language` (`de-CH`
-/// hyphenates as German); in a language without patterns, or with no
-/// language, `text` is returned as it was.
+/// hyphenates as German); in a language without patterns, `text` is
+/// returned as it was. Tags (`<a href="...">`) and character references
+/// (`&amp;`) are copied as they are: an address with a soft hyphen in it
+/// is another address.
 pub fn hyphenate(text: &str, language: &str) -> String {
     let Some(lang) = lang_of(language) else {
         return text.to_string();
@@ -43,12 +45,26 @@ pub fn hyphenate(text: &str, language: &str) -> String {
         }
         word.clear();
     };
+    // Inside a tag until its `>`, inside a reference until its `;`.
+    let mut until: Option<char> = None;
     for c in text.chars() {
-        if c.is_alphabetic() {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
+        match until {
+            Some(end) => {
+                out.push(c);
+                if c == end || (end == ';' && c.is_whitespace()) {
+                    until = None;
+                }
+            }
+            None if c.is_alphabetic() => word.push(c),
+            None => {
+                flush(&mut word, &mut out);
+                out.push(c);
+                until = match c {
+                    '<' => Some('>'),
+                    '&' => Some(';'),
+                    _ => None,
+                };
+            }
         }
     }
     flush(&mut word, &mut out);
@@ -67,18 +83,33 @@ pub struct Filter;
 
 impl tera::Filter for Filter {
     fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        const USAGE: &str = "write it `hyphenate(lang=site.language)`";
         let Some(text) = value.as_str() else {
             return Err(tera::Error::msg(
                 "Filter `hyphenate` was called on a value that is not text",
             ));
         };
+        if let Some(other) = args.keys().find(|k| *k != "lang") {
+            return Err(tera::Error::msg(format!(
+                "Filter `hyphenate` takes only `lang`, not `{other}`: {USAGE}"
+            )));
+        }
         let language = match args.get("lang") {
-            None => "",
-            Some(Value::String(lang)) => lang,
+            Some(Value::String(lang)) if crate::config::is_language_tag(lang) => lang,
+            Some(Value::String(lang)) => {
+                return Err(tera::Error::msg(format!(
+                    "Filter `hyphenate` was given `lang` \"{lang}\", which is not a language tag such as \"en\" or \"de-CH\": {USAGE}"
+                )));
+            }
             Some(_) => {
-                return Err(tera::Error::msg(
-                    "Filter `hyphenate` takes `lang`, a language tag such as \"en\" or \"de-CH\"",
-                ));
+                return Err(tera::Error::msg(format!(
+                    "Filter `hyphenate` takes `lang`, a language tag such as \"en\" or \"de-CH\": {USAGE}"
+                )));
+            }
+            None => {
+                return Err(tera::Error::msg(format!(
+                    "Filter `hyphenate` needs `lang`, the language to hyphenate in: {USAGE}"
+                )));
             }
         };
         Ok(Value::String(hyphenate(text, language)))
@@ -101,6 +132,15 @@ mod tests {
         assert_eq!(
             hyphenate("uncomfortable", "en-GB").replace('\u{AD}', "-"),
             "un-com-fort-able"
+        );
+    }
+
+    #[test]
+    fn tags_and_references_are_left_as_they_are() {
+        let html = "<a href=\"https://example.org/comprehensive/\">comprehensive</a> &amp;&nbsp;<img alt=\"x\" src=\"photograph-extraordinarily.png\">";
+        assert_eq!(
+            hyphenate(html, "en").replace('\u{AD}', "|"),
+            "<a href=\"https://example.org/comprehensive/\">com|pre|hen|sive</a> &amp;&nbsp;<img alt=\"x\" src=\"photograph-extraordinarily.png\">"
         );
     }
 

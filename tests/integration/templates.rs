@@ -298,6 +298,46 @@ fn a_filter_gen_leaves_out_or_misspelt_is_named_as_such() {
 }
 
 #[test]
+fn hyphenate_needs_a_language_and_leaves_tags_alone() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ page.title | hyphenate }}{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    run.stderr_has(&[
+        "Filter `hyphenate` needs `lang`",
+        "hyphenate(lang=site.language)",
+    ]);
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ page.title | hyphenate(lang=\"english\") }}{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    run.stderr_has(&["`lang` \"english\", which is not a language tag"]);
+
+    // On a page's HTML, only the text between tags is hyphenated.
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ page.content | hyphenate(lang=\"en\") | safe }}{% endblock content %}\n",
+    );
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nRead [comprehensively](https://example.org/comprehensive-guidance/).\n",
+    );
+    site.build(&[]).success();
+    let html = site.read("public/about/index.html");
+    assert!(
+        html.contains("href=\"https://example.org/comprehensive-guidance/\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("com\u{AD}pre\u{AD}hen\u{AD}sively</a>"),
+        "{html}"
+    );
+}
+
+#[test]
 fn a_template_that_does_not_parse_does_not_hide_the_unknown_names_of_the_others() {
     let site = TestSite::new("minimal");
     site.write(
