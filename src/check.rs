@@ -32,7 +32,13 @@ pub fn check(root: &Path, drafts: bool) -> Result<Report, Error> {
     let index = Index::default();
     let (stats, problems) =
         render::render_site(&site, &templates, &index, None, render::Teardown::Free);
-    diagnostics.extend(problems);
+    // A picture with no address is an error here (below), not the build's
+    // warning as well.
+    diagnostics.extend(
+        problems
+            .into_iter()
+            .filter(|d| d.is_error() || !d.message.starts_with(render::NO_ADDRESS)),
+    );
     let outputs = index.into_outputs();
     let references = check_references(&site, &outputs, &mut diagnostics);
     diagnostics.extend(position_order(&site));
@@ -179,7 +185,7 @@ fn check_references(site: &Site, outputs: &Outputs, problems: &mut Vec<Diagnosti
             if link.image && destination.is_empty() {
                 problems.push(
                     meta.file
-                        .error(link.span.clone(), "this picture has no address")
+                        .error(link.span.clone(), render::NO_ADDRESS)
                         .help(format!(
                             "write the picture's URL between the parentheses, relative to the page, e.g. `{}images/pillow.svg` for static/images/pillow.svg",
                             crate::render::root_of(&page)

@@ -564,6 +564,10 @@ fn content_folder(file: &Path) -> PathBuf {
         .unwrap_or_default()
 }
 
+/// The start of the warning about a picture written with no address
+/// (`![A pillow]()`), which `gen check` reports as an error instead.
+pub const NO_ADDRESS: &str = "this picture has no address";
+
 /// Turns the link errors of a body into diagnostics.
 fn link_errors(
     file: &SourceFile,
@@ -1170,8 +1174,8 @@ impl<'a> Renderer<'a> {
         for span in &rendered.empty_images {
             problems.push(
                 meta.file
-                    .warning(span.clone(), "this picture has no address, so it is left out and its description shown")
-                    .help("write the picture's URL between the parentheses, relative to the page, e.g. `![A pillow under the knees](../../images/pillow.svg)` for static/images/pillow.svg"),
+                    .warning(span.clone(), format!("{NO_ADDRESS}, so it is left out and its description shown"))
+                    .help(format!("write the picture's URL between the parentheses, relative to the page, e.g. `![A pillow under the knees]({root}images/pillow.svg)` for static/images/pillow.svg")),
             );
         }
         for (span, url) in &rendered.dropped_urls {

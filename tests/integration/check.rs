@@ -248,6 +248,13 @@ fn a_picture_with_no_address_is_an_error_to_check_and_a_warning_to_build() {
         .find("error: this picture has no address")
         .unwrap_or_else(|| panic!("{}", run.stderr));
     let rest = &run.stderr[error..];
+    // Once, as an error: not the build's warning as well.
+    assert_eq!(
+        run.stderr.matches("this picture has no address").count(),
+        1,
+        "{}",
+        run.stderr
+    );
     assert!(rest.contains(&place), "no {place} in\n{}", run.stderr);
     assert!(
         rest.contains("help: write the picture's URL between the parentheses, relative to the page, e.g. `../../images/pillow.svg`"),
@@ -265,12 +272,29 @@ fn a_picture_with_no_address_is_an_error_to_check_and_a_warning_to_build() {
         run.stderr
     );
     assert!(run.stderr.contains(&place), "no {place} in\n{}", run.stderr);
+    // The help writes the address from the page.
+    assert!(
+        run.stderr
+            .contains("e.g. `![A pillow under the knees](../../images/pillow.svg)`"),
+        "{}",
+        run.stderr
+    );
     let html = site.read("public/stretches/knee-to-chest/index.html");
     assert!(
         html.contains("A picture: A pillow under the knees."),
         "{html}"
     );
     assert!(!html.contains("src=\"\""), "{html}");
+    // From the home page, at the top of the output.
+    let home = site.read("content/_index.md") + "\n![A pillow]()\n";
+    site.write("content/_index.md", &home);
+    let run = site.run(&["build"]).status(0);
+    assert!(
+        run.stderr
+            .contains("e.g. `![A pillow under the knees](images/pillow.svg)`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
