@@ -197,11 +197,23 @@ impl Preview {
                 self.cache = PageCache::new();
             }
         }
-        if let (Some(site), None) = (&site, &self.templates) {
-            match Templates::load(&self.root, &site.theme) {
+        match (&site, &self.templates) {
+            (Some(site), None) => match Templates::load(&self.root, &site.theme) {
                 Ok(templates) => self.templates = Some((templates, site.theme.clone())),
                 Err(errors) => diagnostics.extend(errors),
+            },
+            // The content has errors: the templates are checked all the
+            // same, so that the page shows every problem, as `gen build`
+            // does (a theme that cannot be found is among the errors).
+            (None, _) => {
+                let (config, _) = Config::load_partial(&self.root);
+                if let Ok(theme) = crate::site::theme_source(&self.root, &config.theme) {
+                    if let Err(errors) = Templates::load(&self.root, &theme) {
+                        diagnostics.extend(errors);
+                    }
+                }
             }
+            (Some(_), Some(_)) => {}
         }
         let (Some(site), Some((templates, _))) = (site, &self.templates) else {
             return self.failed(diagnostics, start);

@@ -252,6 +252,34 @@ fn a_page_left_open_reloads_when_the_server_is_restarted() {
 }
 
 #[test]
+fn a_template_error_shows_beside_the_contents_errors() {
+    // As `gen build` reports them: every problem in one run.
+    let site = EditorSite::fixture("editor");
+    let text = site.read(STRETCH).replace("position = ", "positon = ");
+    site.write(STRETCH, &text);
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ page.title | uper }}{% endblock content %}\n",
+    );
+    let server = Serve::start(&site, &[]);
+    let page = server.get("/");
+    assert_eq!(page.status, 500, "{}", page.body);
+    for problem in ["unknown key `positon`", "uses the filter `uper`"] {
+        assert!(
+            page.body.contains(problem),
+            "no {problem:?} in\n{}",
+            page.body
+        );
+    }
+    let build = site.run(&["build"]).status(1);
+    assert!(
+        build.stderr.contains("uses the filter `uper`"),
+        "{}",
+        build.stderr
+    );
+}
+
+#[test]
 fn a_broken_symbolic_link_saved_while_serving_shows_the_error() {
     // `gen build` refuses a link that cannot be followed; the preview must
     // too, not ignore it because the path it names does not exist.
