@@ -377,9 +377,10 @@ fn check_slug_is_free(
         });
     match taken {
         Some(file) => Err(Diagnostic::error(format!(
-            "there is already a {} with the slug `{slug}`: {file}",
+            "there is already a {} with the slug `{slug}`",
             kind.name()
         ))
+        .in_file(file)
         .help("choose another title, or edit the existing file")),
         None => Ok(()),
     }

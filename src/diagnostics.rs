@@ -112,13 +112,17 @@ impl Diagnostic {
     /// The diagnostic with the site's files named from where `gen` runs:
     /// a path relative to the site folder `root` (`content/a.md`) becomes
     /// `root`'s (`my-site/content/a.md`), so that it can be opened as
-    /// printed. Only a path that names a file there is changed; the rest
+    /// printed. Only a path that names a file there, or one in a folder
+    /// there (a file `gen new` made and did not keep), is changed; the rest
     /// (the output's folders, named as given) are kept.
     pub fn rebased(mut self, root: &Path) -> Self {
         let rebase = |path: &mut PathBuf| {
             if path.is_relative() {
                 let joined = root.join(&*path);
-                if joined.symlink_metadata().is_ok() {
+                let there = joined.symlink_metadata().is_ok()
+                    || (path.parent().is_some_and(|p| !p.as_os_str().is_empty())
+                        && joined.parent().is_some_and(Path::is_dir));
+                if there {
                     *path = joined;
                 }
             }

@@ -1145,6 +1145,17 @@ fn with_the_root_flag_the_sites_files_are_named_from_where_gen_runs() {
         "{run}"
     );
     assert!(site.exists("content/stretches/03-cat-cow.md"));
+    let run = super::support::gen_in(
+        &parent,
+        &["new", "stretch", "Cat Cow", "--root", &name],
+        &[],
+    )
+    .failure();
+    assert!(
+        run.stderr
+            .contains(&format!(" --> {name}/content/stretches/03-cat-cow.md\n")),
+        "{run}"
+    );
 }
 
 #[test]

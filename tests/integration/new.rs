@@ -71,7 +71,7 @@ fn refuses_a_title_that_is_taken_or_too_long() {
     let run = site.run(&["new", "stretch", "Pelvic tilt"]).status(1);
     assert!(
         run.stderr
-            .contains("already a stretch with the slug `pelvic-tilt`"),
+            .contains("already a stretch with the slug `pelvic-tilt`\n --> content/stretches/02-pelvic-tilt.md\n"),
         "{}",
         run.stderr
     );
