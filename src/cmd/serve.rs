@@ -70,11 +70,11 @@ fn report(ui: &Ui, preview: &Preview, outcome: &Outcome, latency: Option<Duratio
         let pages = |n: usize| format!("{n} page{}", if n == 1 { "" } else { "s" });
         let line = match (&outcome.scope, latency) {
             (Scope::Pages(sources), Some(_)) => {
-                format!("Rebuilt {} in {ms} ms", files(sources))
+                format!("Rebuilt {} in {ms} ms", files(ui, sources))
             }
             (Scope::Content(sources), Some(_)) => format!(
                 "Rebuilt {} and the pages that show {} ({}) in {ms} ms",
-                files(sources),
+                files(ui, sources),
                 if sources.len() == 1 { "it" } else { "them" },
                 pages(outcome.pages)
             ),
@@ -104,10 +104,10 @@ fn report(ui: &Ui, preview: &Preview, outcome: &Outcome, latency: Option<Duratio
     }
 }
 
-/// `content/a.md`, or `3 files`.
-fn files(sources: &[std::path::PathBuf]) -> String {
+/// `content/a.md` (named from where `gen` runs), or `3 files`.
+fn files(ui: &Ui, sources: &[std::path::PathBuf]) -> String {
     match sources {
-        [one] => one.display().to_string(),
+        [one] => ui.shown(one).display().to_string(),
         many => format!("{} files", many.len()),
     }
 }
