@@ -86,6 +86,7 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
         .help("give a shorter title here, then write the full one in the new file's `title`")
         .into());
     }
+    crate::site::require_root(root)?;
     if !root.join("content").is_dir() && !root.join("gen.toml").is_file() {
         return Err(Diagnostic::error(format!(
             "{} is not a Bedside site: it has no content/ folder and no gen.toml",

@@ -417,7 +417,15 @@ fn url_problem(
         let help = if image {
             image_help(outputs, page, &joined)
         } else {
-            "link to a content file by its path, e.g. `@/stretches/01-knee-to-chest.md`, so the link follows renames".to_string()
+            match published_as(outputs, &joined) {
+                // A file the site has, at another depth (`../docs/x.pdf`
+                // written from a stretch's page).
+                Some(found) if !found.ends_with("index.html") => format!(
+                    "the site publishes {found}: from this page, write `{}{found}`",
+                    crate::render::root_of(page)
+                ),
+                _ => "link to a content file by its path, e.g. `@/stretches/01-knee-to-chest.md`, so the link follows renames".to_string(),
+            }
         };
         return Some((
             format!("{what} `{destination}` points at {joined}, which the site does not have"),
@@ -433,10 +441,7 @@ fn url_problem(
 fn image_help(outputs: &Outputs, page: &str, joined: &str) -> String {
     let root = crate::render::root_of(page);
     let name = joined.rsplit('/').next().unwrap_or(joined);
-    let found = outputs
-        .keys()
-        .filter(|path| path.rsplit('/').next() == Some(name))
-        .min();
+    let found = published_as(outputs, joined);
     match found {
         Some(found) => format!("the site publishes {found}: from this page, write `{root}{found}`"),
         None if joined == format!("images/{name}") => {
@@ -446,6 +451,16 @@ fn image_help(outputs: &Outputs, page: &str, joined: &str) -> String {
             "put the picture at static/{joined}, where this link finds it, or at static/images/{name} and write `{root}images/{name}` from this page"
         ),
     }
+}
+
+/// A file the site publishes with the name of site path `joined` (the
+/// first by path), where a link that misses it at its depth may mean it.
+fn published_as<'a>(outputs: &'a Outputs, joined: &str) -> Option<&'a String> {
+    let name = joined.rsplit('/').next().unwrap_or(joined);
+    outputs
+        .keys()
+        .filter(|path| path.rsplit('/').next() == Some(name))
+        .min()
 }
 
 /// Warns when a routine leaves a position and comes back to it: every turn in

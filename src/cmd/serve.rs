@@ -11,6 +11,8 @@ use crate::serve::{self, Server, Snapshot, watch};
 
 /// `gen serve` from the command line. Runs until interrupted.
 pub fn run(args: crate::cli::ServeArgs, ui: &Ui) -> Result<(), Error> {
+    // A folder that does not exist is said so, as by `build` and `check`.
+    crate::site::require_root(&args.root)?;
     let root = crate::output::resolve(&args.root);
     if !root.join("content").is_dir() && !root.join("gen.toml").is_file() {
         return Err(Diagnostic::error(format!(

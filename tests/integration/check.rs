@@ -234,6 +234,19 @@ fn a_fragment_of_a_file_that_is_no_web_page_is_not_an_anchor_to_find() {
     site.write(KNEE, &text);
     let run = site.run(&["check"]).status(0);
     assert!(!run.stderr.contains("anchor"), "{}", run.stderr);
+
+    // At the wrong depth, the help names the file the site has, written
+    // from the page.
+    let text = site.read(KNEE) + "\nOr [here](../docs/leaflet.pdf#page=3).\n";
+    site.write(KNEE, &text);
+    let run = site.run(&["check"]).status(1);
+    assert!(
+        run.stderr.contains(
+            "help: the site publishes docs/leaflet.pdf: from this page, write `../../docs/leaflet.pdf`"
+        ),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -1001,6 +1001,8 @@ fn a_site_folder_that_does_not_exist_is_one_error_and_is_not_made() {
         vec!["build", "--root", missing],
         vec!["build", "--root", missing, "-o", "out/public"],
         vec!["check", "--root", missing],
+        vec!["serve", "--root", missing, "--port", "0"],
+        vec!["new", "stretch", "Cat Cow", "--root", missing],
     ] {
         let run = site.run(&args).failure();
         let d = run.diagnostic(&format!("the site folder {missing} does not exist"));
