@@ -409,6 +409,31 @@ fn check_host(host: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A checked host (`host[:port]`) as a browser writes it: an IPv6 address
+/// in its short form (`[::1]`), the port without leading zeros, and no
+/// port at all when it is the scheme's own (`https://example.org:443/` is
+/// `https://example.org/`).
+fn canonical_host(scheme: &str, host: &str) -> String {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(v6) => {
+            let (address, after) = v6.split_once(']').unwrap_or((v6, ""));
+            let address = address
+                .parse::<std::net::Ipv6Addr>()
+                .map_or_else(|_| address.to_string(), |a| a.to_string());
+            (format!("[{address}]"), after.strip_prefix(':'))
+        }
+        None => match host.rsplit_once(':') {
+            Some((name, port)) => (name.to_string(), Some(port)),
+            None => (host.to_string(), None),
+        },
+    };
+    let default = if scheme == "https" { 443 } else { 80 };
+    match port.and_then(|p| p.parse::<u32>().ok()) {
+        Some(port) if port != default => format!("{name}:{port}"),
+        _ => name,
+    }
+}
+
 /// Checks a base URL and makes it end in exactly one `/`.
 pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
     let url = url.trim();
@@ -445,7 +470,7 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
     }
     check_host(host)?;
     // Host names are case-insensitive: one spelling, as a browser shows it.
-    let host = host.to_ascii_lowercase();
+    let host = canonical_host(&scheme, &host.to_ascii_lowercase());
     // The path goes into sitemap.xml, canonical links and the QR code as it
     // is: letters beyond ASCII, and the few ASCII characters a URL may not
     // hold, are percent-encoded (what is already encoded is kept).
@@ -629,8 +654,14 @@ mod tests {
         }
         for (good, normal) in [
             ("https://Example.ORG:8080", "https://example.org:8080/"),
+            ("https://example.org:443/back", "https://example.org/back/"),
+            ("http://example.org:80/", "http://example.org/"),
+            ("http://example.org:443/", "http://example.org:443/"),
+            ("https://example.org:08080/", "https://example.org:8080/"),
+            ("http://[0:0:0:0:0:0:0:1]/", "http://[::1]/"),
+            ("http://[::1]:80/", "http://[::1]/"),
             ("http://192.0.2.1/x", "http://192.0.2.1/x/"),
-            ("https://[2001:DB8::1]:443/", "https://[2001:db8::1]:443/"),
+            ("https://[2001:DB8::1]:8443/", "https://[2001:db8::1]:8443/"),
             ("https://localhost./", "https://localhost./"),
             ("https://my_host.example/", "https://my_host.example/"),
         ] {
