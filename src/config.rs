@@ -340,8 +340,11 @@ fn placed(key: &str, table: &str) -> Option<String> {
 /// `192.0.2.1`, `[2001:db8::1]:8080`): a name of letters, digits, `-` and `_`
 /// in dot-separated labels (an IPv4 address when the last is a number), or
 /// an IPv6 address in brackets, then an optional port from 1 to 65535. It
-/// is printed on every page and in the QR code.
-fn check_host(host: &str) -> Result<(), String> {
+/// is printed on every page and in the QR code. Returns it as a browser
+/// writes it: in lower case, an IPv6 address in its short form (`[::1]`),
+/// the port without leading zeros, and no port at all when it is the
+/// scheme's own (`https://example.org:443/` is `https://example.org/`).
+fn checked_host(scheme: &str, host: &str) -> Result<String, String> {
     let (name, port) = match host.strip_prefix('[') {
         Some(v6) => {
             let Some((address, after)) = v6.split_once(']') else {
@@ -349,11 +352,11 @@ fn check_host(host: &str) -> Result<(), String> {
                     "`{host}` has no closing `]`: write an IPv6 address in brackets, e.g. `https://[2001:db8::1]/back/`"
                 ));
             };
-            if address.parse::<std::net::Ipv6Addr>().is_err() {
+            let Ok(address) = address.parse::<std::net::Ipv6Addr>() else {
                 return Err(format!(
                     "`[{address}]` is not an IPv6 address, e.g. `https://[2001:db8::1]/back/`"
                 ));
-            }
+            };
             let port = match after {
                 "" => None,
                 _ => match after.strip_prefix(':') {
@@ -361,7 +364,7 @@ fn check_host(host: &str) -> Result<(), String> {
                     None => Some("?"),
                 },
             };
-            (Some(address), port)
+            (Some(format!("[{address}]")), port)
         }
         None => {
             let (name, port) = match host.split_once(':') {
@@ -386,51 +389,34 @@ fn check_host(host: &str) -> Result<(), String> {
                     "`{name}` is not an IPv4 address: four numbers from 0 to 255 joined by dots, e.g. `http://192.0.2.1/back/`"
                 ));
             }
-            (valid.then_some(name), port)
+            (valid.then(|| name.to_ascii_lowercase()), port)
         }
     };
-    if name.is_none() {
+    let Some(name) = name else {
         return Err(format!(
             "`{host}` is not a host name: write letters, digits and `-` in parts separated by dots, e.g. `https://example.org/back/`"
         ));
-    }
-    if let Some(port) = port {
-        let number = if port.chars().all(|c| c.is_ascii_digit()) && port.len() <= 5 {
-            port.parse::<u32>().ok()
-        } else {
-            None
-        };
-        if !number.is_some_and(|n| (1..=65_535).contains(&n)) {
-            return Err(format!(
-                "the port in `{host}` must be a number from 1 to 65535, e.g. `https://example.org:8080/back/`"
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// A checked host (`host[:port]`) as a browser writes it: an IPv6 address
-/// in its short form (`[::1]`), the port without leading zeros, and no
-/// port at all when it is the scheme's own (`https://example.org:443/` is
-/// `https://example.org/`).
-fn canonical_host(scheme: &str, host: &str) -> String {
-    let (name, port) = match host.strip_prefix('[') {
-        Some(v6) => {
-            let (address, after) = v6.split_once(']').unwrap_or((v6, ""));
-            let address = address
-                .parse::<std::net::Ipv6Addr>()
-                .map_or_else(|_| address.to_string(), |a| a.to_string());
-            (format!("[{address}]"), after.strip_prefix(':'))
-        }
-        None => match host.rsplit_once(':') {
-            Some((name, port)) => (name.to_string(), Some(port)),
-            None => (host.to_string(), None),
-        },
     };
-    let default = if scheme == "https" { 443 } else { 80 };
-    match port.and_then(|p| p.parse::<u32>().ok()) {
-        Some(port) if port != default => format!("{name}:{port}"),
-        _ => name,
+    let Some(port) = port else {
+        return Ok(name);
+    };
+    let number = if port.chars().all(|c| c.is_ascii_digit()) && port.len() <= 5 {
+        port.parse::<u32>().ok()
+    } else {
+        None
+    };
+    match number {
+        Some(n) if (1..=65_535).contains(&n) => {
+            let default = if scheme == "https" { 443 } else { 80 };
+            Ok(if n == default {
+                name
+            } else {
+                format!("{name}:{n}")
+            })
+        }
+        _ => Err(format!(
+            "the port in `{host}` must be a number from 1 to 65535, e.g. `https://example.org:8080/back/`"
+        )),
     }
 }
 
@@ -468,9 +454,8 @@ pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
                 .into(),
         );
     }
-    check_host(host)?;
     // Host names are case-insensitive: one spelling, as a browser shows it.
-    let host = canonical_host(&scheme, &host.to_ascii_lowercase());
+    let host = checked_host(&scheme, host)?;
     // The path goes into sitemap.xml, canonical links and the QR code as it
     // is: letters beyond ASCII, and the few ASCII characters a URL may not
     // hold, are percent-encoded (what is already encoded is kept).

@@ -677,6 +677,14 @@ pub fn require_root(root: &Path) -> Result<(), Diagnostic> {
     }
 }
 
+/// The theme `gen.toml` names, read even when `gen.toml` has other errors
+/// (then the default), so that its templates are checked in the same run;
+/// `None` when it cannot be found (an error `Site::load` reports).
+pub fn configured_theme(root: &Path) -> Option<ThemeSource> {
+    let (config, _) = Config::load_partial(root);
+    theme_source(root, &config.theme).ok()
+}
+
 /// Where the theme `name` of the site at `root` comes from: its folder under
 /// `themes/`, else the built-in theme for `default`.
 pub fn theme_source(root: &Path, name: &str) -> Result<ThemeSource, Diagnostic> {

@@ -73,8 +73,7 @@ fn load_with(
     // a small site's build. With gen.toml broken, the theme it names is
     // still checked (the default when `theme` itself is wrong), so that
     // every problem is reported in one run.
-    let (config, _) = crate::config::Config::load_partial(root);
-    let theme = crate::site::theme_source(root, &config.theme).ok();
+    let theme = crate::site::configured_theme(root);
     let ((site, mut diagnostics), templates) = rayon::join(
         || Site::load(root, drafts, base_url),
         || {

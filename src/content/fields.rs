@@ -115,15 +115,15 @@ impl<'a> Fields<'a> {
         let written = self.file.text.get(node.span.clone())?.trim();
         let short = written.chars().count() <= 60 && !written.contains('\n');
         let line = |value: String| format!("`{}`", self.example(&format!("{key} = {value}")));
-        match &node.value {
-            Value::Integer(_) | Value::Float(_) | Value::Bool(_) | Value::Datetime(_)
-                if expected.starts_with("text") && short =>
-            {
-                Some(format!(
+        if expected.starts_with("text") {
+            if let Some(scalar) = self.quotable(node) {
+                return Some(format!(
                     "put it in quotes to make it text: {}",
-                    line(format!("\"{written}\""))
-                ))
+                    line(format!("\"{scalar}\""))
+                ));
             }
+        }
+        match &node.value {
             Value::String(_) if expected.starts_with("a list") && short => Some(format!(
                 "write it as a list, in brackets: {}",
                 line(format!("[{written}]"))
@@ -141,6 +141,18 @@ impl<'a> Fields<'a> {
             }
             _ => None,
         }
+    }
+
+    /// A number, boolean or date as written, when short enough to show in
+    /// quotes as the text it was probably meant to be.
+    fn quotable(&self, node: &Node) -> Option<&'a str> {
+        let written = self.file.text.get(node.span.clone())?.trim();
+        (matches!(
+            node.value,
+            Value::Integer(_) | Value::Float(_) | Value::Bool(_) | Value::Datetime(_)
+        ) && written.chars().count() <= 60
+            && !written.contains('\n'))
+        .then_some(written)
     }
 
     fn type_error(&self, key: &str, node: &Node, expected: &str) -> Diagnostic {
@@ -424,19 +436,9 @@ impl<'a> Fields<'a> {
                     // The help quotes the entry alone: the list stays.
                     let expected = self.text_kind();
                     let mut diagnostic = self.type_error(key, item, expected);
-                    let written = self
-                        .file
-                        .text
-                        .get(item.span.clone())
-                        .unwrap_or_default()
-                        .trim();
-                    if matches!(
-                        item.value,
-                        Value::Integer(_) | Value::Float(_) | Value::Bool(_) | Value::Datetime(_)
-                    ) && written.chars().count() <= 60
-                    {
+                    if let Some(scalar) = self.quotable(item) {
                         diagnostic = diagnostic.help(format!(
-                            "put the entry in quotes to make it text: `\"{written}\"`"
+                            "put the entry in quotes to make it text: `\"{scalar}\"`"
                         ));
                     }
                     self.errors.push(diagnostic);

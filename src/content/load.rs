@@ -650,16 +650,16 @@ fn load_split(
     // Each one is reported, up to a few: a file full of them (a binary
     // file renamed) is said to be one in the last.
     const SHOWN: usize = 5;
-    let controls: Vec<usize> = body
+    let mut controls = body
         .bytes()
         .enumerate()
         .filter(|&(_, b)| (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0C | b'\r')) || b == 0x7F)
-        .map(|(at, _)| at)
-        .collect();
-    for (nth, at) in controls.iter().take(SHOWN).enumerate() {
+        .map(|(at, _)| at);
+    let shown: Vec<usize> = controls.by_ref().take(SHOWN).collect();
+    let more = controls.count();
+    for (nth, at) in shown.iter().enumerate() {
         let start = split.body.start + at;
         let code = file.text.as_bytes().get(start).copied().unwrap_or_default();
-        let more = controls.len().saturating_sub(SHOWN);
         let help = if nth + 1 == SHOWN && more > 0 {
             format!(
                 "remove it, and the {more} more after it: a web page's text may not hold control characters"

@@ -206,8 +206,7 @@ impl Preview {
             // same, so that the page shows every problem, as `gen build`
             // does (a theme that cannot be found is among the errors).
             (None, _) => {
-                let (config, _) = Config::load_partial(&self.root);
-                if let Ok(theme) = crate::site::theme_source(&self.root, &config.theme) {
+                if let Some(theme) = crate::site::configured_theme(&self.root) {
                     if let Err(errors) = Templates::load(&self.root, &theme) {
                         diagnostics.extend(errors);
                     }
