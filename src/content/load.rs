@@ -608,6 +608,35 @@ fn load_file(root: &Path, path: &Path, kind: Kind) -> FileLoad {
     }
 }
 
+/// Whether HTML forbids the byte in text: a control character other than
+/// tab, line feed, form feed and carriage return.
+fn is_forbidden_control(byte: u8) -> bool {
+    (byte < 0x20 && !matches!(byte, b'\t' | b'\n' | 0x0C | b'\r')) || byte == 0x7F
+}
+
+/// Where `bytes` holds a byte HTML forbids in text, in order. Nearly every
+/// body holds none, so each run of 64 bytes is first tested whole, a test
+/// the compiler makes into a few vector instructions; only a run with a hit
+/// is looked through byte by byte.
+fn forbidden_controls(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    const RUN: usize = 64;
+    bytes
+        .chunks(RUN)
+        .enumerate()
+        .filter(|(_, run)| match <&[u8; RUN]>::try_from(*run) {
+            Ok(whole) => whole
+                .iter()
+                .fold(false, |any, &byte| any | is_forbidden_control(byte)),
+            Err(_) => run.iter().any(|&byte| is_forbidden_control(byte)),
+        })
+        .flat_map(|(number, run)| {
+            run.iter()
+                .enumerate()
+                .filter(|&(_, &byte)| is_forbidden_control(byte))
+                .map(move |(at, _)| number * RUN + at)
+        })
+}
+
 /// [`load_file`], once the front matter is told from the body; for a file
 /// with errors, also its common fields when its slug is valid.
 fn load_split(
@@ -650,11 +679,7 @@ fn load_split(
     // Each one is reported, up to a few: a file full of them (a binary
     // file renamed) is said to be one in the last.
     const SHOWN: usize = 5;
-    let mut controls = body
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0C | b'\r')) || b == 0x7F)
-        .map(|(at, _)| at);
+    let mut controls = forbidden_controls(body.as_bytes());
     let shown: Vec<usize> = controls.by_ref().take(SHOWN).collect();
     let more = controls.count();
     for (nth, at) in shown.iter().enumerate() {
@@ -1188,6 +1213,23 @@ pub type SpannedString = Spanned<String>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forbidden_controls_are_found_in_every_run_and_in_the_tail() {
+        // Runs of 64: hits at a run's first and last byte, in the short tail,
+        // and none among the allowed tab, line feed, form feed and return.
+        let mut bytes = b"text\t\n\x0c\r".repeat(40);
+        for at in [0, 63, 64, 130, bytes.len() - 1] {
+            bytes[at] = if at % 2 == 0 { 0x01 } else { 0x7F };
+        }
+        let expected: Vec<usize> = (0..bytes.len())
+            .filter(|&at| is_forbidden_control(bytes[at]))
+            .collect();
+        assert_eq!(expected, vec![0, 63, 64, 130, bytes.len() - 1]);
+        assert_eq!(forbidden_controls(&bytes).collect::<Vec<_>>(), expected);
+        assert_eq!(forbidden_controls(b"plain text\n").count(), 0);
+        assert_eq!(forbidden_controls(b"").count(), 0);
+    }
 
     #[test]
     fn walk_visits_folders_depth_first_with_siblings_sorted_by_name() {
