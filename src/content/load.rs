@@ -390,6 +390,15 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
     problems.extend(noted);
     let mut chunks = chunks.into_inner().unwrap_or_else(PoisonError::into_inner);
     chunks.sort_unstable_by_key(|(number, _)| *number);
+    // Room for every stretch at once: growing the list ten thousand
+    // stretches long copied them over and over, on one thread.
+    content.stretches.reserve(
+        chunks
+            .iter()
+            .flat_map(|(_, files)| files)
+            .filter(|(_, kind, _)| *kind == Kind::Stretch)
+            .count(),
+    );
     let loaded = chunks.into_iter().flat_map(|(_, files)| files);
     finish_load(drafts, content, problems, walk_failed, loaded)
 }
