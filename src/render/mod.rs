@@ -552,18 +552,18 @@ pub fn render_parts<'a>(
     match teardown {
         Teardown::Free => {
             rayon::join(
-                || {
-                    stretch_values
-                        .into_par_iter()
-                        .with_max_len(256)
-                        .for_each(drop)
-                },
-                || stretches.into_par_iter().with_max_len(256).for_each(drop),
+                || free_in_parallel(stretch_values),
+                || free_in_parallel(stretches),
             );
         }
         Teardown::Leave => teardown.dispose((stretch_values, stretches)),
     }
     (problems, parts.into_iter().map(|(_, part)| part).collect())
+}
+
+/// Frees a long list's values on both threads.
+fn free_in_parallel<T: Send>(values: Vec<T>) {
+    values.into_par_iter().with_max_len(256).for_each(drop);
 }
 
 /// Resolves links by source path from one content file.
