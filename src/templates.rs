@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::content::load::{read_source, walk};
-use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::diagnostics::{Diagnostic, SourceFile, closest};
 use crate::embedded;
 use names::Kind;
 
@@ -261,19 +261,20 @@ impl Templates {
         // `Template '[partials/x.html]' not found`.
         let missing_include = inner.starts_with("Template '[") && inner.ends_with("' not found");
         let mut failed = failed;
-        let mut location = self
+        // The template that failed, and the place in it.
+        let mut spot = self
             .layers
             .get(failed)
-            .and_then(|file| culprit(&message, &file.text).map(|span| file.locate(span)));
-        if location.is_none() && missing_include {
+            .and_then(|file| culprit(&message, &file.text).map(|span| (file, span)));
+        if spot.is_none() && missing_include {
             if let Some((name, found)) = self.layers.iter().find_map(|(name, file)| {
-                culprit(&message, &file.text).map(|span| (name, file.locate(span)))
+                culprit(&message, &file.text).map(|span| (name, (file, span)))
             }) {
                 failed = name;
-                location = Some(found);
+                spot = Some(found);
             }
         }
-        if location.is_none() {
+        if spot.is_none() {
             // Outside the blocks of a template it extends (`base.html`),
             // Tera names the page's own template.
             let parents = self
@@ -286,12 +287,32 @@ impl Templates {
                 if let Some((name, file)) = self.layers.get_key_value(&parent) {
                     if let Some(span) = culprit(&message, &file.text) {
                         failed = name;
-                        location = Some(file.locate(span));
+                        spot = Some((file, span));
                         break;
                     }
                 }
             }
         }
+        let location = spot.as_ref().map(|(file, span)| file.locate(span.clone()));
+        // Tera does not say where in the template it failed: the caret
+        // marks the first place that writes the name, and the others are
+        // named, so that a working first use does not hide a failing one.
+        let elsewhere = spot.and_then(|(file, span)| {
+            let name = &file.text[span.clone()];
+            let places: Vec<String> = in_tags(name, &file.text)
+                .filter(|other| *other != span)
+                .map(|other| {
+                    let at = file.locate(other);
+                    format!("{}:{}", at.line, at.column)
+                })
+                .collect();
+            (!places.is_empty()).then(|| {
+                format!(
+                    "`{name}` is also written at {} in this template; Tera does not say which one failed",
+                    places.join(", ")
+                )
+            })
+        });
         // One cause for every page that meets it: the failing template, the
         // place in it, and Tera's message past the page's own template (and,
         // with a place, before the name of the template Tera was rendering,
@@ -311,6 +332,10 @@ impl Templates {
                     .map_or_else(|| failed.to_string(), |p| p.display().to_string());
                 diagnostic.note(format!("template file: {source}"))
             }
+        };
+        let diagnostic = match elsewhere {
+            Some(note) => diagnostic.note(note),
+            None => diagnostic,
         };
         let help = if missing_include {
             "an `{% include %}` names a template that is neither in templates/ nor in the theme's: check the name, or add `ignore missing`".to_string()
@@ -460,23 +485,31 @@ fn culprit(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
 /// The first place, inside `{{ … }}` or `{% … %}`, where `text` holds
 /// `name` as a whole word.
 fn in_a_tag(name: &str, text: &str) -> Option<std::ops::Range<usize>> {
+    in_tags(name, text).next()
+}
+
+/// Every place, inside `{{ … }}` or `{% … %}`, where `text` holds `name` as
+/// a whole word, in order.
+fn in_tags<'a>(name: &'a str, text: &'a str) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
     let mut from = 0;
-    while let Some(found) = text[from..].find(name) {
-        let start = from + found;
-        let end = start + name.len();
-        let word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
-        let whole = !text[..start].ends_with(word) && !text[end..].starts_with(word);
-        // Inside `{{ … }}` or `{% … %}`: the last opening before it is later
-        // than the last closing.
-        let before = &text[..start];
-        let opened = before.rfind("{{").max(before.rfind("{%"));
-        let closed = before.rfind("}}").max(before.rfind("%}"));
-        if whole && opened.is_some() && opened > closed {
-            return Some(start..end);
+    std::iter::from_fn(move || {
+        while let Some(found) = text.get(from..)?.find(name) {
+            let start = from + found;
+            let end = start + name.len();
+            from = end.max(start + 1);
+            let word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+            let whole = !text[..start].ends_with(word) && !text[end..].starts_with(word);
+            // Inside `{{ … }}` or `{% … %}`: the last opening before it is
+            // later than the last closing.
+            let before = &text[..start];
+            let opened = before.rfind("{{").max(before.rfind("{%"));
+            let closed = before.rfind("}}").max(before.rfind("%}"));
+            if whole && opened.is_some() && opened > closed {
+                return Some(start..end);
+            }
         }
-        from = end;
-    }
-    None
+        None
+    })
 }
 
 /// Parses every template and checks that they fit together.
@@ -503,6 +536,7 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
             Err(err) => errors.push(template_error(&layers[name], &err)),
         }
     }
+    errors.extend(missing_targets(&tera, layers));
     if !errors.is_empty() {
         // The templates that parse are checked for names Tera lacks too:
         // one run reports every problem.
@@ -542,6 +576,43 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
         return Err(unknown);
     }
     Ok(tera)
+}
+
+/// An error for each `{% extends %}` and `{% import %}` of a template that
+/// is not there, at the name: Tera stops at the first it meets.
+fn missing_targets(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Diagnostic> {
+    let known: Vec<&str> = layers.keys().map(String::as_str).collect();
+    let mut parsed: Vec<(&String, &tera::Template)> = tera.templates.iter().collect();
+    parsed.sort_unstable_by_key(|(name, _)| *name);
+    let mut errors = Vec::new();
+    for (name, template) in parsed {
+        let parent = template.parent.iter().map(|p| (p, "extends"));
+        let imports = template
+            .imported_macro_files
+            .iter()
+            .map(|(file, _)| (file, "imports macros from"));
+        for (target, how) in parent.chain(imports) {
+            if layers.contains_key(target) {
+                continue;
+            }
+            let diagnostic = Diagnostic::error(format!(
+                "templates do not fit together: template '{name}' {how} '{target}', which is not a template"
+            ));
+            let diagnostic = match layers.get(name) {
+                Some(file) => match in_a_tag(target, &file.text) {
+                    Some(span) => diagnostic.at(file.locate(span)),
+                    None => diagnostic.in_file(&file.path),
+                },
+                None => diagnostic.in_file(name),
+            };
+            let help = match closest(target, &known) {
+                Some(like) => format!("did you mean '{like}'?"),
+                None => "templates are those in templates/, in the theme's templates/ and in the built-in theme".to_string(),
+            };
+            errors.push(diagnostic.help(help));
+        }
+    }
+    errors
 }
 
 /// An error for each filter, test or function a template uses that Tera

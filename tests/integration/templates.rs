@@ -120,6 +120,61 @@ fn templates_that_do_not_fit_together_are_placed_in_the_file() {
 }
 
 #[test]
+fn every_missing_parent_and_macro_file_is_reported_in_one_run() {
+    // Tera stops at the first template whose parent or macro file is not
+    // there; a theme author would mend and build three times.
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/routine.html",
+        "{% extends \"baes.html\" %}\n{% block content %}{% endblock content %}\n",
+    );
+    site.write(
+        "templates/routines.html",
+        "{% import \"macro.html\" as m %}{% extends \"base.html\" %}\n",
+    );
+    site.write(
+        "templates/stretches.html",
+        "{# the library #}\n{% extends \"bse.html\" %}\n",
+    );
+    // Beside a template that does not parse, too.
+    site.write("templates/taxonomy_list.html", "{{ terms | }}\n");
+    let run = site.build(&[]).failure();
+    assert_eq!(run.errors(), 4, "{run}");
+    let d = run.diagnostic("template 'routine.html' extends 'baes.html', which is not a template");
+    assert!(d.contains(" --> templates/routine.html:1:13\n"), "{d}");
+    assert!(d.contains("did you mean 'base.html'?"), "{d}");
+    let d = run.diagnostic(
+        "template 'routines.html' imports macros from 'macro.html', which is not a template",
+    );
+    assert!(d.contains(" --> templates/routines.html:1:12\n"), "{d}");
+    assert!(d.contains("did you mean 'macros.html'?"), "{d}");
+    let d = run.diagnostic("template 'stretches.html' extends 'bse.html'");
+    assert!(d.contains(" --> templates/stretches.html:2:13\n"), "{d}");
+    run.diagnostic("template does not parse");
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn a_render_error_names_the_other_places_that_write_the_failing_name() {
+    // Tera does not say where in a template it failed: the first place
+    // that writes the name may be one that works.
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/stretch.html",
+        "{% for x in nav %}{{ x.href }}{% endfor %}\n\n{% for x in stretch.targets %}{{ x.href }}{% endfor %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `stretch.html` failed while rendering");
+    assert!(d.contains(" --> templates/stretch.html:1:22\n"), "{d}");
+    assert!(
+        d.contains(
+            "`x.href` is also written at 3:34 in this template; Tera does not say which one failed"
+        ),
+        "{d}"
+    );
+}
+
+#[test]
 fn a_template_loop_is_placed_at_the_step_that_starts_it() {
     let site = TestSite::new("minimal");
     site.write(
