@@ -98,14 +98,19 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
         .into());
     }
     let config = Config::load(root).map_err(Error::Site)?;
-    let archetype = archetype(root, &config.theme, kind)?;
+    let (archetype, source) = archetype(root, &config.theme, kind)?;
     let folder = root.join(kind.folder());
     // The folder is made first, so that the site is checked before and
     // after the new file with the same folders: a site of only `gen.toml`
     // has no `content/` to report once the file is written, which is not
     // the new file's doing. Folders made here go again when it is not kept.
     let made = make_folders(root, &folder)?;
-    let created = create_in(root, kind, title, &slug, &config, &archetype, &folder);
+    let mut created = create_in(root, kind, title, &slug, &config, &archetype, &folder);
+    if let Ok(created) = &mut created {
+        created
+            .problems
+            .splice(0..0, unknown_placeholders(&archetype, &source));
+    }
     let kept = created
         .as_ref()
         .is_ok_and(|c| !c.problems.iter().any(Diagnostic::is_error));
@@ -153,16 +158,18 @@ fn create_in(
     let before = site_errors(root);
     check_slug_is_free(kind, slug, &names, &content)?;
     let stretch = match kind {
-        Kind::Routine if archetype.contains("{{stretch}}") => Some(first_stretch(&content)?),
+        Kind::Routine if placeholders(archetype).any(|(_, name)| name == "stretch") => {
+            Some(first_stretch(&content)?)
+        }
         _ => None,
     };
     let text = fill(
         archetype,
         &[
-            ("{{title}}", &quote(title)),
-            ("{{slug}}", slug),
-            ("{{date}}", &today()),
-            ("{{stretch}}", stretch.as_deref().unwrap_or("")),
+            ("title", &quote(title)),
+            ("slug", slug),
+            ("date", &today()),
+            ("stretch", stretch.as_deref().unwrap_or("")),
         ],
     );
     let stem = format!("{}-{slug}", next_prefix(&names));
@@ -259,19 +266,26 @@ fn check_title(kind: Kind, title: &str) -> Result<(), Diagnostic> {
 }
 
 /// The archetype text: the site's theme folder's, else the built-in one.
-fn archetype(root: &Path, theme: &str, kind: Kind) -> Result<String, Diagnostic> {
+/// The archetype of `kind`, and its path as shown.
+fn archetype(root: &Path, theme: &str, kind: Kind) -> Result<(String, PathBuf), Diagnostic> {
     let relative = format!("archetypes/{}.md", kind.name());
     let own = root.join("themes").join(theme).join(&relative);
     if own.is_file() {
         let shown = Path::new("themes").join(theme).join(&relative);
-        return fs::read_to_string(&own).map_err(|e| {
-            Diagnostic::error(format!("cannot read {}: {e}", shown.display()))
-                .in_file(shown)
-                .help("the archetype must be UTF-8 text")
-        });
+        return match fs::read_to_string(&own) {
+            Ok(text) => Ok((text, shown)),
+            Err(e) => Err(
+                Diagnostic::error(format!("cannot read {}: {e}", shown.display()))
+                    .in_file(shown)
+                    .help("the archetype must be UTF-8 text"),
+            ),
+        };
     }
     embedded::theme_file(&relative)
-        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+        .map(|bytes| {
+            let shown = PathBuf::from(format!("(built-in theme)/{relative}"));
+            (String::from_utf8_lossy(bytes).into_owned(), shown)
+        })
         .ok_or_else(|| {
             Diagnostic::error(format!("the built-in theme has no {relative}"))
                 .help(format!("add themes/{theme}/{relative} to the site"))
@@ -431,27 +445,71 @@ fn with_slug(text: &str, slug: &str) -> String {
     format!("{bom}{}{line}{newline}{}", &body[..=end], &body[end + 1..])
 }
 
-/// `archetype` with each placeholder replaced by its value, in one pass: a
-/// title that holds `{{date}}` keeps it as written.
-fn fill(archetype: &str, values: &[(&str, &str)]) -> String {
-    let mut text = String::with_capacity(archetype.len());
-    let mut rest = archetype;
-    while let Some(start) = rest.find("{{") {
-        text.push_str(&rest[..start]);
-        rest = &rest[start..];
-        match values.iter().find(|(name, _)| rest.starts_with(name)) {
-            Some((name, value)) => {
-                text.push_str(value);
-                rest = &rest[name.len()..];
-            }
-            None => {
-                text.push_str("{{");
-                rest = &rest[2..];
+/// The placeholders `gen new` fills.
+const PLACEHOLDERS: [&str; 4] = ["title", "slug", "date", "stretch"];
+
+/// The placeholders of `archetype`, in order, as `(start..end, name)`:
+/// `{{name}}` with or without spaces inside the braces (`{{ title }}`, as
+/// Tera writes it), `name` a lowercase word.
+fn placeholders(archetype: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(found) = archetype.get(from..)?.find("{{") {
+            let start = from + found;
+            from = start + 2;
+            let Some(length) = archetype[from..].find("}}").filter(|&n| n <= 40) else {
+                continue;
+            };
+            let name = archetype[from..from + length].trim_matches([' ', '\t']);
+            if !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                from += length + 2;
+                return Some((start..from, name));
             }
         }
+        None
+    })
+}
+
+/// `archetype` with each placeholder replaced by its value, in one pass: a
+/// title that holds `{{date}}` keeps it as written. Placeholders of other
+/// names are left as written.
+fn fill(archetype: &str, values: &[(&str, &str)]) -> String {
+    let mut text = String::with_capacity(archetype.len());
+    let mut done = 0;
+    for (at, name) in placeholders(archetype) {
+        if let Some((_, value)) = values.iter().find(|(known, _)| *known == name) {
+            text.push_str(&archetype[done..at.start]);
+            text.push_str(value);
+            done = at.end;
+        }
     }
-    text.push_str(rest);
+    text.push_str(&archetype[done..]);
     text
+}
+
+/// A warning for each placeholder of `archetype` that `gen new` does not
+/// fill (`{{titel}}`), at its first use: it stays in the new file as
+/// written.
+fn unknown_placeholders(archetype: &str, source: &Path) -> Vec<Diagnostic> {
+    let file = crate::diagnostics::SourceFile::new(source, archetype);
+    let mut seen = Vec::new();
+    placeholders(archetype)
+        .filter(|(_, name)| !PLACEHOLDERS.contains(name))
+        .filter_map(|(at, name)| {
+            (!seen.contains(&name)).then(|| {
+                seen.push(name);
+                let help = match crate::diagnostics::closest(name, &PLACEHOLDERS) {
+                    Some(like) => format!("did you mean `{{{{{like}}}}}`?"),
+                    None => "the placeholders are `{{title}}`, `{{slug}}`, `{{date}}` and, for a routine, `{{stretch}}`".to_string(),
+                };
+                file.warning(
+                    at,
+                    format!("the archetype's `{{{{{name}}}}}` is not a placeholder gen fills; it is kept as written"),
+                )
+                .help(help)
+            })
+        })
+        .collect()
 }
 
 /// Escapes text for a double-quoted TOML or YAML string.
@@ -522,10 +580,19 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_once() {
-        let values = [("{{title}}", "A {{slug}} b"), ("{{slug}}", "a-slug-b")];
+        let values = [("title", "A {{slug}} b"), ("slug", "a-slug-b")];
         assert_eq!(
             fill("t = \"{{title}}\" s = {{slug}} {{other}} {{", &values),
             "t = \"A {{slug}} b\" s = a-slug-b {{other}} {{"
+        );
+        // As Tera writes them, with spaces; not across a line, nor a
+        // name that is not a word.
+        assert_eq!(
+            fill(
+                "{{ title }} {{\ttitle}} {{ Title }} {{ a b }} {{ slug",
+                &values
+            ),
+            "A {{slug}} b A {{slug}} b {{ Title }} {{ a b }} {{ slug"
         );
     }
 

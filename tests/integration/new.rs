@@ -245,6 +245,40 @@ fn the_site_theme_archetype_is_used() {
 }
 
 #[test]
+fn placeholders_written_as_tera_writes_them_are_filled_and_unknown_ones_warned() {
+    let site = with_theme_mine();
+    site.write(
+        "themes/mine/archetypes/page.md",
+        "+++\ntitle = \"{{ title }}\"\ndescription = \"{{titel}} of {{ site }}\"\ndraft = true\n+++\n\nWritten {{ date }}.\n",
+    );
+    let run = site.run(&["new", "page", "About"]).status(0);
+    let page = site.read("content/01-about.md");
+    assert!(page.contains("title = \"About\""), "{page}");
+    assert!(!page.contains("{{ date }}"), "{page}");
+    // Unknown names stay as written, each warned about once, at its place.
+    assert!(page.contains("{{titel}} of {{ site }}"), "{page}");
+    assert!(
+        run.stderr
+            .contains("warning: the archetype's `{{titel}}` is not a placeholder gen fills")
+            && run
+                .stderr
+                .contains(" --> themes/mine/archetypes/page.md:3:16\n")
+            && run.stderr.contains("help: did you mean `{{title}}`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("warning: the archetype's `{{site}}` is not a placeholder gen fills")
+            && run
+                .stderr
+                .contains(" --> themes/mine/archetypes/page.md:3:29\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_broken_archetype_is_reported() {
     let site = with_theme_mine();
     site.write(
