@@ -310,7 +310,9 @@ impl<'a> Fields<'a> {
                 "remove it: a web page's text may not hold control characters",
             );
         }
-        let count = text.chars().count();
+        // The text as a reader sees it: without the line end that ends a
+        // YAML `>` or `|` block, or the spaces around a quoted value.
+        let count = text.trim().chars().count();
         if max > 0 && count > max {
             self.error_at(
                 span,

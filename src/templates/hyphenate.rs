@@ -45,9 +45,17 @@ pub fn hyphenate(text: &str, language: &str) -> String {
         }
         word.clear();
     };
+    let addresses = addresses(text);
+    let mut address = addresses.iter().peekable();
     // Inside a tag until its `>`, inside a reference until its `;`.
     let mut until: Option<char> = None;
-    for c in text.chars() {
+    for (at, c) in text.char_indices() {
+        while address.next_if(|a| a.end <= at).is_some() {}
+        if address.peek().is_some_and(|a| a.contains(&at)) {
+            flush(&mut word, &mut out);
+            out.push(c);
+            continue;
+        }
         match until {
             Some(end) => {
                 out.push(c);
@@ -69,6 +77,37 @@ pub fn hyphenate(text: &str, language: &str) -> String {
     }
     flush(&mut word, &mut out);
     out
+}
+
+/// Where `text`, outside its tags, writes an address (`https://…`,
+/// `www.…`, `name@host`): a word run of text between spaces and tags that
+/// holds `://` or `@`, or starts with `www.`. Copied as written: an address
+/// with a soft hyphen in it is another address when copied.
+fn addresses(text: &str) -> Vec<std::ops::Range<usize>> {
+    let is_address = |run: &str| {
+        run.contains("://")
+            || run.contains('@')
+            || run.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("www."))
+    };
+    let mut found = Vec::new();
+    let mut start = None;
+    let mut in_tag = false;
+    let end = std::iter::once((text.len(), ' '));
+    for (at, c) in text.char_indices().chain(end) {
+        if in_tag {
+            in_tag = c != '>';
+        } else if c.is_whitespace() || c == '<' {
+            if let Some(start) = start.take() {
+                if is_address(&text[start..at]) {
+                    found.push(start..at);
+                }
+            }
+            in_tag = c == '<';
+        } else if start.is_none() {
+            start = Some(at);
+        }
+    }
+    found
 }
 
 /// The hyphenation patterns of a BCP 47 tag's language, if hypher has them.
@@ -141,6 +180,15 @@ mod tests {
         assert_eq!(
             hyphenate(html, "en").replace('\u{AD}', "|"),
             "<a href=\"https://example.org/comprehensive/\">com|pre|hen|sive</a> &amp;&nbsp;<img alt=\"x\" src=\"photograph-extraordinarily.png\">"
+        );
+    }
+
+    #[test]
+    fn addresses_written_as_text_are_left_as_they_are() {
+        let text = "See <a href=\"x\">https://incomprehensibilities.example/x</a>, www.incomprehensibilities.example or help@incomprehensibilities.example; incomprehensibilities";
+        assert_eq!(
+            hyphenate(text, "en").replace('\u{AD}', "|"),
+            "See <a href=\"x\">https://incomprehensibilities.example/x</a>, www.incomprehensibilities.example or help@incomprehensibilities.example; in|com|pre|hen|si|bil|i|ties"
         );
     }
 

@@ -82,6 +82,35 @@ fn every_text_at_its_limit_builds() {
 }
 
 #[test]
+fn a_limit_counts_the_text_a_reader_sees_not_the_line_end_of_a_block() {
+    // YAML's `>` block ends its text with a line break, a TOML multi-line
+    // string with its closing quotes on their own line too, and a quoted
+    // value may have spaces around it: none of them is read.
+    let site = TestSite::new("minimal");
+    let file = "content/stretches/01-knee-hug.md";
+    let cue = "é".repeat(100);
+    let caution = "ö".repeat(80);
+    let toml = format!(
+        "+++\ntitle = \"  Knee hug  \"\nposition = \"supine\"\nhold = \"20-30 s\"\nsides = \"each\"\ntargets = [\"Lower back\"]\ncautions = [\" {caution} \"]\ncue = \"\"\"\n{cue}\n\"\"\"\n+++\n\nBody.\n"
+    );
+    site.write(file, &toml);
+    let run = site.build(&[]).success();
+    assert!(!run.stderr.contains("characters long"), "{run}");
+    let yaml = |cue: &str| {
+        format!(
+            "---\ntitle: Knee hug\nposition: supine\nhold: 20-30 s\nsides: each\ntargets: [Lower back]\ncautions: [\"{caution}\"]\ncue: >\n  {cue}\n---\n\nBody.\n"
+        )
+    };
+    site.write(file, &yaml(&cue));
+    let run = site.build(&[]).success();
+    assert!(!run.stderr.contains("characters long"), "{run}");
+    // One more visible character is still one too many.
+    site.write(file, &yaml(&format!("{cue}x")));
+    let run = site.build(&[]).failure();
+    run.diagnostic("`cue` is 101 characters long; the limit is 100");
+}
+
+#[test]
 fn one_more_than_each_stretch_limit_is_an_error_at_the_value() {
     let site = TestSite::new("minimal");
     let over: Vec<(&str, String, &str)> = vec![
