@@ -104,15 +104,20 @@ impl Ui {
         }
     }
 
+    /// `diagnostic` with the site's files named from where `gen` runs
+    /// ([`Diagnostic::rebased`]).
+    pub fn rebase(&self, diagnostic: Diagnostic) -> Diagnostic {
+        match &self.root {
+            Some(root) => diagnostic.rebased(root),
+            None => diagnostic,
+        }
+    }
+
     /// Prints diagnostics to stderr (warnings are hidden by `--quiet`).
     pub fn report(&self, diagnostics: &[Diagnostic]) {
         for d in diagnostics {
             if d.is_error() || !self.quiet {
-                let text = match &self.root {
-                    Some(root) => d.clone().rebased(root).render(self.color),
-                    None => d.render(self.color),
-                };
-                to_stderr(&text);
+                to_stderr(&self.rebase(d.clone()).render(self.color));
             }
         }
     }

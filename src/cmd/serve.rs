@@ -25,7 +25,11 @@ pub fn run(args: crate::cli::ServeArgs, ui: &Ui) -> Result<(), Error> {
     let listener = serve::bind(&args.interface, args.port)?;
     let mut preview = Preview::new(root.clone(), args.drafts);
     let outcome = preview.build();
-    let server = Server::start(listener, Snapshot::of(&preview, serve::first_generation()))?;
+    let shown = |d: Diagnostic| ui.rebase(d);
+    let server = Server::start(
+        listener,
+        Snapshot::of(&preview, serve::first_generation(), shown),
+    )?;
     report(ui, &preview, &outcome, None);
     let changes = watch::watch(&root)?;
     if !server.address().ip().is_loopback() {
@@ -51,9 +55,19 @@ pub fn run(args: crate::cli::ServeArgs, ui: &Ui) -> Result<(), Error> {
         if outcome.scope == Scope::Nothing {
             continue;
         }
-        server.publish(Snapshot::of(&preview, server.next_generation()));
+        let mount = server.snapshot().mount.clone();
+        server.publish(Snapshot::of(&preview, server.next_generation(), shown));
         let latency = change.first_event.elapsed();
         report(ui, &preview, &outcome, Some(latency));
+        if server.snapshot().mount != mount {
+            // A new `base_url` path: the pages open at the old address
+            // are gone.
+            ui.essential(&format!(
+                "The site moved with base_url: now serving {} at {}",
+                root.display(),
+                server.url()
+            ));
+        }
     }
     Err(Diagnostic::error("the file watcher stopped; restart `gen serve`").into())
 }

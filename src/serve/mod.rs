@@ -39,10 +39,17 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// What to serve for the current state of `preview`, as build `generation`.
-    pub fn of(preview: &preview::Preview, generation: u64) -> Snapshot {
+    /// What to serve for the current state of `preview`, as build
+    /// `generation`; the error page's diagnostics go through `shown`, which
+    /// names the files as the terminal does.
+    pub fn of(
+        preview: &preview::Preview,
+        generation: u64,
+        shown: impl Fn(Diagnostic) -> Diagnostic,
+    ) -> Snapshot {
         let failure = preview.has_errors().then(|| {
-            let diagnostics = preview.diagnostics();
+            let diagnostics: Vec<Diagnostic> =
+                preview.diagnostics().into_iter().map(shown).collect();
             let summary = format!("Build failed: {}.", crate::Error::Site(diagnostics.clone()));
             http::error_page(&diagnostics, &summary, generation)
         });

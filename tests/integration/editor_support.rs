@@ -128,9 +128,15 @@ impl Serve {
 
     /// [`Serve::start`] with these environment variables (and no others).
     pub fn start_with_env(site: &EditorSite, args: &[&str], env: &[(&str, &str)]) -> Serve {
+        Serve::start_in(&site.root, args, env)
+    }
+
+    /// [`Serve::start_with_env`] run in the folder `dir` (with `--root` in
+    /// `args` to name the site).
+    pub fn start_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Serve {
         let mut all = vec!["serve", "--port", "0"];
         all.extend_from_slice(args);
-        let mut child = command(&site.root, &all)
+        let mut child = command(dir, &all)
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

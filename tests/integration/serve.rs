@@ -182,6 +182,34 @@ fn starts_on_a_broken_site_and_serves_under_the_base_path() {
 }
 
 #[test]
+fn with_root_the_browser_names_files_as_the_terminal_does_and_a_new_base_path_is_said() {
+    let site = EditorSite::fixture("editor");
+    site.replace(STRETCH, "hold = \"3 to 5 s\"", "hold = \"forever\"");
+    let parent = site.root.parent().expect("the site has a parent folder");
+    let name = site
+        .root
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a name");
+    let server = Serve::start_in(parent, &["--root", name], &[]);
+    let place = format!("{name}/{}", position_of(&site, STRETCH, "\"forever\""));
+    let page = server.get("/");
+    assert_eq!(page.status, 500);
+    assert!(page.body.contains(&place), "no {place} in\n{}", page.body);
+    assert!(server.stderr().contains(&place), "{}", server.stderr());
+
+    site.replace(STRETCH, "hold = \"forever\"", "hold = \"3 to 5 s\"");
+    site.replace(
+        "gen.toml",
+        "title = \"Editor fixture\"",
+        "title = \"Editor fixture\"\nbase_url = \"https://example.org/back/\"",
+    );
+    let line = server.wait_line("The site moved with base_url: now serving ");
+    assert!(line.ends_with("/back/"), "{line}");
+    assert_eq!(server.get("/back/").status, 200);
+}
+
+#[test]
 fn a_port_in_use_is_an_error() {
     let taken = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let port = taken.local_addr().expect("an address").port().to_string();
