@@ -90,6 +90,14 @@ pub fn watch(root: &Path) -> Result<Receiver<Change>, Diagnostic> {
                         let _ = watcher.watch(&dir, RecursiveMode::Recursive);
                     }
                 }
+                // A symbolic link to a folder made after the start: the
+                // watch of the folder that holds it does not follow it, as
+                // the watches made at the start do.
+                for path in &batch {
+                    if path.is_symlink() && path.is_dir() {
+                        let _ = watcher.watch(path, RecursiveMode::Recursive);
+                    }
+                }
                 let change = Change {
                     paths: batch,
                     first_event,

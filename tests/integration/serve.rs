@@ -396,6 +396,24 @@ fn a_folder_moved_out_of_the_site_disappears_from_it() {
 }
 
 #[test]
+fn a_linked_folder_added_while_serving_is_watched_like_the_others() {
+    // A symbolic link inside the site, made after `gen serve` started: its
+    // files are built, and an edit to one of them rebuilds.
+    let site = EditorSite::fixture("editor");
+    site.write(
+        "shared/shared.md",
+        "+++\ntitle = \"Shared page\"\n+++\n\nFirst words.\n",
+    );
+    let server = Serve::start(&site, &[]);
+    let mut events = server.events();
+    events.next_build();
+    std::os::unix::fs::symlink("../shared", site.path("content/extra")).expect("the link is made");
+    events.until(|| server.get("/shared/").body.contains("First words."));
+    site.replace("shared/shared.md", "First words.", "Second words.");
+    events.until(|| server.get("/shared/").body.contains("Second words."));
+}
+
+#[test]
 fn the_reload_events_answer_head_with_headers_and_refuse_other_methods() {
     let site = EditorSite::fixture("editor");
     let server = Serve::start(&site, &[]);
