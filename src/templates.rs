@@ -557,7 +557,7 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
         return Err(cycles
             .into_iter()
             .map(|(name, chain)| {
-                let diagnostic = Diagnostic::error(format!("templates render each other forever: {chain}"));
+                let diagnostic = Diagnostic::error(format!("templates lead back to themselves: {chain}"));
                 let diagnostic = match layers.get(&name) {
                     // At the first step of the loop: where the template names
                     // the next one (`include "x.html"`, `extends`, `m::card(`).
@@ -567,7 +567,7 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
                     },
                     None => diagnostic.in_file(name),
                 };
-                diagnostic.help("a template may not include itself, even through other templates, and a macro may not call itself")
+                diagnostic.help("gen refuses a template that includes itself and a macro that calls itself, even through others and even when the loop would end, as it cannot tell whether it does: write the repetition as a `{% for %}` loop")
             })
             .collect());
     }

@@ -857,7 +857,7 @@ fn templates_that_render_each_other_forever_are_errors_not_crashes() {
         "{% import \"tree.html\" as tree %}{{ tree::branch(n=1) }}",
     );
     let run = site.build(&[]).failure();
-    let d = run.diagnostic("templates render each other forever");
+    let d = run.diagnostic("templates lead back to themselves");
     assert!(
         d.contains("`page.html` renders `partials/loop.html` renders `page.html`"),
         "{d}"
