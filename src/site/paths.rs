@@ -510,7 +510,9 @@ fn file_in_folder(
 ) -> Diagnostic {
     let help =
         |subject: &Owner| format!("a file and a folder cannot share a path: {}", subject.fix());
-    if file.rank() > owner.rank() {
+    // The built-in theme's static folders cannot be renamed: the file is.
+    let built_in = matches!(owner, Owner::Static(_, StaticSource::Embedded(_), _));
+    if file.rank() > owner.rank() || built_in {
         let message = format!(
             "{} collides with {folder}/, the folder of {path}, {}",
             file.subject(root),

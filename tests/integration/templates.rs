@@ -175,6 +175,21 @@ fn a_render_error_names_the_other_places_that_write_the_failing_name() {
 }
 
 #[test]
+fn a_theme_file_where_the_built_in_theme_has_a_folder_is_the_one_blamed() {
+    // The built-in theme's folders cannot be renamed by the theme's author.
+    let site = TestSite::new("minimal");
+    site.write("gen.toml", "theme = \"calm\"\n");
+    site.write("themes/calm/static/fonts", "not a folder\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic(
+        "static file themes/calm/static/fonts collides with fonts/, the folder of fonts/",
+    );
+    assert!(d.contains(" --> themes/calm/static/fonts\n"), "{d}");
+    assert!(d.contains("rename or move the static file"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+}
+
+#[test]
 fn a_template_loop_is_placed_at_the_step_that_starts_it() {
     let site = TestSite::new("minimal");
     site.write(
