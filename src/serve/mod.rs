@@ -91,17 +91,26 @@ pub struct Server {
 /// Opens the listening socket, so that a port in use is reported before
 /// anything is built. `interface` is an IP address or a host name.
 pub fn bind(interface: &str, port: u16) -> Result<TcpListener, Diagnostic> {
-    let addresses: Vec<SocketAddr> = match ip_address(interface) {
+    if interface.trim().is_empty() {
+        return Err(Diagnostic::error("--interface is empty")
+            .help("give --interface an IP address or a host name, e.g. 127.0.0.1"));
+    }
+    let ip = ip_address(interface);
+    // As in a URL: an IPv6 address in brackets before the port.
+    let shown = match ip {
+        Some(IpAddr::V6(v6)) => format!("[{v6}]:{port}"),
+        _ => format!("{interface}:{port}"),
+    };
+    let addresses: Vec<SocketAddr> = match ip {
         Some(ip) => vec![SocketAddr::new(ip, port)],
         None => (interface, port)
             .to_socket_addrs()
             .map(Iterator::collect)
             .map_err(|e| {
-                Diagnostic::error(format!("cannot serve on {interface}: {e}"))
-                    .help("give --interface an IP address, e.g. 127.0.0.1")
+                Diagnostic::error(format!("cannot serve on {shown}: {e}"))
+                    .help("give --interface an IP address, e.g. 127.0.0.1, or a host name this machine can look up")
             })?,
     };
-    let shown = format!("{interface}:{port}");
     let mut last = None;
     for address in &addresses {
         match TcpListener::bind(address) {
@@ -378,6 +387,26 @@ pub fn open_browser(
 mod tests {
     use super::*;
     use std::net::{Ipv4Addr, Ipv6Addr};
+
+    #[test]
+    fn bind_errors_name_the_address_as_a_url_writes_it() {
+        let empty = bind("  ", 1111).err().map(|d| d.message);
+        assert_eq!(empty.as_deref(), Some("--interface is empty"));
+        // An IPv6 address in brackets before its port. The address is one
+        // no machine has (documentation prefix), so binding fails.
+        let v6 = bind("2001:db8::1", 1111).err().map(|d| d.message);
+        assert!(
+            v6.as_deref()
+                .is_some_and(|m| m.starts_with("cannot serve on [2001:db8::1]:1111: ")),
+            "{v6:?}"
+        );
+        let v4 = bind("192.0.2.1", 1111).err().map(|d| d.message);
+        assert!(
+            v4.as_deref()
+                .is_some_and(|m| m.starts_with("cannot serve on 192.0.2.1:1111: ")),
+            "{v4:?}"
+        );
+    }
 
     #[test]
     fn an_interface_is_an_address_with_or_without_brackets_or_a_host_name() {
