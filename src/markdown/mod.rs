@@ -318,7 +318,7 @@ pub fn render(
             other => events.push(other),
         }
     }
-    number_footnotes(&mut events, &ids, taken);
+    let events = number_footnotes(events, &ids, taken);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     rendered.html = html;
@@ -376,51 +376,109 @@ fn html_comment_end(comment: &str) -> Option<usize> {
     comment.find("-->").map(|at| at + 3)
 }
 
-/// Writes footnote references and definitions with ids of their own:
-/// `fn-` and the label by the slug rule, numbered in order of first use,
-/// with `-1`, `-2` added where the id is a heading's, the template's or
-/// another footnote's. pulldown-cmark would use the label as written, which
+/// Writes footnote references and definitions with ids of their own, and
+/// gathers the notes at the end of the body, as Hugo does. A note's id is
+/// `fn-` and the label by the slug rule, and a reference's `fnref-` and the
+/// same, with `-1`, `-2` added where the id is a heading's, the template's
+/// or another's. pulldown-cmark would use the label as written, which
 /// repeats a heading's id (`[^note]` beside `## Note`) or the template's
-/// (`[^main]`), or holds spaces (`[^my note]`).
-fn number_footnotes(events: &mut [Event<'_>], headings: &[String], taken: &HashSet<String>) {
-    let mut footnotes: Vec<(String, String)> = Vec::new();
-    for event in events.iter_mut() {
-        let (name, definition) = match event {
-            Event::FootnoteReference(name) => (name.to_lowercase(), false),
-            Event::Start(Tag::FootnoteDefinition(name)) => (name.to_lowercase(), true),
-            _ => continue,
-        };
-        let number = match footnotes.iter().position(|(n, _)| *n == name) {
-            Some(i) => i + 1,
-            None => {
-                let base = match slugify(&name) {
-                    slug if slug.is_empty() => "fn".to_string(),
-                    slug => format!("fn-{slug}"),
-                };
-                let mut id = base.clone();
-                let mut n = 0;
-                while headings.contains(&id)
-                    || taken.contains(&id)
-                    || footnotes.iter().any(|(_, other)| *other == id)
-                {
-                    n += 1;
-                    id = format!("{base}-{n}");
-                }
-                footnotes.push((name, id));
-                footnotes.len()
+/// (`[^main]`), or holds spaces (`[^my note]`), and would print each note
+/// where it is written. Notes are numbered in the order they are first
+/// referred to; one never referred to comes after them, so nothing
+/// written is lost.
+fn number_footnotes<'a>(
+    events: Vec<Event<'a>>,
+    headings: &[String],
+    taken: &HashSet<String>,
+) -> Vec<Event<'a>> {
+    let label = |name: &str| name.to_lowercase();
+    // Labels in the order they are numbered: referred to, then the rest.
+    let mut order: Vec<String> = Vec::new();
+    for event in &events {
+        if let Event::FootnoteReference(name) = event {
+            if !order.contains(&label(name)) {
+                order.push(label(name));
             }
-        };
-        let id = &footnotes[number - 1].1;
-        *event = if definition {
-            Event::Html(CowStr::from(format!(
-                "<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\">{number}</sup>\n"
-            )))
-        } else {
-            Event::InlineHtml(CowStr::from(format!(
-                "<sup class=\"footnote-reference\"><a href=\"#{id}\">{number}</a></sup>"
-            )))
-        };
+        }
     }
+    for event in &events {
+        if let Event::Start(Tag::FootnoteDefinition(name)) = event {
+            if !order.contains(&label(name)) {
+                order.push(label(name));
+            }
+        }
+    }
+    if order.is_empty() {
+        return events;
+    }
+    let mut used: Vec<String> = Vec::new();
+    let mut unique = |base: String| {
+        let mut id = base.clone();
+        let mut n = 0;
+        while headings.contains(&id) || taken.contains(&id) || used.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        used.push(id.clone());
+        id
+    };
+    let ids: Vec<String> = order
+        .iter()
+        .map(|name| match slugify(name) {
+            slug if slug.is_empty() => unique("fn".to_string()),
+            slug => unique(format!("fn-{slug}")),
+        })
+        .collect();
+    let number_of = |name: &str| order.iter().position(|n| *n == label(name));
+    // Each note's events, by number, and the id of its first reference.
+    let mut notes: Vec<Vec<Event<'a>>> = vec![Vec::new(); order.len()];
+    let mut back: Vec<Option<String>> = vec![None; order.len()];
+    let mut text = Vec::with_capacity(events.len());
+    let mut inside: Option<usize> = None;
+    for event in events {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(name)) => inside = number_of(&name),
+            Event::End(TagEnd::FootnoteDefinition) => inside = None,
+            Event::FootnoteReference(name) => {
+                let Some(i) = number_of(&name) else { continue };
+                let base = format!("fnref{}", ids[i].strip_prefix("fn").unwrap_or_default());
+                let id = unique(base);
+                back[i].get_or_insert_with(|| id.clone());
+                let reference = format!(
+                    "<sup class=\"footnote-reference\" id=\"{id}\"><a href=\"#{}\">{}</a></sup>",
+                    ids[i],
+                    i + 1
+                );
+                let event = Event::InlineHtml(CowStr::from(reference));
+                match inside {
+                    Some(note) => notes[note].push(event),
+                    None => text.push(event),
+                }
+            }
+            event => match inside {
+                Some(note) => notes[note].push(event),
+                None => text.push(event),
+            },
+        }
+    }
+    text.push(Event::Html(CowStr::from(
+        "<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n",
+    )));
+    for (i, note) in notes.into_iter().enumerate() {
+        text.push(Event::Html(CowStr::from(format!(
+            "<li id=\"{}\">\n",
+            ids[i]
+        ))));
+        text.extend(note);
+        if let Some(reference) = &back[i] {
+            text.push(Event::Html(CowStr::from(format!(
+                "<a class=\"footnote-backref\" href=\"#{reference}\" aria-label=\"Back to the text\">↩</a>\n"
+            ))));
+        }
+        text.push(Event::Html(CowStr::from("</li>\n")));
+    }
+    text.push(Event::Html(CowStr::from("</ol>\n</section>\n")));
+    text
 }
 
 /// Whether a link or image URL runs script or reaches outside the web

@@ -1024,12 +1024,53 @@ fn footnote_ids_repeat_no_heading_or_theme_id() {
             html.contains(&format!("<a href=\"#{id}\">{number}</a>")),
             "{id}:\n{html}"
         );
-        assert!(
-            html.contains(&format!(
-                "id=\"{id}\"><sup class=\"footnote-definition-label\">{number}</sup>"
-            )),
-            "{id}:\n{html}"
-        );
+        assert!(html.contains(&format!("<li id=\"{id}\">")), "{id}:\n{html}");
+    }
+}
+
+#[test]
+fn footnotes_are_gathered_at_the_end_in_the_order_they_are_referred_to() {
+    // As Hugo prints them: defined in any order, listed at the end of the
+    // text by first reference, each linking back; a note never referred
+    // to is kept, last.
+    let site = TestSite::new("minimal");
+    let body = site.read("content/stretches/01-knee-hug.md");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &format!(
+            "{body}\nUses b[^b], then c[^c], and b again[^b].\n\n\
+             [^a]: Never used.\n[^c]: Note C.\n[^b]: Note B.\n\n## Later\n\nLast words.\n"
+        ),
+    );
+    site.build(&[]).success();
+    let html = site.read("public/stretches/knee-hug/index.html");
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("no {needle:?} in\n{html}"))
+    };
+    assert!(
+        html.contains(
+            "<sup class=\"footnote-reference\" id=\"fnref-b\"><a href=\"#fn-b\">1</a></sup>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"fnref-b-1\"><a href=\"#fn-b\">1</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"fnref-c\"><a href=\"#fn-c\">2</a>"),
+        "{html}"
+    );
+    // After the whole text, in order, with links back to the first use.
+    assert!(at("Last words.") < at("<section class=\"footnotes\""));
+    assert!(at("<li id=\"fn-b\">") < at("<li id=\"fn-c\">"));
+    assert!(at("<li id=\"fn-c\">") < at("<li id=\"fn-a\">"));
+    assert!(html.contains("Never used."), "{html}");
+    assert!(html.contains("href=\"#fnref-b\""), "{html}");
+    let ids = attributes(&html, "id");
+    for id in &ids {
+        assert_eq!(ids.iter().filter(|other| *other == id).count(), 1, "{id}");
     }
 }
 
