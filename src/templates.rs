@@ -299,19 +299,8 @@ impl Templates {
         // named, so that a working first use does not hide a failing one.
         let elsewhere = spot.and_then(|(file, span)| {
             let name = &file.text[span.clone()];
-            let places: Vec<String> = in_tags(name, &file.text)
-                .filter(|other| *other != span)
-                .map(|other| {
-                    let at = file.locate(other);
-                    format!("{}:{}", at.line, at.column)
-                })
-                .collect();
-            (!places.is_empty()).then(|| {
-                format!(
-                    "`{name}` is also written at {} in this template; Tera does not say which one failed",
-                    places.join(", ")
-                )
-            })
+            other_places(file, name, &span)
+                .map(|places| format!("{places}; Tera does not say which one failed"))
         });
         // One cause for every page that meets it: the failing template, the
         // place in it, and Tera's message past the page's own template (and,
@@ -488,6 +477,25 @@ fn in_a_tag(name: &str, text: &str) -> Option<std::ops::Range<usize>> {
     in_tags(name, text).next()
 }
 
+/// The places other than `first` where a template writes `name` in a tag,
+/// as a note (`\`x.href\` is also written at 5:22, 7:3 in this template`):
+/// an error placed at one place must not hide the others.
+fn other_places(file: &SourceFile, name: &str, first: &std::ops::Range<usize>) -> Option<String> {
+    let places: Vec<String> = in_tags(name, &file.text)
+        .filter(|other| other != first)
+        .map(|other| {
+            let at = file.locate(other);
+            format!("{}:{}", at.line, at.column)
+        })
+        .collect();
+    (!places.is_empty()).then(|| {
+        format!(
+            "`{name}` is also written at {} in this template",
+            places.join(", ")
+        )
+    })
+}
+
 /// Every place, inside `{{ … }}` or `{% … %}`, where `text` holds `name` as
 /// a whole word, in order.
 fn in_tags<'a>(name: &'a str, text: &'a str) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
@@ -618,7 +626,7 @@ fn missing_targets(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Di
 /// An error for each filter, test or function a template uses that Tera
 /// does not have (or `gen` takes away), at its first use.
 fn unknown_names(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Diagnostic> {
-    names::unknown(tera)
+    let mut errors: Vec<Diagnostic> = names::unknown(tera)
         .into_iter()
         .map(|(name, kind, called)| {
             let lacking = if LEFT_OUT.contains(&called.as_str()) {
@@ -632,14 +640,30 @@ fn unknown_names(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Diag
             ));
             let diagnostic = match layers.get(&name) {
                 Some(file) => match in_a_tag(&called, &file.text) {
-                    Some(span) => diagnostic.at(file.locate(span)),
+                    Some(span) => {
+                        let others = other_places(file, &called, &span);
+                        let diagnostic = diagnostic.at(file.locate(span));
+                        match others {
+                            Some(note) => diagnostic.note(note),
+                            None => diagnostic,
+                        }
+                    }
                     None => diagnostic.in_file(&file.path),
                 },
                 None => diagnostic.in_file(name),
             };
             diagnostic.help(unknown_help(tera, kind, &called))
         })
-        .collect()
+        .collect();
+    // In the order of the files and of the places in them.
+    errors.sort_by_cached_key(|d| {
+        let place = d
+            .location
+            .as_ref()
+            .map(|l| (l.path.clone(), l.line, l.column));
+        (place, d.message.clone())
+    });
+    errors
 }
 
 /// An error of templates that parse but do not fit together, placed in the

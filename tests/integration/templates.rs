@@ -416,7 +416,7 @@ fn a_template_that_does_not_parse_does_not_hide_the_unknown_names_of_the_others(
     );
     site.write(
         "templates/404.html",
-        "{% extends \"base.html\" %}\n{% block content %}{{ now() }}{% endblock content %}\n",
+        "{% extends \"base.html\" %}\n{% block content %}{{ now() }}\n<p>{{ now() }}</p>{% endblock content %}\n",
     );
     let run = site.build(&[]).failure();
     let d = run.diagnostic("template does not parse");
@@ -424,6 +424,11 @@ fn a_template_that_does_not_parse_does_not_hide_the_unknown_names_of_the_others(
     let d =
         run.diagnostic("template `404.html` uses the function `now`, which gen leaves out of Tera");
     assert!(d.contains(" --> templates/404.html:2:23\n"), "{d}");
+    // One error for the name, which names its other uses.
+    assert!(
+        d.contains("note: `now` is also written at 3:7 in this template"),
+        "{d}"
+    );
     assert_eq!(run.errors(), 2, "{run}");
 }
 
