@@ -332,6 +332,8 @@ impl Templates {
             "check the template's loops: what they go over, and `range()`'s arguments".to_string()
         } else if let Some(help) = self.unknown_name_help(err) {
             help
+        } else if let Some(help) = self.missing_macro_help(inner) {
+            help
         } else {
             "check the expression named above against the template context in the README"
                 .to_string()
@@ -356,6 +358,32 @@ const LEFT_OUT: [&str; 7] = [
 impl Templates {
     /// The help for a filter, test or function Tera does not know: that
     /// `gen` leaves it out, or the known name closest to it.
+    /// The help for `Macro \`ns::name\` not found in template \`t.html\``
+    /// when the file `t.html` imports as `ns` is the site's or the theme's:
+    /// it replaces the built-in theme's file of that name whole, so the
+    /// built-in templates' macros must be in it too.
+    fn missing_macro_help(&self, message: &str) -> Option<String> {
+        let rest = message.strip_prefix("Macro `")?;
+        let (called, rest) = rest.split_once("` not found in template `")?;
+        let template = rest.split('`').next()?;
+        let (namespace, name) = called.split_once("::")?;
+        let compiled = self.compiled().ok()?;
+        let (file, _) = compiled
+            .tera
+            .templates
+            .get(template)?
+            .imported_macro_files
+            .iter()
+            .find(|(_, ns)| ns == namespace)?;
+        let source = self.sources.get(file)?.display().to_string();
+        if source.starts_with("(built-in theme)") {
+            return None;
+        }
+        Some(format!(
+            "`{namespace}` is {source}, which has no macro `{name}`: a {file} of the site or theme replaces the built-in theme's whole, so it must hold every macro the templates call; copy `{name}` into it from the built-in theme's (themes/default/templates/{file} in gen's repository), or remove it"
+        ))
+    }
+
     fn unknown_name_help(&self, err: &tera::Error) -> Option<String> {
         let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
         let (kind, name) = loop {

@@ -190,6 +190,24 @@ fn a_theme_file_where_the_built_in_theme_has_a_folder_is_the_one_blamed() {
 }
 
 #[test]
+fn a_partial_macros_file_is_named_as_the_cause_of_a_missing_macro() {
+    // The site's macros.html replaces the built-in one whole: the built-in
+    // templates' calls to its other macros fail in a file the author did
+    // not write.
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/macros.html",
+        "{% macro icon_alert() %}!{% endmacro icon_alert %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `routines.html` failed while rendering routines/index.html");
+    assert!(
+        d.contains("help: `macros` is templates/macros.html, which has no macro `routine_card`"),
+        "{d}"
+    );
+}
+
+#[test]
 fn a_template_loop_is_placed_at_the_step_that_starts_it() {
     let site = TestSite::new("minimal");
     site.write(
