@@ -356,8 +356,6 @@ const LEFT_OUT: [&str; 7] = [
 ];
 
 impl Templates {
-    /// The help for a filter, test or function Tera does not know: that
-    /// `gen` leaves it out, or the known name closest to it.
     /// The help for `Macro \`ns::name\` not found in template \`t.html\``
     /// when the file `t.html` imports as `ns` is the site's or the theme's:
     /// it replaces the built-in theme's file of that name whole, so the
@@ -384,6 +382,8 @@ impl Templates {
         ))
     }
 
+    /// The help for a filter, test or function Tera does not know: that
+    /// `gen` leaves it out, or the known name closest to it.
     fn unknown_name_help(&self, err: &tera::Error) -> Option<String> {
         let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
         let (kind, name) = loop {
@@ -503,6 +503,29 @@ fn culprit(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
 /// `name` as a whole word.
 fn in_a_tag(name: &str, text: &str) -> Option<std::ops::Range<usize>> {
     in_tags(name, text).next()
+}
+
+/// `diagnostic` placed where template `template` first writes `name` in a
+/// tag, naming the other places ([`other_places`]); in the template's file
+/// when it writes it in no tag.
+fn at_name(
+    diagnostic: Diagnostic,
+    layers: &BTreeMap<String, SourceFile>,
+    template: &str,
+    name: &str,
+) -> Diagnostic {
+    let Some(file) = layers.get(template) else {
+        return diagnostic.in_file(template);
+    };
+    let Some(span) = in_a_tag(name, &file.text) else {
+        return diagnostic.in_file(&file.path);
+    };
+    let others = other_places(file, name, &span);
+    let diagnostic = diagnostic.at(file.locate(span));
+    match others {
+        Some(note) => diagnostic.note(note),
+        None => diagnostic,
+    }
 }
 
 /// The places other than `first` where a template writes `name` in a tag,
@@ -634,13 +657,7 @@ fn missing_targets(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Di
             let diagnostic = Diagnostic::error(format!(
                 "templates do not fit together: template '{name}' {how} '{target}', which is not a template"
             ));
-            let diagnostic = match layers.get(name) {
-                Some(file) => match in_a_tag(target, &file.text) {
-                    Some(span) => diagnostic.at(file.locate(span)),
-                    None => diagnostic.in_file(&file.path),
-                },
-                None => diagnostic.in_file(name),
-            };
+            let diagnostic = at_name(diagnostic, layers, name, target);
             let help = match closest(target, &known) {
                 Some(like) => format!("did you mean '{like}'?"),
                 None => "templates are those in templates/, in the theme's templates/ and in the built-in theme".to_string(),
@@ -666,21 +683,7 @@ fn unknown_names(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Diag
                 "template `{name}` uses the {} `{called}`, which {lacking}",
                 kind.describe()
             ));
-            let diagnostic = match layers.get(&name) {
-                Some(file) => match in_a_tag(&called, &file.text) {
-                    Some(span) => {
-                        let others = other_places(file, &called, &span);
-                        let diagnostic = diagnostic.at(file.locate(span));
-                        match others {
-                            Some(note) => diagnostic.note(note),
-                            None => diagnostic,
-                        }
-                    }
-                    None => diagnostic.in_file(&file.path),
-                },
-                None => diagnostic.in_file(name),
-            };
-            diagnostic.help(unknown_help(tera, kind, &called))
+            at_name(diagnostic, layers, &name, &called).help(unknown_help(tera, kind, &called))
         })
         .collect();
     // In the order of the files and of the places in them.

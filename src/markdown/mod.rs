@@ -436,29 +436,31 @@ fn number_footnotes<'a>(
     let mut text = Vec::with_capacity(events.len());
     let mut inside: Option<usize> = None;
     for event in events {
-        match event {
-            Event::Start(Tag::FootnoteDefinition(name)) => inside = number_of(&name),
-            Event::End(TagEnd::FootnoteDefinition) => inside = None,
+        let event = match event {
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                inside = number_of(&name);
+                continue;
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                inside = None;
+                continue;
+            }
             Event::FootnoteReference(name) => {
                 let Some(i) = number_of(&name) else { continue };
                 let base = format!("fnref{}", ids[i].strip_prefix("fn").unwrap_or_default());
                 let id = unique(base);
                 back[i].get_or_insert_with(|| id.clone());
-                let reference = format!(
+                Event::InlineHtml(CowStr::from(format!(
                     "<sup class=\"footnote-reference\" id=\"{id}\"><a href=\"#{}\">{}</a></sup>",
                     ids[i],
                     i + 1
-                );
-                let event = Event::InlineHtml(CowStr::from(reference));
-                match inside {
-                    Some(note) => notes[note].push(event),
-                    None => text.push(event),
-                }
+                )))
             }
-            event => match inside {
-                Some(note) => notes[note].push(event),
-                None => text.push(event),
-            },
+            event => event,
+        };
+        match inside {
+            Some(note) => notes[note].push(event),
+            None => text.push(event),
         }
     }
     text.push(Event::Html(CowStr::from(
