@@ -466,17 +466,23 @@ fn number_footnotes<'a>(
     text.push(Event::Html(CowStr::from(
         "<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n",
     )));
-    for (i, note) in notes.into_iter().enumerate() {
-        text.push(Event::Html(CowStr::from(format!(
-            "<li id=\"{}\">\n",
-            ids[i]
-        ))));
-        text.extend(note);
+    for (i, mut note) in notes.into_iter().enumerate() {
+        let item = format!("<li id=\"{}\">\n", ids[i]);
+        text.push(Event::Html(CowStr::from(item)));
         if let Some(reference) = &back[i] {
-            text.push(Event::Html(CowStr::from(format!(
-                "<a class=\"footnote-backref\" href=\"#{reference}\" aria-label=\"Back to the text\">↩</a>\n"
-            ))));
+            // At the end of the note's last paragraph, as Hugo puts it.
+            let link = format!(
+                "<a class=\"footnote-backref\" href=\"#{reference}\" aria-label=\"Back to the text\">↩</a>"
+            );
+            match note.last() {
+                Some(Event::End(TagEnd::Paragraph)) => {
+                    let at = note.len() - 1;
+                    note.insert(at, Event::InlineHtml(CowStr::from(format!(" {link}"))));
+                }
+                _ => note.push(Event::Html(CowStr::from(format!("{link}\n")))),
+            }
         }
+        text.extend(note);
         text.push(Event::Html(CowStr::from("</li>\n")));
     }
     text.push(Event::Html(CowStr::from("</ol>\n</section>\n")));
