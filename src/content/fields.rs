@@ -380,7 +380,11 @@ impl<'a> Fields<'a> {
                 // Digits that did not fit a 64-bit integer arrive as text or a float.
                 let written = self.file.text.get(node.span.clone()).unwrap_or("").trim();
                 let digits = written.trim_start_matches(['+', '-']);
-                if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '_') {
+                let too_long = digits.replace('_', "").parse::<i64>().is_err();
+                if !digits.is_empty()
+                    && digits.chars().all(|c| c.is_ascii_digit() || c == '_')
+                    && too_long
+                {
                     self.error_at(
                         node.span.clone(),
                         format!("`{key}` is {written}, which is out of range"),

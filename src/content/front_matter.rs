@@ -559,7 +559,19 @@ fn yaml_scalar(text: &str, style: ScalarStyle, tagged: bool) -> Value {
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
         t => {
-            if let Ok(i) = t.parse::<i64>() {
+            // YAML 1.2's core schema also writes integers in hexadecimal
+            // (`0x1F`) and octal (`0o17`).
+            let radix = |prefix: &str, radix: u32| {
+                t.strip_prefix(prefix)
+                    .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_digit(radix)))
+                    .and_then(|d| i64::from_str_radix(d, radix).ok())
+            };
+            if let Some(i) = t
+                .parse::<i64>()
+                .ok()
+                .or_else(|| radix("0x", 16))
+                .or_else(|| radix("0o", 8))
+            {
                 Value::Integer(i)
             } else if t.parse::<f64>().is_ok() && t.chars().any(|c| c.is_ascii_digit()) {
                 Value::Float(t.parse().unwrap_or(f64::NAN))
@@ -576,6 +588,20 @@ mod tests {
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new("t.md", text)
+    }
+
+    #[test]
+    fn yaml_integers_of_the_core_schema() {
+        let plain = |t: &str| yaml_scalar(t, ScalarStyle::Plain, false);
+        assert_eq!(plain("12"), Value::Integer(12));
+        assert_eq!(plain("0x1F"), Value::Integer(31));
+        assert_eq!(plain("0o17"), Value::Integer(15));
+        // Not integers in YAML 1.2: text, reported as the wrong type.
+        for text in ["0x", "0x-3", "0o8", "1_0", "0b11"] {
+            assert_eq!(plain(text), Value::String(text.to_string()), "{text}");
+        }
+        let quoted = yaml_scalar("0x1F", ScalarStyle::DoubleQuoted, false);
+        assert_eq!(quoted, Value::String("0x1F".to_string()));
     }
 
     #[test]
