@@ -201,13 +201,19 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// How text is written in this file's front matter: TOML quotes it;
-    /// YAML needs quotes only around what would read as a number or a list.
-    fn text_kind(&self) -> &'static str {
-        if self.yaml {
-            "text (in YAML, put a value that reads as a number in quotes)"
-        } else {
-            "text in quotes"
+    /// How text is written in this file's front matter, for an error about
+    /// `found`: TOML quotes it; YAML needs quotes only around what would
+    /// read as something else, a number or `true`, which is said when that
+    /// is what it read.
+    fn text_kind(&self, found: &Value) -> &'static str {
+        match found {
+            Value::Integer(_) | Value::Float(_) | Value::Bool(_) | Value::Datetime(_)
+                if self.yaml =>
+            {
+                "text (in YAML, put a value that reads as a number, a date or true/false in quotes)"
+            }
+            _ if self.yaml => "text",
+            _ => "text in quotes",
         }
     }
 
@@ -235,7 +241,7 @@ impl<'a> Fields<'a> {
                 })
             }
             _ => {
-                let expected = self.text_kind();
+                let expected = self.text_kind(&node.value);
                 self.wrong_type(key, &node, expected);
                 None
             }
@@ -440,7 +446,7 @@ impl<'a> Fields<'a> {
                 }
                 _ => {
                     // The help quotes the entry alone: the list stays.
-                    let expected = self.text_kind();
+                    let expected = self.text_kind(&item.value);
                     let mut diagnostic = self.type_error(key, item, expected);
                     if let Some(scalar) = self.quotable(item) {
                         diagnostic = diagnostic.help(format!(

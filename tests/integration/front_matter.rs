@@ -663,7 +663,16 @@ fn a_hold_written_as_a_bare_number_asks_for_its_unit() {
          cautions: [Stop.]\ncue: Lie down.\n---\nBody\n",
     );
     let run = site.build(&[]).failure();
-    run.diagnostic("`title` must be text (in YAML, put a value that reads as a number in quotes), found an integer");
+    run.diagnostic("`title` must be text (in YAML, put a value that reads as a number, a date or true/false in quotes), found an integer");
+    // Given a list or nothing, the quotes are not the way out.
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        "---\ntitle: [A, B]\nposition: supine\nhold: 30 s\ntargets: [Lower back]\n\
+         cautions: [Stop.]\ncue: ~\n---\nBody\n",
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("`title` must be text, found a list");
+    run.stderr_lacks(&["reads as a number"]);
 }
 
 #[test]
