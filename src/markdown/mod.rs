@@ -105,10 +105,15 @@ impl From<String> for LinkError {
     }
 }
 
-/// What a Markdown table is wrapped in: a box that scrolls sideways on a narrow screen
-/// and can be reached with the keyboard to scroll it.
-const TABLE_SCROLL_OPEN: &str =
-    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n";
+/// What the `number`th Markdown table of a body is wrapped in: a box that
+/// scrolls sideways on a narrow screen and can be reached with the
+/// keyboard to scroll it, named by its number (regions of one name cannot
+/// be told apart).
+fn table_scroll_open(number: usize) -> String {
+    format!(
+        "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table {number}\">\n"
+    )
+}
 
 /// Renders `body` (which starts at byte `offset` of its file).
 /// Unresolvable links are returned as `(span, message)` errors. Heading
@@ -141,6 +146,8 @@ pub fn render(
     // may hold another image, so each open image says whether it was kept.
     let mut dropped_link = false;
     let mut images_kept: Vec<bool> = Vec::new();
+    // Tables so far, which name their boxes.
+    let mut tables = 0;
 
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let span = offset + range.start..offset + range.end;
@@ -187,7 +194,8 @@ pub fn render(
             // A table wider than a phone scrolls sideways in its own box; the box takes
             // the keyboard focus, so that it can be scrolled without a mouse (WCAG 2.1.1).
             Event::Start(Tag::Table(alignments)) => {
-                events.push(Event::Html(CowStr::Borrowed(TABLE_SCROLL_OPEN)));
+                tables += 1;
+                events.push(Event::Html(CowStr::from(table_scroll_open(tables))));
                 events.push(Event::Start(Tag::Table(alignments)));
             }
             Event::End(TagEnd::Table) => {
@@ -637,9 +645,23 @@ mod tests {
             &HashSet::new(),
         );
         assert!(
-            r.html.starts_with(TABLE_SCROLL_OPEN) && r.html.contains("<table>"),
+            r.html.starts_with(&table_scroll_open(1)) && r.html.contains("<table>"),
             "{}",
             r.html
+        );
+        // Each box has a name of its own.
+        let (two, _) = render(
+            "| a |\n|---|\n| 1 |\n\ntext\n\n| b |\n|---|\n| 2 |\n",
+            0,
+            false,
+            &Keep,
+            &HashSet::new(),
+        );
+        assert!(
+            two.html.contains("aria-label=\"Table 1\"")
+                && two.html.contains("aria-label=\"Table 2\""),
+            "{}",
+            two.html
         );
         assert!(
             r.html.trim_end().ends_with("</table>\n</div>"),
