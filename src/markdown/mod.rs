@@ -54,6 +54,9 @@ pub struct Rendered {
     /// Pictures written with no address (`![the bed]()`), left out: an
     /// `<img src="">` is not valid HTML.
     pub empty_images: Vec<Range<usize>>,
+    /// Links with no words (`[](../x.md)`, or a picture with no
+    /// description): a screen reader has only the address to say.
+    pub empty_links: Vec<Range<usize>>,
 }
 
 impl Rendered {
@@ -149,8 +152,25 @@ pub fn render(
     // Tables so far, which name their boxes.
     let mut tables = 0;
 
+    // Each open link, and whether words have been met in it.
+    let mut link_words: Vec<(Range<usize>, bool)> = Vec::new();
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let span = offset + range.start..offset + range.end;
+        match &event {
+            Event::Start(Tag::Link { .. }) => link_words.push((span.clone(), false)),
+            Event::End(TagEnd::Link) => {
+                if let Some((at, false)) = link_words.pop() {
+                    rendered.empty_links.push(at);
+                }
+            }
+            // Text, and a picture's description, are what a link says.
+            Event::Text(text) | Event::Code(text) if !text.trim().is_empty() => {
+                if let Some((_, words)) = link_words.last_mut() {
+                    *words = true;
+                }
+            }
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading { id, classes, .. }) => {
                 let id = id.map(|id| id.to_string()).filter(|id| !id.is_empty());

@@ -1019,7 +1019,8 @@ impl<'a> Renderer<'a> {
             let rendered = self.body(meta, path, &mut out.problems);
             remember = rendered.dropped_html.is_empty()
                 && rendered.dropped_urls.is_empty()
-                && rendered.empty_images.is_empty();
+                && rendered.empty_images.is_empty()
+                && rendered.empty_links.is_empty();
             if let Some(serde_json::Value::Object(page)) = map.get_mut("page") {
                 page.insert("toc".to_string(), to_json(&rendered.headings));
                 page.insert(
@@ -1188,6 +1189,13 @@ impl<'a> Renderer<'a> {
                 meta.file
                     .warning(span.clone(), format!("{NO_ADDRESS}, so it is left out and its description shown"))
                     .help(format!("write the picture's URL between the parentheses, relative to the page, e.g. `![A pillow under the knees]({root}images/pillow.svg)` for static/images/pillow.svg")),
+            );
+        }
+        for span in &rendered.empty_links {
+            problems.push(
+                meta.file
+                    .warning(span.clone(), "this link has no words, so a screen reader can say only its address")
+                    .help("write what it leads to between the brackets, e.g. `[When to get help](../when-to-get-help.md)`, or describe the picture it holds: `![A pillow under the knees](…)`"),
             );
         }
         for (span, url) in &rendered.dropped_urls {

@@ -1029,6 +1029,38 @@ fn footnote_ids_repeat_no_heading_or_theme_id() {
 }
 
 #[test]
+fn a_link_with_no_words_is_warned_about_at_its_place() {
+    // A screen reader names a link by its words (or its picture's
+    // description); with none it can say only the address.
+    let site = TestSite::new("minimal");
+    let body = site.read("content/stretches/01-knee-hug.md");
+    let line = "See [](https://example.org/a), [![](https://example.org/b.svg)](https://example.org/), \
+                [words](https://example.org/), <https://example.org/auto> and \
+                [![A bed](https://example.org/b.svg)](https://example.org/).";
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &format!("{body}\n{line}\n"),
+    );
+    let run = site.build(&[]).success();
+    let lines = body.lines().count() + 2;
+    for column in [5, 32] {
+        let at = format!("--> content/stretches/01-knee-hug.md:{lines}:{column}\n");
+        assert!(
+            run.stderr.contains(&format!(
+                "warning: this link has no words, so a screen reader can say only its address\n  {at}"
+            )),
+            "no warning at {at}: {run}"
+        );
+    }
+    assert_eq!(
+        run.stderr.matches("this link has no words").count(),
+        2,
+        "{run}"
+    );
+    site.run(&["check"]).stderr_has(&["this link has no words"]);
+}
+
+#[test]
 fn footnotes_are_gathered_at_the_end_in_the_order_they_are_referred_to() {
     // As Hugo prints them: defined in any order, listed at the end of the
     // text by first reference, each linking back; a note never referred
