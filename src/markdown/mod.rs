@@ -500,7 +500,8 @@ fn number_footnotes<'a>(
         if let Some(reference) = &back[i] {
             // At the end of the note's last paragraph, as Hugo puts it.
             let link = format!(
-                "<a class=\"footnote-backref\" href=\"#{reference}\" aria-label=\"Back to the text\">↩</a>"
+                "<a class=\"footnote-backref\" href=\"#{reference}\" aria-label=\"Back to reference {}\">↩</a>",
+                i + 1
             );
             match note.last() {
                 Some(Event::End(TagEnd::Paragraph)) => {

@@ -1101,7 +1101,7 @@ fn footnotes_are_gathered_at_the_end_in_the_order_they_are_referred_to() {
     assert!(html.contains("Never used."), "{html}");
     // The way back ends the note's last paragraph.
     assert!(
-        html.contains("<p>Note B. <a class=\"footnote-backref\" href=\"#fnref-b\""),
+        html.contains("<p>Note B. <a class=\"footnote-backref\" href=\"#fnref-b\" aria-label=\"Back to reference 1\">"),
         "{html}"
     );
     let ids = attributes(&html, "id");
