@@ -17,3 +17,19 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .open(path)?
         .write_all(bytes)
 }
+
+/// The names in `folder`, sorted: what a test expects to find there.
+#[cfg(test)]
+pub fn names_in(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(folder)
+        .expect("a folder")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}

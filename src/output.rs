@@ -1171,6 +1171,7 @@ impl Output {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::names_in;
 
     /// A site folder in a scratch folder (removed when the first is dropped).
     fn scratch_site() -> (tempfile::TempDir, PathBuf) {
@@ -1186,21 +1187,6 @@ mod tests {
             .expect("a fine output folder")
             .begin(pages)
             .expect("a staging folder")
-    }
-
-    /// The names in `folder`, sorted.
-    fn names_in(folder: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(folder)
-            .expect("a folder")
-            .map(|e| {
-                e.expect("an entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        names.sort();
-        names
     }
 
     /// Top-level folders made under a name of their own and renamed, by

@@ -365,16 +365,7 @@ mod tests {
         }
         std::fs::create_dir(temp.path().join("gen-chromium-notes")).expect("another folder");
         super::remove_stale_profiles(temp.path());
-        let mut left: Vec<String> = std::fs::read_dir(temp.path())
-            .expect("the folder")
-            .map(|e| {
-                e.expect("an entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        left.sort();
+        let left = crate::files::names_in(temp.path());
         let mut expected = vec![
             "gen-chromium-1-5".to_string(),
             "gen-chromium-1-5.log".to_string(),
