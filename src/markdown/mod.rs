@@ -26,6 +26,15 @@ pub struct Heading {
     pub title: String,
 }
 
+/// A heading being read: where it starts in the events, its span in the
+/// file, and the id and classes written after it.
+struct OpenHeading {
+    start: usize,
+    span: Range<usize>,
+    id: Option<String>,
+    classes: Vec<String>,
+}
+
 /// A link found in a body, with its span in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
@@ -57,6 +66,9 @@ pub struct Rendered {
     /// Links with no words (`[](../x.md)`, or a picture with no
     /// description): a screen reader has only the address to say.
     pub empty_links: Vec<Range<usize>>,
+    /// Byte ranges of the `#` headings (`h1`): a page whose template gives
+    /// its title an `h1` would have two main headings.
+    pub top_headings: Vec<Range<usize>>,
 }
 
 impl Rendered {
@@ -139,7 +151,7 @@ pub fn render(
     let mut events: Vec<Event<'_>> = Vec::new();
     // The heading being read: where it starts in `events`, and the id and
     // classes written after it (`## Steps {#how .big}`, as in Zola and Hugo).
-    let mut heading: Option<(usize, Option<String>, Vec<String>)> = None;
+    let mut heading: Option<OpenHeading> = None;
     let mut code: Option<(String, String)> = None;
     let mut ids: Vec<String> = Vec::new();
     // The raw HTML block being left out: its span and text.
@@ -175,13 +187,27 @@ pub fn render(
             Event::Start(Tag::Heading { id, classes, .. }) => {
                 let id = id.map(|id| id.to_string()).filter(|id| !id.is_empty());
                 let classes = classes.iter().map(|class| class.to_string()).collect();
-                heading = Some((events.len(), id, classes));
+                heading = Some(OpenHeading {
+                    start: events.len(),
+                    span,
+                    id,
+                    classes,
+                });
                 events.push(Event::Text(CowStr::Borrowed("")));
             }
             Event::End(TagEnd::Heading(level)) => {
-                let Some((start, explicit, classes)) = heading.take() else {
+                let Some(OpenHeading {
+                    start,
+                    span,
+                    id: explicit,
+                    classes,
+                }) = heading.take()
+                else {
                     continue;
                 };
+                if level == HeadingLevel::H1 {
+                    rendered.top_headings.push(span);
+                }
                 let title = plain_text(&events[start + 1..]);
                 let mut id = explicit.unwrap_or_else(|| slugify(&title));
                 if id.is_empty() {

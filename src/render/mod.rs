@@ -599,6 +599,36 @@ fn link_errors(
     }
 }
 
+/// Warns at each `#` heading of a body that makes a second main heading
+/// on its page: the page `html` holds another `h1` (the title, in the
+/// built-in theme), or an earlier `#` heading of the body.
+fn second_main_headings(
+    meta: &Meta,
+    spans: &[Range<usize>],
+    html: &[u8],
+    problems: &mut Vec<Diagnostic>,
+) {
+    if spans.is_empty() {
+        return;
+    }
+    let on_page = html
+        .windows(4)
+        .filter(|w| {
+            w[..3].eq_ignore_ascii_case(b"<h1")
+                && matches!(w[3], b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')
+        })
+        .count();
+    // The template's own main headings come before, or around, the body's.
+    let first = usize::from(on_page <= spans.len());
+    for span in spans.iter().skip(first) {
+        problems.push(
+            meta.file
+                .warning(span.clone(), "this `#` heading makes a second main heading (`h1`) on the page")
+                .help("a page has one main heading, its title in the built-in theme: write this one with `##`"),
+        );
+    }
+}
+
 /// The link errors of every body of a site that has other errors, and so is
 /// not rendered: one run reports them with the rest, those of the files
 /// with errors of their own included. A link to a content file that failed
@@ -1015,8 +1045,10 @@ impl<'a> Renderer<'a> {
         // A body with warnings is not kept in the ledger: rendered each
         // time, it warns each time.
         let mut remember = true;
+        let mut top_headings = None;
         if let Some(meta) = body {
-            let rendered = self.body(meta, path, &mut out.problems);
+            let mut rendered = self.body(meta, path, &mut out.problems);
+            top_headings = Some((meta, std::mem::take(&mut rendered.top_headings)));
             remember = rendered.dropped_html.is_empty()
                 && rendered.dropped_urls.is_empty()
                 && rendered.empty_images.is_empty()
@@ -1074,6 +1106,11 @@ impl<'a> Renderer<'a> {
                 &bytes
             }
         };
+        if let Some((meta, spans)) = top_headings {
+            let before = out.problems.len();
+            second_main_headings(meta, &spans, html, &mut out.problems);
+            remember &= out.problems.len() == before;
+        }
         out.sink.write(path, html)?;
         if let (Some(ledger), Some(key), true) = (self.ledger, key, remember) {
             ledger.record(path, ledger::Entry::of(key, html), false);

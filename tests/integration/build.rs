@@ -1061,6 +1061,41 @@ fn a_link_with_no_words_is_warned_about_at_its_place() {
 }
 
 #[test]
+fn a_body_heading_that_makes_a_second_main_heading_is_warned_about() {
+    // The built-in theme gives the title the page's `h1`: a `#` heading in
+    // the body, written either way, would be a second one.
+    let site = TestSite::new("minimal");
+    let body = site.read("content/stretches/01-knee-hug.md");
+    let lines = body.lines().count();
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &format!("{body}\n# Why it helps\n\nMore.\n\nNotes\n=====\n\n## Steps again\n"),
+    );
+    let run = site.build(&[]).success();
+    let warning = "warning: this `#` heading makes a second main heading (`h1`) on the page";
+    for line in [lines + 2, lines + 6] {
+        let at = format!("{warning}\n  --> content/stretches/01-knee-hug.md:{line}:1\n");
+        assert!(run.stderr.contains(&at), "no warning at line {line}: {run}");
+    }
+    assert_eq!(run.stderr.matches(warning).count(), 2, "{run}");
+    site.run(&["check"]).stderr_has(&[warning]);
+
+    // A theme that gives the title no `h1` leaves it to the body: only the
+    // second is warned about.
+    site.write(
+        "templates/stretch.html",
+        "<p>{{ page.title }}</p>\n{{ page.content | safe }}\n",
+    );
+    let run = site.build(&[]).success();
+    assert_eq!(run.stderr.matches(warning).count(), 1, "{run}");
+    let at = format!(
+        "{warning}\n  --> content/stretches/01-knee-hug.md:{}:1\n",
+        lines + 6
+    );
+    assert!(run.stderr.contains(&at), "{run}");
+}
+
+#[test]
 fn footnotes_are_gathered_at_the_end_in_the_order_they_are_referred_to() {
     // As Hugo prints them: defined in any order, listed at the end of the
     // text by first reference, each linking back; a note never referred
