@@ -275,6 +275,26 @@ pub fn walk_each(
                 }
             }
         }
+        // A folder `gen` built, reached by a symbolic link: each build would
+        // copy the one before it into itself.
+        if entry.file_type().is_dir() && entry.path().join(crate::output::MARKER).exists() {
+            let shown = display(root, entry.path());
+            let built = entry.path().canonicalize().map_or_else(
+                |_| shown.clone(),
+                |target| display(&canonical_root, &target),
+            );
+            errors.push(
+                Diagnostic::error(format!(
+                    "{} leads to {}, a folder gen built: each build would copy the one before it into itself",
+                    shown.display(),
+                    built.display()
+                ))
+                .in_file(&shown)
+                .help("remove the symbolic link that leads there; link to the files themselves instead"),
+            );
+            walker.skip_current_dir();
+            continue;
+        }
         if entry.file_type().is_file() {
             if let Ok(relative) = entry.path().strip_prefix(dir) {
                 found(relative.to_path_buf());

@@ -86,6 +86,37 @@ fn a_symlink_loop_in_content_is_an_error() {
 
 #[cfg(unix)]
 #[test]
+fn a_symlink_to_a_built_output_is_an_error_and_the_output_does_not_grow() {
+    // `static/pub` → `../public` stays inside the site, but each build would
+    // copy the previous output into the new one, deeper every time.
+    use std::os::unix::fs::symlink;
+    let site = TestSite::new("minimal");
+    site.build(&[]).success();
+    let before = site.files("public");
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    symlink("../public", site.path("static/pub")).unwrap();
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic(
+        "static/pub leads to public, a folder gen built: each build would copy the one before it into itself",
+    );
+    assert!(d.contains(" --> static/pub\n"), "{d}");
+    assert!(d.contains("help: remove the symbolic link"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
+    assert_eq!(site.files("public"), before);
+    site.run(&["check"]).failure().diagnostic("static/pub leads to public");
+
+    // Reached through a linked folder that holds it, in content/ too.
+    site.remove("static/pub");
+    std::fs::create_dir(site.path("shelf")).unwrap();
+    symlink("../public", site.path("shelf/built")).unwrap();
+    symlink("../shelf", site.path("content/shelf")).unwrap();
+    let run = site.build(&[]).failure();
+    run.diagnostic("content/shelf/built leads to public, a folder gen built");
+    assert_eq!(site.files("public"), before);
+}
+
+#[cfg(unix)]
+#[test]
 fn a_symlink_out_of_the_site_is_an_error_naming_it() {
     use std::os::unix::fs::symlink;
     let site = TestSite::new("minimal");
