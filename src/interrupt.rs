@@ -117,6 +117,14 @@ impl Held {
     }
 }
 
+/// Settles the exit status between the command's end and a signal: takes
+/// the registry for good, so that a signal handled from now on waits for
+/// the process to exit, and one being handled ends it with its own status
+/// (an interrupted build never exits 0 after saying it was interrupted).
+pub fn settle() {
+    std::mem::forget(hold());
+}
+
 /// Starts the thread that waits for SIGINT, SIGTERM and SIGHUP and then
 /// undoes what is registered; `what` names the command in its message
 /// ("Build"). The signals' default action (to end the process at once) is

@@ -32,12 +32,14 @@ fn main() -> ExitCode {
         Command::New(args) => ("New", cmd::new::run(args, &ui)),
         Command::Init(args) => ("Init", cmd::init::run(args, &ui)),
     };
-    match result {
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             ui.report(err.diagnostics());
             cmd::to_stderr(&format!("{what} failed: {err}.\n"));
             ExitCode::FAILURE
         }
-    }
+    };
+    bedside::interrupt::settle();
+    code
 }

@@ -281,4 +281,29 @@ fn an_interrupted_build_leaves_the_previous_output_and_nothing_else() {
         !site.parent().join("new").exists(),
         "the folders made for the output are left\n{ended}"
     );
+
+    // Stopped after the swap, while the old tree is removed: the new build
+    // stays in place, and `gen` says so and exits with 130, never 0 (the
+    // build's own end used to race the signal's).
+    let gen_run = start(&site, &["build"], &no_ledger);
+    let old = site.path(&format!(".public.gen-old-{}", gen_run.child.id()));
+    wait_until(
+        "the build removes the old tree",
+        Duration::from_secs(60),
+        || old.exists(),
+    );
+    rustix::process::kill_process_group(gen_run.pid(), Signal::INT).unwrap();
+    let ended = gen_run.finish();
+    assert_eq!(ended.code, Some(130), "{ended}");
+    assert!(
+        ended
+            .stderr
+            .contains("Build interrupted by SIGINT after the new build was put in place.\n"),
+        "{ended}"
+    );
+    assert_eq!(trees_beside(&site), Vec::<String>::new(), "{ended}");
+    assert!(
+        site.files("public") == before,
+        "the new output is not whole"
+    );
 }

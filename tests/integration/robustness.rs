@@ -103,7 +103,9 @@ fn a_symlink_to_a_built_output_is_an_error_and_the_output_does_not_grow() {
     assert!(d.contains("help: remove the symbolic link"), "{d}");
     assert_eq!(run.errors(), 1, "{run}");
     assert_eq!(site.files("public"), before);
-    site.run(&["check"]).failure().diagnostic("static/pub leads to public");
+    site.run(&["check"])
+        .failure()
+        .diagnostic("static/pub leads to public");
 
     // Reached through a linked folder that holds it, in content/ too.
     site.remove("static/pub");
