@@ -44,6 +44,15 @@ pub struct Content {
     /// The bodies of files with errors whose front matter could be told
     /// from their body: their links are checked all the same.
     pub broken_bodies: Vec<BrokenBody>,
+    /// Files that are not built but name `aliases`: drafts (without
+    /// `--drafts`) and files with errors of their own. Their aliases are
+    /// checked against every output all the same, as their slugs are, so
+    /// that a clash is found in one run and before the draft is published.
+    pub unbuilt_aliases: Vec<Meta>,
+    /// The files left out as drafts (without `--drafts`), by their key
+    /// under `content/` (`routines/morning.md`): a link to one is an error
+    /// even while the site has others.
+    pub left_out_drafts: BTreeSet<String>,
 }
 
 /// The `image` of a stretch that has other errors, with where it was written.
@@ -565,6 +574,9 @@ fn finish_load(
         } = load;
         problems.extend(diagnostics);
         content.broken_bodies.extend(broken_body);
+        if let Some(meta) = broken_meta.as_ref().filter(|m| !m.aliases.is_empty()) {
+            content.unbuilt_aliases.push(meta.clone());
+        }
         broken.metas.extend(broken_meta.map(|meta| (kind, meta)));
         let kind = &kind;
         match loaded {
@@ -871,25 +883,28 @@ fn load_split(
     let (slug_span, draft) = (meta.slug_span.clone(), meta.draft);
     let aliases = meta.aliases.clone();
     let has_role = fields.has("role");
+    // The `image` of a stretch whose other keys are not all valid.
+    let mut unread_image = None;
     let mut loaded = match kind {
         Kind::Home => {
             let description = fields.optional_text("description", 0);
             Some(Loaded::Home(Home { meta, description }))
         }
-        Kind::Stretch => Stretch::from_fields(meta, &mut fields).map(Loaded::Stretch),
+        Kind::Stretch => match Stretch::from_fields(meta, &mut fields) {
+            Ok(stretch) => Some(Loaded::Stretch(stretch)),
+            Err(image) => {
+                unread_image = image;
+                None
+            }
+        },
         Kind::Routine => Routine::from_fields(meta, &mut fields).map(Loaded::Routine),
         Kind::Page => Page::from_fields(meta, &mut fields).map(Loaded::Page),
     };
     let mut errors = fields.finish(keys);
     if errors.iter().any(Diagnostic::is_error) {
-        // Such a file is not built, where aliases are checked: its own are
-        // checked here.
-        for alias in &aliases {
-            crate::site::alias_output(file, alias, &mut errors);
-        }
-        // Enough of the file for the checks of slugs across files. A slug
-        // that is not valid is reported already, and its suggestion is no
-        // file's slug.
+        // Enough of the file for the checks of slugs across files, and of
+        // its aliases against every output. A slug that is not valid is
+        // reported already, and its suggestion is no file's slug.
         let meta = (kind != Kind::Home && slug::is_valid(&slug)).then(|| Meta {
             file: file.clone(),
             file_name: file_name_of(path),
@@ -897,7 +912,7 @@ fn load_split(
             slug_span,
             title: String::new(),
             draft,
-            aliases: Vec::new(),
+            aliases: aliases.clone(),
             extra: serde_json::Value::Null,
             body: split.body.clone(),
         });
@@ -908,7 +923,10 @@ fn load_split(
                         file: stretch.meta.file,
                         image,
                     }),
-                    _ => None,
+                    _ => unread_image.map(|image| BrokenImage {
+                        file: file.clone(),
+                        image,
+                    }),
                 };
                 Some(Loaded::BrokenStretch(slug, image))
             }
@@ -928,6 +946,13 @@ fn load_split(
             }
             Kind::Home => None,
         };
+        if meta.is_none() {
+            // Not built, and not checked with the outputs: its aliases are
+            // checked here on their own.
+            for alias in &aliases {
+                crate::site::alias_output(file, alias, &mut errors);
+            }
+        }
         (broken, meta, errors)
     } else {
         (loaded, None, errors)
@@ -1135,6 +1160,19 @@ fn check_across_files(
             .iter()
             .filter(|r| r.meta.draft)
             .map(|r| (r.meta.slug.clone(), r.meta.path().clone()))
+            .collect();
+        let unbuilt: Vec<Meta> = (content.stretches.iter().map(|s| &s.meta))
+            .chain(content.routines.iter().map(|r| &r.meta))
+            .chain(content.pages.iter().map(|p| &p.meta))
+            .filter(|meta| meta.draft && !meta.aliases.is_empty())
+            .cloned()
+            .collect();
+        content.unbuilt_aliases.extend(unbuilt);
+        content.left_out_drafts = (content.stretches.iter().map(|s| &s.meta))
+            .chain(content.routines.iter().map(|r| &r.meta))
+            .chain(content.pages.iter().map(|p| &p.meta))
+            .filter(|meta| meta.draft)
+            .map(|meta| crate::site::source_key(meta.path()))
             .collect();
         content.stretches.retain(|s| !s.meta.draft);
         content.routines.retain(|r| !r.meta.draft);

@@ -127,9 +127,12 @@ pub const KEYS: &[&str] = &[
 ];
 
 impl Stretch {
-    /// Reads the stretch-specific keys; `None` when any is invalid (the
-    /// problems are in `fields.errors`).
-    pub fn from_fields(meta: Meta, fields: &mut Fields<'_>) -> Option<Stretch> {
+    /// Reads the stretch-specific keys. When any is invalid (the problems
+    /// are in `fields.errors`), gives back the `image`, still to be checked.
+    pub fn from_fields(
+        meta: Meta,
+        fields: &mut Fields<'_>,
+    ) -> Result<Stretch, Option<Spanned<String>>> {
         let position = fields
             .choice("position", &Position::NAMES)
             .and_then(|p| Position::from_name(p.value));
@@ -217,7 +220,10 @@ impl Stretch {
         let mut seen: Vec<(String, String)> = Vec::new();
         let mut kept = Vec::new();
         let mut target_spans = Vec::new();
-        for target in targets?.value {
+        let Some(targets) = targets else {
+            return Err(image);
+        };
+        for target in targets.value {
             let name = target.value.trim().to_string();
             let slug = super::slug::slugify(&name);
             if slug.is_empty() {
@@ -265,20 +271,25 @@ impl Stretch {
             }
         }
         let targets = kept;
-        let cautions: Vec<String> = cautions?.value.into_iter().map(|c| c.value).collect();
+        let (Some(cautions), Some(position), Some(hold), Some(cue)) =
+            (cautions, position, hold, cue)
+        else {
+            return Err(image);
+        };
+        let cautions: Vec<String> = cautions.value.into_iter().map(|c| c.value).collect();
         if targets.is_empty() || cautions.is_empty() {
-            return None;
+            return Err(image);
         }
-        Some(Stretch {
+        Ok(Stretch {
             meta,
-            position: position?,
-            hold: hold?,
+            position,
+            hold,
             sides,
             reps,
             targets,
             target_spans,
             cautions,
-            cue: cue?.value,
+            cue: cue.value,
             summary,
             image,
         })

@@ -697,6 +697,7 @@ impl LinkResolver for Links<'_> {
         };
         if self.lenient
             && !self.site.targets.contains_key(&key)
+            && !self.site.content.left_out_drafts.contains(&key)
             && self.site.root.join("content").join(&key).is_file()
         {
             return Ok(None);
@@ -718,7 +719,13 @@ impl LinkResolver for Links<'_> {
                 message: format!(
                     "link `{destination}` does not resolve: there is no published content/{key}"
                 ),
-                help: Some(self.link_help(&link.path, link.from_root)),
+                help: Some(if self.site.content.left_out_drafts.contains(&key) {
+                    format!(
+                        "content/{key} is a draft, left out of the build: publish it (remove `draft`), or build with --drafts to preview it"
+                    )
+                } else {
+                    self.link_help(&link.path, link.from_root)
+                }),
             }),
         }
     }

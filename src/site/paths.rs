@@ -339,6 +339,7 @@ impl Site {
             .map(|s| &s.meta)
             .chain(content.routines.iter().map(|r| &r.meta))
             .chain(content.pages.iter().map(|p| &p.meta))
+            .chain(&content.unbuilt_aliases)
         {
             for alias in &page.aliases {
                 if let Some(path) = alias_output(&page.file, alias, problems) {

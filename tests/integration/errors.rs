@@ -68,6 +68,66 @@ fn the_aliases_of_a_file_with_other_errors_are_checked_in_the_same_run() {
 }
 
 #[test]
+fn a_stretch_with_a_bad_value_still_has_its_image_and_aliases_checked() {
+    // One run reports every problem: a hold that is not valid does not hide
+    // the missing image, nor an alias that takes a page's path.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &stretch(&[
+            ("hold", Some("\"bad\"")),
+            ("image", Some("\"nope.svg\"")),
+            ("aliases", Some("[\"/stretches/\"]")),
+        ]),
+    );
+    let run = site.build(&[]).failure();
+    run.diagnostic("`hold` is \"bad\", which is not a hold time");
+    run.diagnostic("image \"nope.svg\" is not found");
+    run.diagnostic("alias \"/stretches/\" collides with stretches/index.html, the stretch library");
+    assert_eq!(run.errors(), 3, "{run}");
+}
+
+#[test]
+fn a_drafts_aliases_are_checked_without_drafts_too() {
+    // As a draft's slug is: a clash is found before the draft is published,
+    // and the site does not fail only once it is previewed.
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/about.md",
+        &page(&[("aliases", Some("[\"/old/\"]"))]),
+    );
+    site.write(
+        "content/later.md",
+        &page(&[
+            ("title", Some("\"Later\"")),
+            ("draft", Some("true")),
+            ("aliases", Some("[\"/old/\", \"/routines/\"]")),
+        ]),
+    );
+    for args in [&[][..], &["--drafts"][..]] {
+        let run = site.build(args).failure();
+        let d = run.diagnostic("alias \"/old/\" is also an alias of content/about.md");
+        assert!(d.contains(" --> content/later.md:"), "{d}");
+        run.diagnostic(
+            "alias \"/routines/\" collides with routines/index.html, the list of routines",
+        );
+        assert_eq!(run.errors(), 2, "{run}");
+    }
+    // Left out, it makes no redirect page.
+    site.write(
+        "content/later.md",
+        &page(&[
+            ("title", Some("\"Later\"")),
+            ("draft", Some("true")),
+            ("aliases", Some("[\"/later-old/\"]")),
+        ]),
+    );
+    site.build(&[]).success();
+    assert!(site.exists("public/old/index.html"));
+    assert!(!site.exists("public/later-old"));
+}
+
+#[test]
 fn an_invalid_explicit_slug_suggests_a_valid_one() {
     let site = TestSite::new("minimal");
     site.write(

@@ -395,9 +395,17 @@ fn a_link_to_a_draft_or_out_of_content_is_an_error() {
     run.stderr_has(&[
         "error: link `stretches/03-later.md` does not resolve: there is no published content/stretches/03-later.md",
         " --> content/about.md:5:5",
+        "help: content/stretches/03-later.md is a draft, left out of the build: publish it (remove `draft`), or build with --drafts to preview it",
         "error: link `../README.md` leaves content/",
         " --> content/about.md:5:40",
     ]);
+    // Reported in the same run as the site's other errors, which stop the
+    // build before any page is rendered.
+    site.write("gen.toml", "paginate_by = 0\n");
+    let run = site.build(&[]).failure();
+    run.diagnostic("`paginate_by`");
+    run.diagnostic("error: link `stretches/03-later.md` does not resolve");
+    site.remove("gen.toml");
     // With --drafts, the draft resolves.
     site.write(
         "content/about.md",
