@@ -139,6 +139,23 @@ impl<'a> Fields<'a> {
             Value::Array(_) | Value::Table(_) if expected.starts_with("text") => {
                 Some("write one text value, in quotes".to_string())
             }
+            Value::Float(f) if expected == "a whole number" => {
+                Some(if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+                    format!(
+                        "write it without a decimal point: {}",
+                        line(format!("{}", *f as i64))
+                    )
+                } else {
+                    format!("write a whole number, such as {}", line("1".to_string()))
+                })
+            }
+            _ if expected == "a table" => Some(if self.yaml {
+                format!("write its keys on the lines below `{key}:`, indented")
+            } else {
+                format!(
+                    "write `[{key}]` on a line of its own, below the other keys, and its keys on the lines after it"
+                )
+            }),
             _ => None,
         }
     }
@@ -506,6 +523,28 @@ impl<'a> Fields<'a> {
         key: &str,
         accepted: &[&'static str],
     ) -> Option<Spanned<&'static str>> {
+        if self
+            .entries
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .is_some_and(|(_, node)| !matches!(node.value, Value::String(_)))
+        {
+            // A number or list where a name goes: quoting it would not make
+            // it one of the names.
+            let node = self.take(key)?;
+            let expected = self.text_kind(&node.value);
+            let list = accepted
+                .iter()
+                .map(|a| format!("\"{a}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let example = self.example(&format!("{key} = \"{}\"", accepted[0]));
+            let diagnostic = self
+                .type_error(key, &node, expected)
+                .help(format!("write one of {list}, in quotes: `{example}`"));
+            self.errors.push(diagnostic);
+            return None;
+        }
         let value = self.string(key, 0)?;
         let found = accepted.iter().find(|a| **a == value.value.trim());
         match found {

@@ -152,6 +152,55 @@ fn a_value_of_the_wrong_type_gets_the_line_that_would_do() {
     }
     assert_eq!(run.errors(), 3, "{run}");
 
+    // A number where one of a few names goes: quoting it would not make it
+    // one, so the help lists them.
+    site.write(
+        KNEE,
+        &stretch(&[("position", Some("3")), ("sides", Some("[\"each\"]"))]),
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("`position` must be text in quotes, found an integer");
+    assert!(
+        d.contains("help: write one of \"supine\", \"prone\", \"side-lying\", \"seated\", \"kneeling\", \"standing\", in quotes: `position = \"supine\"`"),
+        "{d}"
+    );
+    let d = run.diagnostic("`sides` must be text in quotes, found a list");
+    assert!(
+        d.contains(
+            "help: write one of \"each\", \"both\", \"none\", in quotes: `sides = \"each\"`"
+        ),
+        "{d}"
+    );
+    assert_eq!(run.errors(), 2, "{run}");
+
+    // A whole number written with a decimal point, and a table written as
+    // a value, in front matter and in gen.toml.
+    site.write(
+        KNEE,
+        &stretch(&[("reps", Some("3.0")), ("extra", Some("1"))]),
+    );
+    site.write("gen.toml", "handout = \"a4\"\n");
+    let run = site.build(&[]).failure();
+    for (message, help) in [
+        (
+            "`reps` must be a whole number, found a number",
+            "help: write it without a decimal point: `reps = 3`",
+        ),
+        (
+            "`extra` must be a table, found an integer",
+            "help: write `[extra]` on a line of its own, below the other keys, and its keys on the lines after it",
+        ),
+        (
+            "`handout` must be a table, found a string",
+            "help: write `[handout]` on a line of its own",
+        ),
+    ] {
+        let d = run.diagnostic(message);
+        assert!(d.contains(help), "lacks {help:?}:\n{d}");
+    }
+    assert_eq!(run.errors(), 3, "{run}");
+    site.remove("gen.toml");
+
     // An entry of a list: the entry is quoted, the list kept.
     site.write(KNEE, &stretch(&[("targets", Some("[\"Lower back\", 5]"))]));
     let run = site.build(&[]).failure();
