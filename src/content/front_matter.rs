@@ -227,23 +227,88 @@ pub fn parse(file: &SourceFile, split: &Split) -> Result<Vec<(Key, Node)>, Vec<D
     let source = &file.text[range.clone()];
     let node = match split.format {
         None => return Ok(Vec::new()),
-        Some(Format::Toml) => parse_toml(file, source, range.start)?,
+        Some(Format::Toml) => match parse_toml(file, source, range.start) {
+            Ok(node) => node,
+            // YAML between TOML's fences: one error that says so, not the
+            // TOML parser's view of each line.
+            Err(errors) => match first_key_line(source).filter(|l| l.separator == ':') {
+                Some(line) => {
+                    return Err(vec![
+                        file.error(
+                            range.start + line.span.start..range.start + line.span.end,
+                            "this front matter is YAML, but its fences are `+++`, which hold TOML",
+                        )
+                        .help("write YAML between `---` fences, or TOML between `+++`: `title = \"About\"`"),
+                    ]);
+                }
+                None => return Err(errors),
+            },
+        },
         Some(Format::Yaml) => parse_yaml(file, source, range.start)?,
     };
     match node.value {
         Value::Table(entries) => Ok(entries),
         Value::Null => Ok(Vec::new()),
-        other => Err(vec![
-            file.error(
-                node.span,
-                format!(
-                    "front matter must be a table of keys, found {}",
-                    other.kind()
-                ),
-            )
-            .help("write `key = value` lines (TOML) or `key: value` lines (YAML)"),
-        ]),
+        other => {
+            let help = match first_key_line(source).filter(|l| l.separator == '=') {
+                Some(_) => {
+                    "this is TOML, but its fences are `---`, which hold YAML: write TOML between `+++` fences, or YAML between `---`: `title: About`"
+                }
+                None => "write `key = value` lines (TOML) or `key: value` lines (YAML)",
+            };
+            Err(vec![
+                file.error(
+                    node.span,
+                    format!(
+                        "front matter must be a table of keys, found {}",
+                        other.kind()
+                    ),
+                )
+                .help(help),
+            ])
+        }
     }
+}
+
+/// The first line of a front matter that names a key, and what follows its
+/// name: `=` (TOML) or `:` (YAML).
+struct KeyLine {
+    span: std::ops::Range<usize>,
+    separator: char,
+}
+
+/// The first line of `source` that is not blank nor a comment, when it
+/// starts with a plain key name followed by `=` or `:` (then a space or the
+/// line's end, as YAML requires).
+fn first_key_line(source: &str) -> Option<KeyLine> {
+    let mut start = 0;
+    for line in source.split_inclusive('\n') {
+        let at = start;
+        start += line.len();
+        let text = line.trim_end();
+        let trimmed = text.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let name_end = trimmed
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(trimmed.len());
+        if name_end == 0 {
+            return None;
+        }
+        let rest = trimmed[name_end..].trim_start();
+        let separator = match rest.chars().next()? {
+            '=' => '=',
+            ':' if rest[1..].is_empty() || rest[1..].starts_with([' ', '\t']) => ':',
+            _ => return None,
+        };
+        let indent = text.len() - trimmed.len();
+        return Some(KeyLine {
+            span: at + indent..at + text.len(),
+            separator,
+        });
+    }
+    None
 }
 
 /// Parses a whole TOML document (front matter or `gen.toml`) into a table node.

@@ -264,6 +264,37 @@ fn a_missing_required_key_points_at_the_closing_fence() {
 }
 
 #[test]
+fn front_matter_in_the_other_format_says_which_fences_it_needs() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/about.md",
+        "---\n# About\ntitle = \"About\"\n---\n\nText.\n",
+    );
+    site.write(
+        "content/more.md",
+        "+++\n\ntitle: More\ndescription: Some more\n+++\n\nText.\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("front matter must be a table of keys, found a string");
+    assert!(d.contains(" --> content/about.md:3:1\n"), "{d}");
+    assert!(
+        d.contains("help: this is TOML, but its fences are `---`, which hold YAML: write TOML between `+++` fences, or YAML between `---`: `title: About`"),
+        "{d}"
+    );
+    // One error for the YAML, at its first key, not one per line.
+    let d = run.diagnostic("this front matter is YAML, but its fences are `+++`, which hold TOML");
+    assert!(
+        d.contains(" --> content/more.md:3:1\n  |\n3 | title: More\n  | ^^^^^^^^^^^\n"),
+        "{d}"
+    );
+    assert!(
+        d.contains("help: write YAML between `---` fences, or TOML between `+++`"),
+        "{d}"
+    );
+    assert_eq!(run.errors(), 2, "{run}");
+}
+
+#[test]
 fn malformed_fences_are_errors() {
     let site = TestSite::new("minimal");
     site.write(KNEE, "++++\ntitle = \"Knee hug\"\n++++\n");
