@@ -420,11 +420,49 @@ fn parse_yaml_text(file: &SourceFile, source: &str, base: usize) -> Result<Node,
     let offset = |chars: usize| char_to_byte.get(chars).copied().unwrap_or(source.len());
     let to_byte = |chars: usize| base + offset(chars);
     let mut builder = YamlBuilder::default();
+    // Anchors, aliases and merge keys, each an error at its place: the
+    // tree is still built (an alias stands for nothing), so that they are
+    // all reported in one run.
+    let mut unsupported = Vec::new();
     let mut parser = Parser::new_from_str(source);
     while let Some(event) = parser.next_event() {
         match event {
             Ok((event, span)) => {
                 let range = to_byte(span.start.index())..to_byte(span.end.index());
+                let unsupported_at = |what: &str, sign: char| {
+                    let at = marked(source, offset(span.start.index()), sign)
+                        .map_or(range.clone(), |at| base + at.start..base + at.end);
+                    file.error(at, format!("YAML {what} are not supported in front matter"))
+                        .help("write the value out in full where it is used")
+                };
+                match &event {
+                    Event::Scalar(_, _, anchor, _)
+                    | Event::SequenceStart(anchor, _)
+                    | Event::MappingStart(anchor, _)
+                        if *anchor != 0 =>
+                    {
+                        unsupported.push(unsupported_at("anchors (`&name`)", '&'));
+                    }
+                    Event::Alias(_) => {
+                        unsupported.push(unsupported_at("aliases (`*name`)", '*'));
+                    }
+                    Event::Scalar(text, ScalarStyle::Plain, _, None)
+                        if text == "<<" && builder.expects_key() =>
+                    {
+                        unsupported.push(
+                            file.error(
+                                range.clone(),
+                                "YAML merge keys (`<<:`) are not supported in front matter",
+                            )
+                            .help("write the value out in full where it is used"),
+                        );
+                    }
+                    _ => {}
+                }
+                let event = match event {
+                    Event::Alias(_) => Event::Scalar("".into(), ScalarStyle::Plain, 0, None),
+                    event => event,
+                };
                 if let Err(problem) = builder.push(event, range.clone()) {
                     return Err(YamlError::Reported(vec![
                         file.error(problem.span.unwrap_or(range), problem.message)
@@ -458,10 +496,29 @@ fn parse_yaml_text(file: &SourceFile, source: &str, base: usize) -> Result<Node,
             }
         }
     }
+    if !unsupported.is_empty() {
+        return Err(YamlError::Reported(unsupported));
+    }
     Ok(builder.root.unwrap_or(Node {
         value: Value::Null,
         span: base..base,
     }))
+}
+
+/// Where the `&name` anchor or `*name` alias (`sign`) of the node that
+/// starts at `start` (a byte offset in `source`) is written: at `start`, or
+/// before it on its line.
+fn marked(source: &str, start: usize, sign: char) -> Option<Range<usize>> {
+    let line_start = source.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    let from = if source[start..].starts_with(sign) {
+        start
+    } else {
+        line_start + source[line_start..start].rfind(sign)?
+    };
+    let len = source[from..]
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
+        .unwrap_or(source.len() - from);
+    Some(from..from + len)
 }
 
 /// How deep YAML lists and tables may nest. Deeper trees would overflow the
@@ -505,9 +562,6 @@ impl YamlBuilder {
                 if self.documents > 1 {
                     return Err("front matter holds more than one YAML document".into());
                 }
-            }
-            Event::Alias(_) => {
-                return Err("YAML aliases (`*name`) are not supported in front matter".into());
             }
             Event::Scalar(text, style, _, tag) => {
                 let value = yaml_scalar(&text, style, tag.is_some());
@@ -560,6 +614,21 @@ impl YamlBuilder {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Whether the next scalar is a table's key.
+    fn expects_key(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some((
+                Node {
+                    value: Value::Table(_),
+                    ..
+                },
+                None,
+                _
+            ))
+        )
     }
 
     fn add(&mut self, node: Node) -> Result<(), YamlProblem> {

@@ -295,6 +295,44 @@ fn front_matter_in_the_other_format_says_which_fences_it_needs() {
 }
 
 #[test]
+fn yaml_anchors_aliases_and_merge_keys_are_each_an_error_at_its_place() {
+    let site = TestSite::new("minimal");
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\nextra: &a {x: 1}\ndescription: *a\nmore:\n  <<: {y: 2}\n---\n\nText.\n",
+    );
+    let run = site.build(&[]).failure();
+    for (message, at, caret) in [
+        (
+            "YAML anchors (`&name`)",
+            "3:8",
+            "3 | extra: &a {x: 1}\n  |        ^^\n",
+        ),
+        (
+            "YAML aliases (`*name`)",
+            "4:14",
+            "4 | description: *a\n  |              ^^\n",
+        ),
+        (
+            "YAML merge keys (`<<:`)",
+            "6:3",
+            "6 |   <<: {y: 2}\n  |   ^^\n",
+        ),
+    ] {
+        let d = run.diagnostic(&format!(
+            "error: {message} are not supported in front matter"
+        ));
+        assert!(d.contains(&format!(" --> content/about.md:{at}\n")), "{d}");
+        assert!(d.contains(caret), "{d}");
+        assert!(
+            d.contains("help: write the value out in full where it is used"),
+            "{d}"
+        );
+    }
+    assert_eq!(run.errors(), 3, "{run}");
+}
+
+#[test]
 fn malformed_fences_are_errors() {
     let site = TestSite::new("minimal");
     site.write(KNEE, "++++\ntitle = \"Knee hug\"\n++++\n");
