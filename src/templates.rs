@@ -551,12 +551,19 @@ fn other_places(file: &SourceFile, name: &str, first: &std::ops::Range<usize>) -
 /// a whole word, in order.
 fn in_tags<'a>(name: &'a str, text: &'a str) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
     let mut from = 0;
+    // A template's file name is read whole: `nope.html` is not a word of
+    // `also-nope.html` nor of `partials/nope.html`.
+    let file_name = name.rsplit_once('.').is_some_and(|(_, ext)| {
+        ["html", "htm", "xml", "txt", "svg", "css", "js", "json"].contains(&ext)
+    });
     std::iter::from_fn(move || {
         while let Some(found) = text.get(from..)?.find(name) {
             let start = from + found;
             let end = start + name.len();
             from = end.max(start + 1);
-            let word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+            let word = |c: char| {
+                c.is_alphanumeric() || c == '_' || c == '.' || (file_name && matches!(c, '-' | '/'))
+            };
             let whole = !text[..start].ends_with(word) && !text[end..].starts_with(word);
             // Inside `{{ … }}` or `{% … %}`: the last opening before it is
             // later than the last closing.
@@ -650,7 +657,21 @@ fn missing_targets(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Di
             .imported_macro_files
             .iter()
             .map(|(file, _)| (file, "imports macros from"));
-        for (target, how) in parent.chain(imports) {
+        // An include of a list renders the first that is there; `ignore
+        // missing` renders nothing when none is.
+        let mut includes = Includes(Vec::new());
+        walk::nodes(&template.ast, &mut includes);
+        for definition in template.macros.values() {
+            walk::nodes(&definition.body, &mut includes);
+        }
+        let included = includes
+            .0
+            .into_iter()
+            .filter(|names| !names.iter().any(|name| layers.contains_key(name)))
+            .filter_map(|names| names.into_iter().next())
+            .collect::<Vec<_>>();
+        let included = included.iter().map(|file| (file, "includes"));
+        for (target, how) in parent.chain(imports).chain(included) {
             if layers.contains_key(target) {
                 continue;
             }
@@ -666,6 +687,18 @@ fn missing_targets(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Di
         }
     }
     errors
+}
+
+/// The files of each `{% include %}` a walk meets that must be there (not
+/// `ignore missing`).
+struct Includes(Vec<Vec<String>>);
+
+impl walk::Visit for Includes {
+    fn node(&mut self, node: &tera::ast::Node) {
+        if let tera::ast::Node::Include(_, names, false) = node {
+            self.0.push(names.clone());
+        }
+    }
 }
 
 /// An error for each filter, test or function a template uses that Tera

@@ -155,6 +155,38 @@ fn every_missing_parent_and_macro_file_is_reported_in_one_run() {
 }
 
 #[test]
+fn a_missing_include_is_reported_when_the_templates_load() {
+    // With the content's errors, in one run, not once a page is rendered.
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n\
+         {% include \"nosuch.html\" %}\n\
+         {% include [\"nope.html\", \"also-nope.html\"] %}\n\
+         {% include \"gone.html\" ignore missing %}\n\
+         {% include [\"nope.html\", \"partials/header.html\"] %}\n\
+         {% endblock %}\n",
+    );
+    site.write(
+        "content/stretches/01-knee-hug.md",
+        &super::support::stretch(&[("hold", Some("\"bad\""))]),
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template 'page.html' includes 'nosuch.html', which is not a template");
+    assert!(d.contains(" --> templates/page.html:3:13\n"), "{d}");
+    // The first of a list none of which is there; its other use is noted,
+    // not the end of another name.
+    let d = run.diagnostic("template 'page.html' includes 'nope.html', which is not a template");
+    assert!(d.contains(" --> templates/page.html:4:14\n"), "{d}");
+    assert!(
+        d.contains("note: `nope.html` is also written at 6:14 in this template\n"),
+        "{d}"
+    );
+    run.diagnostic("`hold` is \"bad\"");
+    assert_eq!(run.errors(), 3, "{run}");
+}
+
+#[test]
 fn a_render_error_names_the_other_places_that_write_the_failing_name() {
     // Tera does not say where in a template it failed: the first place
     // that writes the name may be one that works.
