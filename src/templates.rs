@@ -1026,6 +1026,44 @@ fn out_of_bounds(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
     in_a_tag(number, text)
 }
 
+/// The innermost `{% if %}`, `{% for %}`, `{% block %}`, `{% macro %}` or
+/// `{% filter %}` tag of `text` that is never closed, with its span.
+fn unclosed(text: &str) -> Option<(&'static str, std::ops::Range<usize>)> {
+    const OPENERS: [&str; 5] = ["if", "for", "block", "macro", "filter"];
+    let mut open: Vec<(&'static str, std::ops::Range<usize>)> = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(['{']) {
+        let start = from + found;
+        let rest = &text[start..];
+        // Comments and raw sections hold no tags.
+        let skip_to = if rest.starts_with("{#") {
+            rest.find("#}").map(|end| end + 2)
+        } else if rest.starts_with("{%") {
+            let end = rest.find("%}").map_or(rest.len(), |end| end + 2);
+            let inside =
+                rest[2..end.saturating_sub(2).max(2)].trim_matches(['-', ' ', '\t', '\n', '\r']);
+            let word = inside.split_whitespace().next().unwrap_or_default();
+            if word == "raw" {
+                rest.find("endraw").map(|end| end + 6)
+            } else {
+                if let Some(keyword) = OPENERS.iter().find(|k| **k == word) {
+                    open.push((keyword, start..start + end));
+                } else if let Some(closed) = word.strip_prefix("end") {
+                    if open.last().is_some_and(|(k, _)| *k == closed) {
+                        open.pop();
+                    }
+                }
+                Some(end)
+            }
+        } else {
+            Some(1)
+        };
+        let Some(skip) = skip_to else { break };
+        from = start + skip.max(1);
+    }
+    open.pop()
+}
+
 /// Turns a Tera parse error into a diagnostic at the line and column it names
 /// (Tera prints `--> line:column`).
 fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
@@ -1068,10 +1106,19 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
             let tag = line_text[byte..]
                 .strip_prefix("{%")
                 .map(|rest| rest.trim_start_matches(['-', ' ', '\t']));
-            match tag {
-                Some(rest) if rest.starts_with("extends ") => diagnostic.note(
+            match (tag, unclosed(&file.text)) {
+                (Some(rest), _) if rest.starts_with("extends ") => diagnostic.note(
                     "`{% extends %}` must be the template's first tag, with no text before it but whitespace, comments and `{% import %}` tags",
                 ),
+                // Tera says only what it expected where the file or the
+                // enclosing block ends.
+                (_, Some((keyword, span))) => {
+                    let at = file.locate(span);
+                    diagnostic.note(format!(
+                        "the `{{% {keyword} %}}` at {}:{} has no `{{% end{keyword} %}}`",
+                        at.line, at.column
+                    ))
+                }
                 _ => diagnostic,
             }
         }
@@ -1089,6 +1136,22 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_innermost_tag_left_open_is_found_past_comments_and_raw_sections() {
+        let text = "{% block main %}{# {% for x in y %} #}\n{% if a %}{% for b in c %}{% endfor %}\n{% raw %}{% endif %}{% endraw %}{% endblock %}";
+        let (keyword, span) = unclosed(text).unwrap();
+        assert_eq!(keyword, "if");
+        assert_eq!(&text[span], "{% if a %}");
+        assert_eq!(
+            unclosed("{%- if a -%}x{%- endif -%}{% filter upper %}y{% endfilter %}"),
+            None
+        );
+        let (keyword, _) = unclosed("{% macro m() %}{% if x %}{% endif %}").unwrap();
+        assert_eq!(keyword, "macro");
+        // A tag cut short by the end of the file.
+        assert_eq!(unclosed("{% for x in").map(|(k, _)| k), Some("for"));
+    }
 
     #[test]
     fn a_render_error_is_placed_at_the_name_it_quotes_inside_a_tag() {

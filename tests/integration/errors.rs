@@ -895,6 +895,21 @@ fn a_template_parse_error_has_its_position() {
     run.stderr_has(&[" --> templates/stretch.html:1:"]);
     assert_eq!(run.errors(), 2, "both templates: {run}");
     assert!(!site.exists("public"));
+
+    // A tag left open: Tera says what it expected at the end of the file;
+    // the note says which tag.
+    site.remove("templates/stretch.html");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{% if page.title %}\n<p>{{ page.title }}</p>\n{% endblock %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template does not parse");
+    assert!(d.contains(" --> templates/page.html:5:1\n"), "{d}");
+    assert!(
+        d.contains("note: the `{% if %}` at 3:1 has no `{% endif %}`\n"),
+        "{d}"
+    );
 }
 
 #[test]
