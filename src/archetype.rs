@@ -253,7 +253,7 @@ fn check_title(kind: Kind, title: &str) -> Result<(), Diagnostic> {
         );
     }
     if let Some(max) = kind.max_title() {
-        let length = title.chars().count();
+        let length = crate::content::slug::length(title);
         if length > max {
             return Err(Diagnostic::error(format!(
                 "the title is {length} characters; a {}'s title has at most {max}",

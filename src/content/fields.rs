@@ -335,7 +335,7 @@ impl<'a> Fields<'a> {
         }
         // The text as a reader sees it: without the line end that ends a
         // YAML `>` or `|` block, or the spaces around a quoted value.
-        let count = text.trim().chars().count();
+        let count = super::slug::length(text.trim());
         if max > 0 && count > max {
             self.error_at(
                 span,

@@ -765,7 +765,7 @@ fn load_split(
         // Pages and routines without a title take one from the file name.
         Kind::Routine | Kind::Page if !fields.has("title") => {
             let title = slug::title_from_stem(&stem);
-            let count = title.chars().count();
+            let count = slug::length(&title);
             if title.is_empty() {
                 // Such a file name gives no slug either: without a `slug`,
                 // the empty slug is reported (one error for one name).

@@ -16,15 +16,37 @@ pub fn slugify(text: &str) -> String {
             dash = true;
         }
     };
-    for c in text.chars() {
+    if text.is_ascii() {
         // Most text is ASCII, whose lower case is one table-free step.
-        if c.is_ascii() {
-            add(c.to_ascii_lowercase());
-        } else {
-            c.to_lowercase().for_each(&mut add);
+        text.bytes()
+            .for_each(|b| add(char::from(b.to_ascii_lowercase())));
+    } else {
+        // A character as a reader sees it: `Ü` written as `U` and a
+        // combining mark (as macOS stores file names) is one character
+        // outside `[a-z0-9]`, as the single `Ü` is, not a `u` and a mark.
+        use unicode_segmentation::UnicodeSegmentation;
+        for grapheme in text.graphemes(true) {
+            let mut chars = grapheme.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if c.is_ascii() => add(c.to_ascii_lowercase()),
+                (Some(c), None) => c.to_lowercase().for_each(&mut add),
+                _ => add('-'),
+            }
         }
     }
     slug
+}
+
+/// How many characters `text` has as a reader sees them (what the length
+/// limits count): a letter written with combining marks (`e` and U+0301
+/// for `é`) is one.
+pub fn length(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        use unicode_segmentation::UnicodeSegmentation;
+        text.graphemes(true).count()
+    }
 }
 
 /// The default slug of a content file: its stem without a leading run of
@@ -112,6 +134,20 @@ mod tests {
         // The Kelvin sign's lower case is the ASCII `k`; `Ä`'s is not ASCII.
         assert_eq!(slugify("\u{212A}nee Hug"), "knee-hug");
         assert_eq!(slugify("Ärmel-Dehnung"), "rmel-dehnung");
+    }
+
+    #[test]
+    fn a_letter_with_combining_marks_is_one_character_as_written_whole() {
+        // `Ü` as `U` + U+0308 (how macOS stores file names) slugs as the
+        // single `Ü` does, and counts once.
+        assert_eq!(slugify("U\u{308}bung"), slugify("Übung"));
+        assert_eq!(slugify("U\u{308}bung"), "bung");
+        assert_eq!(slugify("Cafe\u{301} au lait"), "caf-au-lait");
+        assert_eq!(length("e\u{301}".repeat(48).as_str()), 48);
+        assert_eq!(length("Übung"), 5);
+        assert_eq!(length("plain"), 5);
+        // A flag (two regional indicators) is one character too.
+        assert_eq!(length("\u{1F1E9}\u{1F1EA}"), 1);
     }
 
     #[test]

@@ -197,7 +197,7 @@ impl Stretch {
         );
         if let Some(first) = cautions.as_ref().and_then(|c| c.value.first()) {
             fields.warn_if_capitals(first.span.clone(), "the main caution", &first.value);
-            let count = first.value.trim().chars().count();
+            let count = super::slug::length(first.value.trim());
             if count > 80 {
                 fields.error_at(
                     first.span.clone(),

@@ -108,6 +108,34 @@ fn a_limit_counts_the_text_a_reader_sees_not_the_line_end_of_a_block() {
     site.write(file, &yaml(&format!("{cue}x")));
     let run = site.build(&[]).failure();
     run.diagnostic("`cue` is 101 characters long; the limit is 100");
+
+    // A letter written as a letter and a combining mark (`e` + U+0301, as
+    // text pasted from a Mac often is) is one character.
+    let title = "e\u{301}".repeat(48);
+    site.write(file, &stretch(&[("title", Some(&format!("\"{title}\"")))]));
+    site.build(&[]).success();
+    site.write(
+        file,
+        &stretch(&[("title", Some(&format!("\"{title}e\u{301}\"")))]),
+    );
+    site.build(&[])
+        .failure()
+        .diagnostic("`title` is 49 characters long; the limit is 48");
+}
+
+#[test]
+fn a_file_name_slugs_the_same_however_its_letters_are_stored() {
+    // macOS stores `Ü` in a file name as `U` and a combining mark: the same
+    // name makes the same page either way.
+    for stem in ["07-U\u{308}bung", "07-Übung"] {
+        let site = TestSite::new("minimal");
+        site.write(
+            &format!("content/{stem}.md"),
+            "+++\ntitle = \"Übung\"\n+++\n\nText.\n",
+        );
+        site.build(&[]).success();
+        assert!(site.exists("public/bung/index.html"), "{stem}");
+    }
 }
 
 #[test]
