@@ -679,7 +679,8 @@ fn missing_targets(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Di
                 "templates do not fit together: template '{name}' {how} '{target}', which is not a template"
             ));
             let diagnostic = at_name(diagnostic, layers, name, target);
-            let help = match closest(target, &known) {
+            let others: Vec<&str> = known.iter().copied().filter(|k| k != name).collect();
+            let help = match closest(target, &others) {
                 Some(like) => format!("did you mean '{like}'?"),
                 None => "templates are those in templates/, in the theme's templates/ and in the built-in theme".to_string(),
             };

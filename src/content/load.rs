@@ -362,11 +362,18 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         Err(err) => {
             let valid = String::from_utf8_lossy(&bytes[..err.valid_up_to()]).into_owned();
             let at = valid.len();
+            // The rest of the line shown too, each byte that is not UTF-8
+            // as U+FFFD: `caf� au lait`, not `caf�`.
+            let rest = &bytes[err.valid_up_to()..];
+            let line_end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
             let mut text = valid;
-            text.push('\u{FFFD}');
+            text.push_str(&String::from_utf8_lossy(&rest[..line_end]));
             let file = SourceFile::new(shown, text);
             Err(file
-                .error(at..at + 1, "file is not valid UTF-8 text")
+                .error(
+                    at..at + '\u{FFFD}'.len_utf8(),
+                    "file is not valid UTF-8 text",
+                )
                 .help("save the file as UTF-8 (is it a binary file?)"))
         }
     }

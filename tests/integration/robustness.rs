@@ -18,6 +18,21 @@ fn a_file_that_is_not_utf8_is_an_error_at_the_bad_byte() {
         "{d}"
     );
     assert!(d.contains("help: save the file as UTF-8"), "{d}");
+
+    // A file saved in Latin-1: the whole line is shown, the caret under
+    // the first byte that is not UTF-8.
+    let bytes = stretch(&[]).replace("Lie", "Caf\u{e9} au lait. Lie");
+    let bytes: Vec<u8> = bytes
+        .split('\u{e9}')
+        .collect::<Vec<_>>()
+        .join("\u{1}")
+        .bytes()
+        .map(|b| if b == 1 { 0xE9 } else { b })
+        .collect();
+    site.write_bytes("content/stretches/01-knee-hug.md", &bytes);
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("file is not valid UTF-8 text");
+    assert!(d.contains("Caf\u{fffd} au lait. Lie"), "{d}");
 }
 
 #[test]

@@ -68,16 +68,19 @@ fn an_include_of_a_missing_template_points_at_the_include() {
         "<p>Intro</p>\n{% include \"partials/missing.html\" %}\n",
     );
     let run = site.build(&[]).failure();
-    let d =
-        run.diagnostic("template `page.html` failed while rendering content/when-to-get-help.md");
+    // Found when the templates load, before any page is rendered.
+    let d = run.diagnostic(
+        "template 'partials/intro.html' includes 'partials/missing.html', which is not a template",
+    );
     assert!(
         d.contains(" --> templates/partials/intro.html:2:13\n"),
         "points at the include, in the file that holds it: {d}"
     );
     assert!(
-        d.contains("help: an `{% include %}` names a template that is neither in templates/ nor in the theme's"),
-        "{d}"
+        !d.contains("did you mean 'partials/intro.html'"),
+        "not the template that includes it: {d}"
     );
+    assert_eq!(run.errors(), 1, "{run}");
 }
 
 #[test]
