@@ -57,13 +57,104 @@ struct Compiled {
     tera: Tera,
     /// Includes rendered once for many pages (see [`fragments`]).
     fragments: fragments::Fragments,
+    /// What the templates do that works but is surely not meant.
+    warnings: Vec<Diagnostic>,
 }
 
 impl Compiled {
-    fn new(mut tera: Tera) -> Compiled {
+    fn new(mut tera: Tera, layers: &BTreeMap<String, SourceFile>) -> Compiled {
+        let warnings = unused_blocks(&tera, layers);
         let fragments = fragments::Fragments::prepare(&mut tera);
-        Compiled { tera, fragments }
+        Compiled {
+            tera,
+            fragments,
+            warnings,
+        }
     }
+}
+
+/// A warning for each `{% block %}` at the top of a template that extends
+/// another, when no template above it has a block of that name: Tera
+/// renders the top template's blocks only, so it is never shown.
+fn unused_blocks(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Diagnostic> {
+    let mut parsed: Vec<(&String, &tera::Template)> = tera.templates.iter().collect();
+    parsed.sort_unstable_by_key(|(name, _)| *name);
+    let mut warnings = Vec::new();
+    for (name, template) in parsed {
+        let Some(top) = template.parents.last() else {
+            continue;
+        };
+        for node in &template.ast {
+            let tera::ast::Node::Block(_, block, _) = node else {
+                continue;
+            };
+            let above = template.parents.iter().any(|parent| {
+                tera.templates
+                    .get(parent)
+                    .is_some_and(|t| t.blocks.contains_key(&block.name))
+            });
+            if above {
+                continue;
+            }
+            let mut diagnostic = Diagnostic::warning(format!(
+                "block `{}` of template '{name}' is never shown: '{top}', which it extends, has no block `{}`",
+                block.name, block.name
+            ));
+            if let Some(file) = layers.get(name) {
+                diagnostic = match block_name_at(&file.text, &block.name) {
+                    Some(span) => diagnostic.at(file.locate(span)),
+                    None => diagnostic.in_file(&file.path),
+                };
+            }
+            let mut names: Vec<&str> = template
+                .parents
+                .iter()
+                .filter_map(|parent| tera.templates.get(parent))
+                .flat_map(|t| t.blocks.keys().map(String::as_str))
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            let help = match closest(&block.name, &names) {
+                Some(like) => format!("did you mean `{like}`?"),
+                None if names.is_empty() => {
+                    format!("'{top}' has no blocks: a template that extends it can fill none")
+                }
+                None => format!(
+                    "a template that extends another fills its blocks: {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            warnings.push(diagnostic.help(help));
+        }
+    }
+    warnings
+}
+
+/// Where `{% block NAME %}` names its block in `text`.
+fn block_name_at(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find("{%") {
+        let tag = from + found + 2;
+        let inside = text[tag..].trim_start_matches(['-', ' ', '\t', '\n', '\r']);
+        let start = text.len() - inside.len();
+        if let Some(after) = inside.strip_prefix("block") {
+            let trimmed = after.trim_start();
+            let at = start + "block".len() + (after.len() - trimmed.len());
+            if after.len() > trimmed.len()
+                && trimmed.strip_prefix(name).is_some_and(|rest| {
+                    !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                })
+            {
+                return Some(at..at + name.len());
+            }
+        }
+        from = tag;
+    }
+    None
 }
 
 /// How [`compile`] parses the files.
@@ -144,7 +235,8 @@ impl Templates {
             // for rayon may run another job meanwhile, and a page rendered
             // by it would ask for the cell again, from inside its own
             // initialization.
-            let compiled = compile(&self.layers, Parse::SideBySide).map(Compiled::new);
+            let compiled = compile(&self.layers, Parse::SideBySide)
+                .map(|tera| Compiled::new(tera, &self.layers));
             let _ = self.compiled.set(compiled);
         }
         self.compiled().map(|_| ()).map_err(<[Diagnostic]>::to_vec)
@@ -154,7 +246,9 @@ impl Templates {
     /// [`Templates::check`]) when a build took them as known.
     fn compiled(&self) -> Result<&Compiled, &[Diagnostic]> {
         self.compiled
-            .get_or_init(|| compile(&self.layers, Parse::InTurn).map(Compiled::new))
+            .get_or_init(|| {
+                compile(&self.layers, Parse::InTurn).map(|tera| Compiled::new(tera, &self.layers))
+            })
             .as_ref()
             .map_err(Vec::as_slice)
     }
@@ -164,6 +258,14 @@ impl Templates {
         self.as_written
             .get_or_init(|| compile(&self.layers, Parse::InTurn).ok())
             .as_ref()
+    }
+
+    /// The warnings of templates that compiled (by [`Templates::check`]).
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        match self.compiled.get() {
+            Some(Ok(compiled)) => compiled.warnings.clone(),
+            _ => Vec::new(),
+        }
     }
 
     /// The ids the templates write literally (`id="main"`).

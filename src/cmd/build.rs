@@ -82,12 +82,16 @@ fn load_with(
                 if !known(templates.fingerprint()) {
                     templates.check()?;
                 }
-                Ok::<_, Vec<Diagnostic>>(templates)
+                let warnings = templates.warnings();
+                Ok::<_, Vec<Diagnostic>>((templates, warnings))
             })
         },
     );
     let templates = match templates {
-        Some(Ok(templates)) => Some(templates),
+        Some(Ok((templates, warnings))) => {
+            diagnostics.extend(warnings);
+            Some(templates)
+        }
         Some(Err(errors)) => {
             diagnostics.extend(errors);
             None
@@ -159,12 +163,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // Nothing is made on disk (the staging folder, the folders above the
     // output) before the site is known to be sound.
     let output = destination.begin(site.targets.len())?;
-    let ledger = render::ledger::Ledger::open(
+    let mut ledger = render::ledger::Ledger::open(
         output.target(),
         templates.fingerprint(),
         output.has_previous(),
         env,
     );
+    if let Some(ledger) = ledger.as_mut().filter(|_| !templates.warnings().is_empty()) {
+        ledger.templates_warned();
+    }
     let (stats, problems) = render::render_site(
         &site,
         &templates,

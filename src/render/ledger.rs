@@ -85,6 +85,9 @@ pub struct Ledger {
     previous: HashMap<String, Entry>,
     current: Mutex<Vec<(String, Entry)>>,
     reused: AtomicUsize,
+    /// Whether the templates had warnings: the next build checks them
+    /// again, so that it warns again ([`Ledger::knows_templates`]).
+    templates_warned: bool,
 }
 
 impl Ledger {
@@ -113,6 +116,7 @@ impl Ledger {
             previous,
             current: Mutex::new(Vec::new()),
             reused: AtomicUsize::new(0),
+            templates_warned: false,
         })
     }
 
@@ -134,6 +138,12 @@ impl Ledger {
         fs::File::open(file)
             .and_then(|mut file| file.read_exact(&mut start))
             .is_ok_and(|()| start == expected.as_bytes())
+    }
+
+    /// Notes that the templates had warnings: the ledger then does not
+    /// vouch for them, and the next build checks (and warns) again.
+    pub fn templates_warned(&mut self) {
+        self.templates_warned = true;
     }
 
     /// Starts the key of a page rendered with `template`.
@@ -177,7 +187,14 @@ impl Ledger {
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
         let mut text = String::with_capacity(64 + entries.len() * 96);
-        text.push_str(&first_line(self.salt));
+        let first = first_line(self.salt);
+        if self.templates_warned {
+            // A first line no build expects: the pages' keys still hold.
+            text.push_str(first.trim_end());
+            text.push_str(" warned\n");
+        } else {
+            text.push_str(&first);
+        }
         for (path, e) in &entries {
             if !path.contains(['\n', '\r']) {
                 push_hex(&mut text, e.key, 32);

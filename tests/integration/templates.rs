@@ -190,6 +190,41 @@ fn a_missing_include_is_reported_when_the_templates_load() {
 }
 
 #[test]
+fn a_block_the_parent_does_not_have_is_warned_about_at_every_build() {
+    // Tera renders the blocks of the template at the top only: a block of
+    // another name in a template that extends it is never shown.
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block contnet %}<p>{{ page.title }}</p>{% endblock contnet %}\n{% block main %}x{% endblock main %}\n",
+    );
+    let warning = "warning: block `contnet` of template 'page.html' is never shown: 'base.html', which it extends, has no block `contnet`";
+    // The rebuild takes the pages from the first, and still warns.
+    for _ in 0..2 {
+        let run = site.build(&[]).success();
+        let d = run.diagnostic(warning);
+        assert!(d.contains(" --> templates/page.html:2:10\n"), "{d}");
+        assert!(d.contains("help: did you mean `content`?"), "{d}");
+        let d = run.diagnostic("block `main` of template 'page.html' is never shown");
+        assert!(
+            d.contains("help: a template that extends another fills its blocks: `content`, `description`, `head`, `title`"),
+            "{d}"
+        );
+        assert_eq!(run.warnings(), 2, "{run}");
+    }
+    site.run(&["check"]).success().stderr_has(&[warning]);
+    // Mended, it is quiet.
+    site.replace("templates/page.html", "contnet", "content");
+    site.replace(
+        "templates/page.html",
+        "{% block main %}x{% endblock main %}\n",
+        "",
+    );
+    let run = site.build(&[]).success();
+    assert_eq!(run.warnings(), 0, "{run}");
+}
+
+#[test]
 fn a_render_error_names_the_other_places_that_write_the_failing_name() {
     // Tera does not say where in a template it failed: the first place
     // that writes the name may be one that works.
