@@ -491,6 +491,21 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
+/// Names as a help lists them: each in backticks, with commas between
+/// (`` `a`, `b`, `c` ``).
+pub fn code_list<T: std::fmt::Display>(names: impl IntoIterator<Item = T>) -> String {
+    let mut list = String::new();
+    for (i, name) in names.into_iter().enumerate() {
+        if i > 0 {
+            list.push_str(", ");
+        }
+        list.push('`');
+        list.push_str(&name.to_string());
+        list.push('`');
+    }
+    list
+}
+
 /// Levenshtein distance between two strings, in characters.
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -514,6 +529,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_list_quotes_each_name_and_separates_them() {
+        assert_eq!(code_list(["a", "b", "c"]), "`a`, `b`, `c`");
+        assert_eq!(code_list(["one"]), "`one`");
+        assert_eq!(code_list(Vec::<String>::new()), "");
+    }
 
     #[test]
     fn locates_lines_and_columns_from_one() {

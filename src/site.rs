@@ -256,14 +256,7 @@ impl Site {
                     } else if names.is_empty() {
                         "the site has no published routine; add one to content/routines/ or remove `handout.routine`".to_string()
                     } else {
-                        format!(
-                            "routines: {}",
-                            names
-                                .iter()
-                                .map(|n| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
+                        format!("routines: {}", crate::diagnostics::code_list(&names))
                     };
                     problems.push(diagnostic.help(help));
                 }

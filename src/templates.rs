@@ -101,7 +101,7 @@ fn unused_blocks(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Diag
                 block.name, block.name
             ));
             if let Some(file) = layers.get(name) {
-                diagnostic = match block_name_at(&file.text, &block.name) {
+                diagnostic = match tags_naming(&file.text, "block", &block.name).next() {
                     Some(span) => diagnostic.at(file.locate(span)),
                     None => diagnostic.in_file(&file.path),
                 };
@@ -121,40 +121,13 @@ fn unused_blocks(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Diag
                 }
                 None => format!(
                     "a template that extends another fills its blocks: {}",
-                    names
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    crate::diagnostics::code_list(&names)
                 ),
             };
             warnings.push(diagnostic.help(help));
         }
     }
     warnings
-}
-
-/// Where `{% block NAME %}` names its block in `text`.
-fn block_name_at(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
-    let mut from = 0;
-    while let Some(found) = text[from..].find("{%") {
-        let tag = from + found + 2;
-        let inside = text[tag..].trim_start_matches(['-', ' ', '\t', '\n', '\r']);
-        let start = text.len() - inside.len();
-        if let Some(after) = inside.strip_prefix("block") {
-            let trimmed = after.trim_start();
-            let at = start + "block".len() + (after.len() - trimmed.len());
-            if after.len() > trimmed.len()
-                && trimmed.strip_prefix(name).is_some_and(|rest| {
-                    !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_')
-                })
-            {
-                return Some(at..at + name.len());
-            }
-        }
-        from = tag;
-    }
-    None
 }
 
 /// How [`compile`] parses the files.
@@ -508,7 +481,7 @@ impl Templates {
 /// leaves it out, or the known name closest to it, or all of them.
 fn unknown_help(tera: &Tera, kind: Kind, name: &str) -> String {
     if LEFT_OUT.contains(&name) {
-        let listed = LEFT_OUT.map(|n| format!("`{n}`")).join(", ");
+        let listed = crate::diagnostics::code_list(LEFT_OUT);
         return format!(
             "`{name}` is one of Tera's built-ins that gen leaves out ({listed}): a page must come out the same at every build, and the dates (`routine.updated`) and paths in the context are ready to print"
         );
@@ -518,8 +491,10 @@ fn unknown_help(tera: &Tera, kind: Kind, name: &str) -> String {
     if let Some(near) = crate::diagnostics::closest(name, &known) {
         return format!("did you mean the {kind_name} `{near}`?");
     }
-    let listed: Vec<String> = known.iter().map(|n| format!("`{n}`")).collect();
-    format!("the {kind_name}s there are: {}", listed.join(", "))
+    format!(
+        "the {kind_name}s there are: {}",
+        crate::diagnostics::code_list(&known)
+    )
 }
 
 /// The most bytes one page (or one kept include) may take: a page that
@@ -1095,25 +1070,37 @@ fn duplicated(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
     if !rest.starts_with(" is duplicated") || name.is_empty() {
         return None;
     }
-    let mut found = Vec::new();
+    tags_naming(text, keyword, name).nth(1)
+}
+
+/// Where each `{% keyword name … %}` tag of `text` (`{% block main %}`,
+/// `{% macro card(`) writes `name`, in order.
+fn tags_naming<'a>(
+    text: &'a str,
+    keyword: &'a str,
+    name: &'a str,
+) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
     let mut from = 0;
-    while let Some(at) = text[from..].find("{%") {
-        let tag = from + at + 2;
-        let inside = text[tag..].trim_start_matches(['-', ' ', '\t', '\n', '\r']);
-        let start = text.len() - inside.len();
-        if let Some(after) = inside.strip_prefix(keyword) {
+    std::iter::from_fn(move || {
+        while let Some(at) = text[from..].find("{%") {
+            let tag = from + at + 2;
+            from = tag;
+            let inside = text[tag..].trim_start_matches(['-', ' ', '\t', '\n', '\r']);
+            let start = text.len() - inside.len();
+            let Some(after) = inside.strip_prefix(keyword) else {
+                continue;
+            };
             let after_trimmed = after.trim_start();
             let name_start = start + keyword.len() + (after.len() - after_trimmed.len());
             let follows = after_trimmed.strip_prefix(name);
             let whole =
                 follows.is_some_and(|f| !f.starts_with(|c: char| c.is_alphanumeric() || c == '_'));
             if after.len() > after_trimmed.len() && whole {
-                found.push(name_start..name_start + name.len());
+                return Some(name_start..name_start + name.len());
             }
         }
-        from = tag;
-    }
-    found.into_iter().nth(1)
+        None
+    })
 }
 
 /// Where a number too big for Tera stands, for the errors that give no place

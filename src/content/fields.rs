@@ -553,11 +553,7 @@ impl<'a> Fields<'a> {
                 span: value.span,
             }),
             None => {
-                let list = accepted
-                    .iter()
-                    .map(|a| format!("`{a}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let list = crate::diagnostics::code_list(accepted);
                 let mut help = format!("accepted: {list}");
                 if let Some(near) = closest(&value.value, accepted) {
                     help = format!("did you mean `{near}`? {help}");
@@ -591,11 +587,7 @@ impl<'a> Fields<'a> {
             if self.used[index] {
                 continue;
             }
-            let list = known
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = crate::diagnostics::code_list(known);
             let help = match elsewhere(&key.name) {
                 Some(place) => place,
                 None => match closest(&key.name, known) {

@@ -1168,19 +1168,17 @@ fn check_across_files(
             .filter(|r| r.meta.draft)
             .map(|r| (r.meta.slug.clone(), r.meta.path().clone()))
             .collect();
-        let unbuilt: Vec<Meta> = (content.stretches.iter().map(|s| &s.meta))
-            .chain(content.routines.iter().map(|r| &r.meta))
-            .chain(content.pages.iter().map(|p| &p.meta))
-            .filter(|meta| meta.draft && !meta.aliases.is_empty())
-            .cloned()
+        let drafts: Vec<&Meta> = content.metas().filter(|meta| meta.draft).collect();
+        let unbuilt: Vec<Meta> = drafts
+            .iter()
+            .filter(|meta| !meta.aliases.is_empty())
+            .map(|meta| (*meta).clone())
             .collect();
-        content.unbuilt_aliases.extend(unbuilt);
-        content.left_out_drafts = (content.stretches.iter().map(|s| &s.meta))
-            .chain(content.routines.iter().map(|r| &r.meta))
-            .chain(content.pages.iter().map(|p| &p.meta))
-            .filter(|meta| meta.draft)
+        content.left_out_drafts = drafts
+            .iter()
             .map(|meta| crate::site::source_key(meta.path()))
             .collect();
+        content.unbuilt_aliases.extend(unbuilt);
         content.stretches.retain(|s| !s.meta.draft);
         content.routines.retain(|r| !r.meta.draft);
         content.pages.retain(|p| !p.meta.draft);
