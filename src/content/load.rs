@@ -214,8 +214,17 @@ pub fn walk_each(
                 continue;
             }
             Err(err) => {
-                let path = err
-                    .path()
+                // A loop is named by the first link on the way to it:
+                // `static/root` (→ `..`), not `static/root/static/root`,
+                // where the walk found itself back.
+                let first_link = err.loop_ancestor().and(err.path()).and_then(|p| {
+                    let mut ancestors: Vec<&Path> =
+                        p.ancestors().take_while(|a| a.starts_with(dir)).collect();
+                    ancestors.reverse();
+                    ancestors.into_iter().find(|a| a.is_symlink())
+                });
+                let path = first_link
+                    .or(err.path())
                     .map(|p| display(root, p))
                     .unwrap_or_else(|| display(root, dir));
                 let shown = path.display();

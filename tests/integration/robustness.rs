@@ -97,6 +97,16 @@ fn a_symlink_loop_in_content_is_an_error() {
     let d = run.diagnostic("symbolic link content/self.md (to self.md) cannot be followed");
     assert!(d.contains("help: remove the link"), "{d}");
     assert!(!site.exists("public"));
+
+    // A link to the site root is found looping one turn later, and named
+    // by the link all the same.
+    let site = TestSite::new("minimal");
+    std::fs::create_dir(site.path("static")).unwrap();
+    symlink("..", site.path("static/root")).unwrap();
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("symbolic link loop: static/root leads back to a folder that holds it");
+    assert!(d.contains(" --> static/root\n"), "{d}");
+    assert_eq!(run.errors(), 1, "{run}");
 }
 
 #[cfg(unix)]
