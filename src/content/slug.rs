@@ -61,7 +61,23 @@ pub fn from_stem(stem: &str) -> String {
 /// the leading number dropped, `-` and `_` read as spaces, the first letter
 /// upper-cased (`02-before-you-start` → `Before you start`).
 pub fn title_from_stem(stem: &str) -> String {
-    let rest = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+    // The number prefix: runs of digits, `-` and `_`, but not digits that
+    // begin a word (`12th-rib`).
+    let mut rest = stem;
+    loop {
+        let after_digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        if after_digits.len() < rest.len()
+            && !after_digits.is_empty()
+            && !after_digits.starts_with(['-', '_', ' '])
+        {
+            break;
+        }
+        let trimmed = after_digits.trim_start_matches(['-', '_']);
+        if trimmed.len() == rest.len() {
+            break;
+        }
+        rest = trimmed;
+    }
     let words: Vec<&str> = rest
         .split(['-', '_', ' '])
         .filter(|w| !w.is_empty())
@@ -110,6 +126,8 @@ mod tests {
         assert_eq!(title_from_stem("evening_routine"), "Evening routine");
         assert_eq!(title_from_stem("über-uns"), "Über uns");
         assert_eq!(title_from_stem("12"), "");
+        assert_eq!(title_from_stem("12th-rib-notes"), "12th rib notes");
+        assert_eq!(title_from_stem("03_12th-rib"), "12th rib");
     }
 
     #[test]

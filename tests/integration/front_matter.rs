@@ -508,6 +508,15 @@ fn a_page_or_routine_without_a_title_takes_one_from_its_file_name() {
         site.read("public/notes-for-carers/index.html")
             .contains(">Notes for carers</h1>")
     );
+    // Digits that begin a word stay in the title; the slug drops them, as
+    // the slug rule says.
+    site.write("content/04-12th-rib-notes.md", "Notes.\n");
+    site.build(&[]).success();
+    assert!(
+        site.read("public/th-rib-notes/index.html")
+            .contains(">12th rib notes</h1>")
+    );
+    site.remove("content/04-12th-rib-notes.md");
 
     // A title is still checked when given.
     site.write("content/notes_for-carers.md", "+++\ntitle = \"\"\n+++\n");
