@@ -308,6 +308,22 @@ fn a_template_error_shows_beside_the_contents_errors() {
 }
 
 #[test]
+fn a_templates_warning_is_printed_as_gen_build_prints_it() {
+    // A block the parent does not have renders nothing; the preview says
+    // so, as the build does.
+    let site = EditorSite::fixture("editor");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block contnet %}{{ page.title }}{% endblock contnet %}\n",
+    );
+    let server = Serve::start(&site, &[]);
+    server.wait_stderr(
+        "warning: block `contnet` of template 'page.html' is never shown: 'base.html', which it extends, has no block `contnet`",
+    );
+    server.wait_stderr("help: did you mean `content`?");
+}
+
+#[test]
 fn a_broken_symbolic_link_saved_while_serving_shows_the_error() {
     // `gen build` refuses a link that cannot be followed; the preview must
     // too, not ignore it because the path it names does not exist.
