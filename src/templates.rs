@@ -63,7 +63,8 @@ struct Compiled {
 
 impl Compiled {
     fn new(mut tera: Tera, layers: &BTreeMap<String, SourceFile>) -> Compiled {
-        let warnings = unused_blocks(&tera, layers);
+        let mut warnings = unused_blocks(&tera, layers);
+        warnings.extend(layers.values().flat_map(misnamed_block_ends));
         let fragments = fragments::Fragments::prepare(&mut tera);
         Compiled {
             tera,
@@ -1116,40 +1117,102 @@ fn out_of_bounds(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
     in_a_tag(number, text)
 }
 
+/// A warning for each `{% endblock name %}` of `file` whose name is not
+/// that of the block it closes: Tera closes the innermost block whatever
+/// the name says, so the template means something else than it reads.
+fn misnamed_block_ends(file: &SourceFile) -> Vec<Diagnostic> {
+    let text = &file.text;
+    let mut open: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+    let mut warnings = Vec::new();
+    for (word, name, tag) in tags(text) {
+        match word {
+            "block" => open.push((name.0, tag)),
+            "endblock" => {
+                let Some((opened, at)) = open.pop() else {
+                    continue;
+                };
+                if !name.0.is_empty() && name.0 != opened {
+                    let start = file.locate(at);
+                    warnings.push(
+                        file.warning(
+                            name.1,
+                            format!(
+                                "`{{% endblock {} %}}` closes the block `{opened}`, opened at {}:{}",
+                                name.0, start.line, start.column
+                            ),
+                        )
+                        .help(format!(
+                            "write `{{% endblock {opened} %}}`, or `{{% endblock %}}`"
+                        )),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    warnings
+}
+
+/// The tags of a template, past comments and raw sections: each one's first
+/// word, the word after it with its span (empty when there is none), and
+/// the tag's span.
+fn tags(
+    text: &str,
+) -> impl Iterator<Item = (&str, (&str, std::ops::Range<usize>), std::ops::Range<usize>)> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(found) = text[from..].find('{') {
+            let start = from + found;
+            let rest = &text[start..];
+            if rest.starts_with("{#") {
+                from = rest.find("#}").map_or(text.len(), |end| start + end + 2);
+                continue;
+            }
+            if !rest.starts_with("{%") {
+                from = start + 1;
+                continue;
+            }
+            let end = rest.find("%}").map_or(rest.len(), |end| end + 2);
+            from = start + end;
+            let inner_start = start + 2;
+            let inner = &text[inner_start..start + end.saturating_sub(2).max(2)];
+            let mut words = inner
+                .split(|c: char| c.is_whitespace() || c == '-')
+                .filter(|w| !w.is_empty());
+            let word = words.next().unwrap_or_default();
+            if word == "raw" {
+                from = text[from..]
+                    .find("endraw")
+                    .map_or(text.len(), |at| from + at + 6);
+                continue;
+            }
+            let name = words.next().unwrap_or_default();
+            let name_at = if name.is_empty() {
+                start..start
+            } else {
+                let after_word = inner.find(word).map_or(0, |at| at + word.len());
+                let offset = inner_start + after_word + inner[after_word..].find(name).unwrap_or(0);
+                offset..offset + name.len()
+            };
+            return Some((word, (name, name_at), start..start + end));
+        }
+        None
+    })
+}
+
 /// The innermost `{% if %}`, `{% for %}`, `{% block %}`, `{% macro %}` or
 /// `{% filter %}` tag of `text` that is never closed, with its span.
 fn unclosed(text: &str) -> Option<(&'static str, std::ops::Range<usize>)> {
     const OPENERS: [&str; 5] = ["if", "for", "block", "macro", "filter"];
     let mut open: Vec<(&'static str, std::ops::Range<usize>)> = Vec::new();
-    let mut from = 0;
-    while let Some(found) = text[from..].find(['{']) {
-        let start = from + found;
-        let rest = &text[start..];
-        // Comments and raw sections hold no tags.
-        let skip_to = if rest.starts_with("{#") {
-            rest.find("#}").map(|end| end + 2)
-        } else if rest.starts_with("{%") {
-            let end = rest.find("%}").map_or(rest.len(), |end| end + 2);
-            let inside =
-                rest[2..end.saturating_sub(2).max(2)].trim_matches(['-', ' ', '\t', '\n', '\r']);
-            let word = inside.split_whitespace().next().unwrap_or_default();
-            if word == "raw" {
-                rest.find("endraw").map(|end| end + 6)
-            } else {
-                if let Some(keyword) = OPENERS.iter().find(|k| **k == word) {
-                    open.push((keyword, start..start + end));
-                } else if let Some(closed) = word.strip_prefix("end") {
-                    if open.last().is_some_and(|(k, _)| *k == closed) {
-                        open.pop();
-                    }
-                }
-                Some(end)
+    for (word, _, tag) in tags(text) {
+        if let Some(keyword) = OPENERS.iter().find(|k| **k == word) {
+            open.push((keyword, tag));
+        } else if let Some(closed) = word.strip_prefix("end") {
+            if open.last().is_some_and(|(k, _)| *k == closed) {
+                open.pop();
             }
-        } else {
-            Some(1)
-        };
-        let Some(skip) = skip_to else { break };
-        from = start + skip.max(1);
+        }
     }
     open.pop()
 }
@@ -1226,6 +1289,22 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_endblock_that_names_another_block_is_warned_about_at_the_name() {
+        let file = SourceFile::new(
+            "templates/page.html",
+            "{% block content %}{% block inner %}x{% endblock inner %}{# {% endblock no %} #}{%- endblock main -%}\n{% block end %}{% endblock %}{% raw %}{% endblock raw %}{% endraw %}",
+        );
+        let warnings = misnamed_block_ends(&file);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(
+            warnings[0].message,
+            "`{% endblock main %}` closes the block `content`, opened at 1:1"
+        );
+        let at = warnings[0].location.as_ref().unwrap();
+        assert_eq!((at.line, at.column), (1, 94));
+    }
 
     #[test]
     fn the_innermost_tag_left_open_is_found_past_comments_and_raw_sections() {

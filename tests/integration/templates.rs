@@ -213,8 +213,27 @@ fn a_block_the_parent_does_not_have_is_warned_about_at_every_build() {
         assert_eq!(run.warnings(), 2, "{run}");
     }
     site.run(&["check"]).success().stderr_has(&[warning]);
+    // An `{% endblock %}` that names another block than it closes.
+    site.write(
+        "templates/stretch.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ page.title }}{% endblock main %}\n",
+    );
+    let run = site.build(&[]).success();
+    let d =
+        run.diagnostic("warning: `{% endblock main %}` closes the block `content`, opened at 2:1");
+    assert!(d.contains(" --> templates/stretch.html:2:48\n"), "{d}");
+    assert!(
+        d.contains("help: write `{% endblock content %}`, or `{% endblock %}`"),
+        "{d}"
+    );
+    site.remove("templates/stretch.html");
     // Mended, it is quiet.
     site.replace("templates/page.html", "contnet", "content");
+    site.replace(
+        "templates/page.html",
+        "endblock contnet",
+        "endblock content",
+    );
     site.replace(
         "templates/page.html",
         "{% block main %}x{% endblock main %}\n",
