@@ -687,8 +687,8 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
         errors.extend(unknown_names(&tera, layers));
         return Err(errors);
     }
-    if let Some(message) = cycles::extends_loop(&tera.templates) {
-        return Err(vec![misfit(layers, &message)]);
+    if let Some(chain) = cycles::extends_loop(&tera.templates) {
+        return Err(vec![extends_loop(layers, &chain)]);
     }
     if let Err(err) = tera
         .build_inheritance_chains()
@@ -759,8 +759,12 @@ fn missing_targets(tera: &Tera, layers: &BTreeMap<String, SourceFile>) -> Vec<Di
             let diagnostic = at_name(diagnostic, layers, name, target);
             let others: Vec<&str> = known.iter().copied().filter(|k| k != name).collect();
             let help = match closest(target, &others) {
-                Some(like) => format!("did you mean '{like}'?"),
-                None => "templates are those in templates/, in the theme's templates/ and in the built-in theme".to_string(),
+                Some(like) => {
+                    format!("did you mean '{like}'? A new template goes in templates/{target}")
+                }
+                None => format!(
+                    "templates are those in templates/, in the theme's templates/ and in the built-in theme: a new one goes in templates/{target}"
+                ),
             };
             errors.push(diagnostic.help(help));
         }
@@ -841,6 +845,40 @@ fn misfit(layers: &BTreeMap<String, SourceFile>, message: &str) -> Diagnostic {
     diagnostic.help(
         "check `{% extends %}`, `{% include %}` and `{% import %}` names against the files in templates/ and the theme's templates/",
     )
+}
+
+/// The error for templates that extend one another in a loop (`chain`,
+/// each extending the next, the first again at the end), placed in the
+/// first at the name of the template it extends.
+fn extends_loop(layers: &BTreeMap<String, SourceFile>, chain: &[String]) -> Diagnostic {
+    let (first, next) = (&chain[0], &chain[1]);
+    let (message, help) = if chain.len() == 2 {
+        (
+            format!("templates do not fit together: template '{first}' extends itself"),
+            format!(
+                "a site's templates/{first} replaces the theme's {first} whole, so it cannot extend it: copy the theme's {first} into templates/ and change the copy, or extend another template, such as 'base.html'"
+            ),
+        )
+    } else {
+        let loop_text = chain
+            .iter()
+            .map(|name| format!("'{name}'"))
+            .collect::<Vec<_>>()
+            .join(" extends ");
+        (
+            format!("templates do not fit together: they extend one another in a loop: {loop_text}"),
+            "each template's parents must lead up to one that extends none, as the built-in theme's base.html".to_string(),
+        )
+    };
+    let diagnostic = Diagnostic::error(message);
+    match layers.get(first) {
+        Some(file) => match in_a_tag(next, &file.text) {
+            Some(span) => diagnostic.at(file.locate(span)),
+            None => diagnostic.in_file(&file.path),
+        },
+        None => diagnostic.in_file(first),
+    }
+    .help(help)
 }
 
 /// The second item of a loop that [`cycles::find`] reports

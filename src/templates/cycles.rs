@@ -28,14 +28,15 @@ impl Item {
     }
 }
 
-/// A loop of `{% extends %}` among `templates`, as Tera words it
-/// (`Circular extend detected for template 'a.html'. …`), or `None`.
+/// A loop of `{% extends %}` among `templates`: the templates in the loop,
+/// each extending the next, the first again at the end (`["a.html",
+/// "a.html"]` for one that extends itself), or `None`.
 ///
 /// Tera finds only the loops that come back to the template it starts from:
 /// for `page.html` extending `base.html` extending itself it follows the
 /// parents until the stack overflows. So every chain is followed here first,
 /// each template once, before Tera builds its chains.
-pub fn extends_loop(templates: &HashMap<String, Template>) -> Option<String> {
+pub fn extends_loop(templates: &HashMap<String, Template>) -> Option<Vec<String>> {
     let mut names: Vec<&String> = templates.keys().collect();
     names.sort();
     let mut done: BTreeSet<&str> = BTreeSet::new();
@@ -47,11 +48,10 @@ pub fn extends_loop(templates: &HashMap<String, Template>) -> Option<String> {
                 break;
             }
             if let Some(start) = chain.iter().position(|seen| *seen == at) {
-                let mut looped: Vec<&str> = chain[start..].to_vec();
-                looped.push(at);
-                return Some(format!(
-                    "Circular extend detected for template '{at}'. Inheritance chain: `{looped:?}`"
-                ));
+                let mut looped: Vec<String> =
+                    chain[start..].iter().map(|s| s.to_string()).collect();
+                looped.push(at.to_string());
+                return Some(looped);
             }
             chain.push(at);
             current = templates.get(at).and_then(|t| t.parent.as_deref());

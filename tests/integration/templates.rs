@@ -80,6 +80,10 @@ fn an_include_of_a_missing_template_points_at_the_include() {
         !d.contains("did you mean 'partials/intro.html'"),
         "not the template that includes it: {d}"
     );
+    assert!(
+        d.contains("goes in templates/partials/missing.html"),
+        "says where a new one goes: {d}"
+    );
     assert_eq!(run.errors(), 1, "{run}");
 }
 
@@ -116,9 +120,12 @@ fn templates_that_do_not_fit_together_are_placed_in_the_file() {
     );
     site.remove("themes/calm/templates/page.html");
     let run = site.build(&[]).failure();
-    let d = run.diagnostic("templates do not fit together");
-    assert!(d.contains("Circular extend"), "{d}");
-    assert!(d.contains(" --> templates/404.html:2:4\n"), "{d}");
+    let d = run.diagnostic("templates do not fit together: template '404.html' extends itself");
+    assert!(d.contains(" --> templates/404.html:2:13\n"), "{d}");
+    assert!(
+        d.contains("help: a site's templates/404.html replaces the theme's 404.html whole, so it cannot extend it"),
+        "{d}"
+    );
     assert!(!site.exists("public"));
 }
 
@@ -695,6 +702,22 @@ fn an_extends_after_other_text_says_it_must_come_first() {
 }
 
 #[test]
+fn templates_that_extend_one_another_in_a_loop_name_the_loop() {
+    let site = TestSite::new("minimal");
+    site.write("templates/a.html", "{% extends \"b.html\" %}\n");
+    site.write("templates/b.html", "{# b #}\n{% extends \"a.html\" %}\n");
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic(
+        "templates do not fit together: they extend one another in a loop: 'a.html' extends 'b.html' extends 'a.html'",
+    );
+    assert!(d.contains(" --> templates/a.html:1:13\n"), "{d}");
+    assert!(
+        d.contains("help: each template's parents must lead up to one that extends none"),
+        "{d}"
+    );
+}
+
+#[test]
 fn a_loop_of_extends_that_tera_would_follow_forever_is_an_error() {
     // `base.html` extending itself, with other templates extending it:
     // Tera followed their parents until the stack overflowed (SIGABRT)
@@ -707,9 +730,9 @@ fn a_loop_of_extends_that_tera_would_follow_forever_is_an_error() {
     );
     for _ in 0..4 {
         let run = site.build(&[]).failure();
-        let d = run.diagnostic("templates do not fit together");
-        assert!(d.contains("Circular extend"), "{d}");
-        assert!(d.contains(" --> templates/base.html:1:4\n"), "{d}");
+        let d =
+            run.diagnostic("templates do not fit together: template 'base.html' extends itself");
+        assert!(d.contains(" --> templates/base.html:1:13\n"), "{d}");
         assert_eq!(run.errors(), 1, "{run}");
     }
 }
