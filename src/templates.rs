@@ -373,7 +373,13 @@ impl Templates {
         // Tera does not say where in the template it failed: the caret
         // marks the first place that writes the name, and the others are
         // named, so that a working first use does not hide a failing one.
-        let elsewhere = spot.and_then(|(file, span)| {
+        // A call found by the argument it lacks is the one that failed.
+        let pinpointed = missing_argument(inner).zip(spot.as_ref()).is_some_and(
+            |((name, argument), (file, span))| {
+                call_without(&file.text, name, argument).as_ref() == Some(span)
+            },
+        );
+        let elsewhere = spot.filter(|_| !pinpointed).and_then(|(file, span)| {
             let name = &file.text[span.clone()];
             other_places(file, name, &span)
                 .map(|places| format!("{places}; Tera does not say which one failed"))
@@ -410,6 +416,10 @@ impl Templates {
             help
         } else if let Some(help) = self.missing_macro_help(inner) {
             help
+        } else if let Some((name, argument)) = missing_argument(inner) {
+            format!(
+                "the macro `{name}` takes `{argument}` and gives it no default: pass it by name, `{name}({argument}=…)`, as the macro's definition writes it"
+            )
         } else {
             "check the expression named above against the template context in the README"
                 .to_string()
@@ -561,6 +571,11 @@ fn culprit(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
     // Before `while rendering '…'`.
     let cause = past_page_template(message);
     let cause = cause.split(" while rendering '").next().unwrap_or(cause);
+    // A call that lacks an argument is the one to show, not the first
+    // call of the macro, nor the first `s` of the template.
+    if let Some((name, argument)) = missing_argument(cause) {
+        return call_without(text, name, argument).or_else(|| in_a_tag(name, text));
+    }
     // Tera quotes variables in backquotes, filters, tests and functions in quotes.
     let quoted = |mark: char| cause.split(mark).skip(1).step_by(2).collect::<Vec<_>>();
     let mut names: Vec<&str> = quoted('`').into_iter().rev().collect();
@@ -575,6 +590,31 @@ fn culprit(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
         .into_iter()
         .filter(|name| !name.is_empty())
         .find_map(|name| in_a_tag(name, text))
+}
+
+/// The macro and the argument of Tera's ``Macro `dose` is missing the
+/// argument `s` ``.
+fn missing_argument(cause: &str) -> Option<(&str, &str)> {
+    let rest = cause.split_once("Macro `")?.1;
+    let (name, rest) = rest.split_once("` is missing the argument `")?;
+    let (argument, _) = rest.split_once('`')?;
+    (!name.is_empty() && !argument.is_empty()).then_some((name, argument))
+}
+
+/// The first call of the macro `name` in a tag of `text` that does not give
+/// `argument` (`dose(stretch=s)` for `s`): the name's span.
+fn call_without(text: &str, name: &str, argument: &str) -> Option<std::ops::Range<usize>> {
+    in_tags(name, text).find(|span| {
+        let Some(after) = text[span.end..].trim_start().strip_prefix('(') else {
+            return false;
+        };
+        let arguments = after.split(')').next().unwrap_or_default();
+        !arguments.split(',').any(|given| {
+            given
+                .split_once('=')
+                .is_some_and(|(key, _)| key.trim() == argument)
+        })
+    })
 }
 
 /// The first place, inside `{{ … }}` or `{% … %}`, where `text` holds
@@ -1381,6 +1421,13 @@ mod tests {
         let include = "Failed to render 'a.html': Template '[p/a.html, p/b.html]' not found";
         let text = "<p>{% include [\"p/a.html\", \"p/b.html\"] %}</p>";
         assert_eq!(&text[culprit(include, text).unwrap()], "p/a.html");
+        // The call that lacks the argument, not the first call nor the
+        // first `s` of the template.
+        let text =
+            "{% for s in list %}{{ m::dose(s=s) }}{% endfor %}\n{{ m::dose(stretch=s, big=1) }}";
+        let missing = "Failed to render 'a.html': Macro `dose` is missing the argument `s`";
+        let span = culprit(missing, text).unwrap();
+        assert_eq!(span.start, text.rfind("dose").unwrap());
     }
 
     /// Templates left uncompiled by `read` are compiled once, by the first

@@ -251,6 +251,35 @@ fn a_block_the_parent_does_not_have_is_warned_about_at_every_build() {
 }
 
 #[test]
+fn a_macro_call_that_lacks_an_argument_is_the_one_shown() {
+    // Tera says only which macro and argument: the first call may be one
+    // that gives it, and the template's first `s` is no call at all.
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/mine.html",
+        "{% macro dose(s) %}{{ s.title }}{% endmacro dose %}\n",
+    );
+    site.write(
+        "templates/stretch.html",
+        "{% extends \"base.html\" %}\n{% import \"mine.html\" as m %}\n{% block content %}\n\
+         {{ m::dose(s=stretch) }}\n\
+         {% for s in stretch.targets %}{{ s.name }}{% endfor %}\n\
+         {{ m::dose(stretch=stretch) }}\n\
+         {% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `stretch.html` failed while rendering");
+    assert!(d.contains(" --> templates/stretch.html:6:7\n"), "{d}");
+    assert!(!d.contains("Tera does not say which one failed"), "{d}");
+    assert!(
+        d.contains(
+            "help: the macro `dose` takes `s` and gives it no default: pass it by name, `dose(s=…)`"
+        ),
+        "{d}"
+    );
+}
+
+#[test]
 fn a_render_error_names_the_other_places_that_write_the_failing_name() {
     // Tera does not say where in a template it failed: the first place
     // that writes the name may be one that works.
