@@ -416,7 +416,9 @@ impl Templates {
             help
         } else if let Some(help) = self.missing_macro_help(inner) {
             help
-        } else if let Some((name, argument)) = missing_argument(inner) {
+        } else if let Some((name, argument)) =
+            missing_argument(inner).filter(|_| inner.contains("Macro `"))
+        {
             format!(
                 "the macro `{name}` takes `{argument}` and gives it no default: pass it by name, `{name}({argument}=…)`, as the macro's definition writes it"
             )
@@ -592,21 +594,32 @@ fn culprit(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
         .find_map(|name| in_a_tag(name, text))
 }
 
-/// The macro and the argument of Tera's ``Macro `dose` is missing the
-/// argument `s` ``.
+/// The macro or filter and the argument it lacks, in Tera's ``Macro `dose`
+/// is missing the argument `s` `` or our ``Filter `hyphenate` needs
+/// `lang`…``.
 fn missing_argument(cause: &str) -> Option<(&str, &str)> {
-    let rest = cause.split_once("Macro `")?.1;
-    let (name, rest) = rest.split_once("` is missing the argument `")?;
-    let (argument, _) = rest.split_once('`')?;
+    let (name, argument) = if let Some((_, rest)) = cause.split_once("Macro `") {
+        let (name, rest) = rest.split_once("` is missing the argument `")?;
+        (name, rest.split_once('`')?.0)
+    } else {
+        let rest = cause.split_once("Filter `")?.1;
+        let (name, rest) = rest.split_once("` needs `")?;
+        (name, rest.split_once('`')?.0)
+    };
     (!name.is_empty() && !argument.is_empty()).then_some((name, argument))
 }
 
-/// The first call of the macro `name` in a tag of `text` that does not give
-/// `argument` (`dose(stretch=s)` for `s`): the name's span.
+/// The first call of the macro or filter `name` in a tag of `text` that
+/// does not give `argument` (`dose(stretch=s)` for `s`, a bare
+/// `| hyphenate`): the name's span. A macro's definition is no call.
 fn call_without(text: &str, name: &str, argument: &str) -> Option<std::ops::Range<usize>> {
     in_tags(name, text).find(|span| {
-        let Some(after) = text[span.end..].trim_start().strip_prefix('(') else {
+        if text[..span.start].trim_end().ends_with("macro") {
             return false;
+        }
+        let Some(after) = text[span.end..].trim_start().strip_prefix('(') else {
+            // Called with no arguments at all.
+            return true;
         };
         let arguments = after.split(')').next().unwrap_or_default();
         !arguments.split(',').any(|given| {
@@ -1428,6 +1441,19 @@ mod tests {
         let missing = "Failed to render 'a.html': Macro `dose` is missing the argument `s`";
         let span = culprit(missing, text).unwrap();
         assert_eq!(span.start, text.rfind("dose").unwrap());
+        // A macro defined in the same file: its definition is no call.
+        let text = "{% macro dose(s) %}{% endmacro %}{{ self::dose(s=1) }}{{ self::dose() }}";
+        assert_eq!(
+            culprit(missing, text).unwrap().start,
+            text.rfind("dose").unwrap()
+        );
+        // A filter without its `lang`, after one with it.
+        let text = "{{ a | hyphenate(lang=site.language) }} {{ b | hyphenate }}";
+        let needs = "Failed to render 'a.html': Filter `hyphenate` needs `lang`, the language";
+        assert_eq!(
+            culprit(needs, text).unwrap().start,
+            text.rfind("hyphenate").unwrap()
+        );
     }
 
     /// Templates left uncompiled by `read` are compiled once, by the first

@@ -251,7 +251,7 @@ fn a_block_the_parent_does_not_have_is_warned_about_at_every_build() {
 }
 
 #[test]
-fn a_macro_call_that_lacks_an_argument_is_the_one_shown() {
+fn a_call_that_lacks_an_argument_is_the_one_shown() {
     // Tera says only which macro and argument: the first call may be one
     // that gives it, and the template's first `s` is no call at all.
     let site = TestSite::new("minimal");
@@ -277,6 +277,19 @@ fn a_macro_call_that_lacks_an_argument_is_the_one_shown() {
         ),
         "{d}"
     );
+
+    // So is a `hyphenate` without its `lang`, after one with it.
+    site.write(
+        "templates/stretch.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n\
+         {{ page.title | hyphenate(lang=site.language) }}\n\
+         {{ page.title | hyphenate }}\n\
+         {% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `stretch.html` failed while rendering");
+    assert!(d.contains(" --> templates/stretch.html:4:17\n"), "{d}");
+    assert!(d.contains("Filter `hyphenate` needs `lang`"), "{d}");
 }
 
 #[test]
