@@ -416,6 +416,8 @@ impl Templates {
             help
         } else if let Some(help) = self.missing_macro_help(inner) {
             help
+        } else if let Some(help) = missing_variable_help(inner) {
+            help
         } else if let Some((name, argument)) =
             missing_argument(inner).filter(|_| inner.contains("Macro `"))
         {
@@ -592,6 +594,47 @@ fn culprit(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
         .into_iter()
         .filter(|name| !name.is_empty())
         .find_map(|name| in_a_tag(name, text))
+}
+
+/// Context keys that some templates lack, or that are null on some pages
+/// (see the README's table of each template's context).
+const NOT_ON_EVERY_PAGE: &[&str] = &[
+    "page",
+    "stretch",
+    "stretches",
+    "routine",
+    "routines",
+    "previous",
+    "next",
+    "sequence",
+    "main_routine",
+    "paginator",
+    "taxonomy",
+    "term",
+    "terms",
+    "preparation_points",
+    "red_flag_points",
+    "red_flags",
+    "qr_svg",
+    "routine_url",
+    "pages",
+];
+
+/// The help for Tera's ``Variable `previous.path` not found in context``
+/// when its first part is a key that not every page has, or that is null
+/// on some: guard it.
+fn missing_variable_help(message: &str) -> Option<String> {
+    let rest = message.split_once("Variable `")?.1;
+    let (name, rest) = rest.split_once('`')?;
+    if !rest.starts_with(" not found in context") {
+        return None;
+    }
+    let root = name.split(['.', '[']).next()?;
+    NOT_ON_EVERY_PAGE.contains(&root).then(|| {
+        format!(
+            "`{root}` is not in the context of every page this template renders, or is null on some (`previous` on a routine's first stretch, `page` on list pages): write `{{% if {root} %}}…{{% endif %}}` around it; the README lists each template's context"
+        )
+    })
 }
 
 /// The macro or filter and the argument it lacks, in Tera's ``Macro `dose`

@@ -293,6 +293,32 @@ fn a_call_that_lacks_an_argument_is_the_one_shown() {
 }
 
 #[test]
+fn a_key_that_some_pages_lack_gets_the_help_to_guard_it() {
+    // `previous` is null on a routine's first stretch.
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/stretch.html",
+        "{% extends \"base.html\" %}\n{% block content %}<a href=\"{{ previous.path }}\">back</a>{% endblock content %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("template `stretch.html` failed while rendering");
+    assert!(
+        d.contains("help: `previous` is not in the context of every page this template renders, or is null on some"),
+        "{d}"
+    );
+    assert!(
+        d.contains("write `{% if previous %}…{% endif %}` around it"),
+        "{d}"
+    );
+    // Guarded, it builds.
+    site.write(
+        "templates/stretch.html",
+        "{% extends \"base.html\" %}\n{% block content %}{% if previous %}<a href=\"{{ previous.path }}\">back</a>{% endif %}{% endblock content %}\n",
+    );
+    site.build(&[]).success();
+}
+
+#[test]
 fn a_render_error_names_the_other_places_that_write_the_failing_name() {
     // Tera does not say where in a template it failed: the first place
     // that writes the name may be one that works.
