@@ -1197,7 +1197,10 @@ pub fn chain(err: &tera::Error) -> String {
 /// Where `text` defines a second time the block or macro that Tera's parse
 /// error `message` says is duplicated: its name in the second
 /// `{% block name %}` or `{% macro name(` tag.
-fn duplicated(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
+fn duplicated(
+    message: &str,
+    text: &str,
+) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
     let (keyword, rest) = [("block", "Block `"), ("macro", "Macro `")]
         .into_iter()
         .find_map(|(keyword, said)| Some((keyword, message.split_once(said)?.1)))?;
@@ -1205,7 +1208,9 @@ fn duplicated(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
     if !rest.starts_with(" is duplicated") || name.is_empty() {
         return None;
     }
-    tags_naming(text, keyword, name).nth(1)
+    let mut places = tags_naming(text, keyword, name);
+    let first = places.next()?;
+    Some((first, places.next()?))
 }
 
 /// Where each `{% keyword name … %}` tag of `text` (`{% block main %}`,
@@ -1412,9 +1417,17 @@ fn template_error(file: &SourceFile, err: &tera::Error) -> Diagnostic {
         // Tera gives no place for a name defined twice (`Block \`content\`
         // is duplicated`, `Macro \`m\` is duplicated`): the second
         // definition is the one to look at.
-        None => match duplicated(&message, &file.text).or_else(|| out_of_bounds(&message, &file.text)) {
-            Some(span) => diagnostic.at(file.locate(span)),
-            None => diagnostic.in_file(&file.path).note(message),
+        None => match duplicated(&message, &file.text) {
+            Some((first, second)) => {
+                let at = file.locate(first);
+                diagnostic
+                    .at(file.locate(second))
+                    .note(format!("first defined at {}:{}", at.line, at.column))
+            }
+            None => match out_of_bounds(&message, &file.text) {
+                Some(span) => diagnostic.at(file.locate(span)),
+                None => diagnostic.in_file(&file.path).note(message),
+            },
         },
     }
     .help("see https://keats.github.io/tera/docs/ for the template syntax")

@@ -476,7 +476,7 @@ fn a_render_error_in_the_page_frame_points_at_the_frame() {
 }
 
 #[test]
-fn a_block_or_macro_defined_twice_is_placed_at_the_second() {
+fn a_block_or_macro_defined_twice_is_placed_at_the_second_and_notes_the_first() {
     let site = TestSite::new("minimal");
     site.write(
         "templates/page.html",
@@ -489,8 +489,10 @@ fn a_block_or_macro_defined_twice_is_placed_at_the_second() {
     let run = site.build(&[]).failure();
     let d = run.diagnostic("template does not parse: Block `content` is duplicated");
     assert!(d.contains(" --> templates/page.html:3:11\n"), "{d}");
+    assert!(d.contains("note: first defined at 2:10\n"), "{d}");
     let d = run.diagnostic("template does not parse: Macro `card` is duplicated");
     assert!(d.contains(" --> templates/cards.html:3:12\n"), "{d}");
+    assert!(d.contains("note: first defined at 1:10\n"), "{d}");
     assert_eq!(run.errors(), 2, "{run}");
 }
 
