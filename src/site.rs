@@ -716,13 +716,17 @@ pub fn theme_source(root: &Path, name: &str) -> Result<ThemeSource, Diagnostic> 
     ))
 }
 
-/// Whether `dir` holds nothing but hidden entries (`.git`, `.DS_Store`).
+/// Whether `dir` holds no file but hidden ones (`.git`, `.DS_Store`), at
+/// any depth: a theme of empty `templates/` and `static/` folders is as
+/// empty as a submodule not checked out.
 fn is_empty_folder(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries
+    dir.is_dir()
+        && !walkdir::WalkDir::new(dir)
+            .max_depth(8)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
             .flatten()
-            .all(|entry| entry.file_name().to_string_lossy().starts_with('.'))
-    })
+            .any(|entry| !entry.file_type().is_dir())
 }
 
 fn static_files(

@@ -656,6 +656,13 @@ fn an_empty_theme_folder_is_a_warning() {
     assert_eq!(run.warnings(), 1, "{run}");
     assert!(site.exists("public/index.html"));
 
+    // Nor do empty folders, as a theme is begun.
+    std::fs::create_dir_all(site.path("themes/calm/templates/partials")).unwrap();
+    std::fs::create_dir_all(site.path("themes/calm/static")).unwrap();
+    site.build(&[])
+        .success()
+        .diagnostic("theme `calm`: themes/calm/ is empty");
+
     site.write("themes/calm/templates/404.html", "<p>gone</p>\n");
     let run = site.build(&[]).success();
     run.stderr_lacks(&["is empty"]);
