@@ -45,7 +45,7 @@ pub enum Command {
     /// Check everything `build` checks, plus links, anchors and images; write nothing.
     #[command(display_name = "gen")]
     Check(CheckArgs),
-    /// Start a new stretch, routine or page from the theme's archetype.
+    /// Start a new stretch, routine or page from the theme's archetype, or a theme of your own.
     #[command(display_name = "gen")]
     New(NewArgs),
     /// Write a new site from the built-in starter.
@@ -116,7 +116,7 @@ pub struct NewArgs {
     /// What to create.
     #[arg(value_enum)]
     pub kind: NewKind,
-    /// Its title, e.g. "Cat Cow".
+    /// Its title, e.g. "Cat Cow" (for a theme, its name, e.g. "calm").
     pub title: String,
     /// The site folder.
     #[arg(long, default_value = ".")]
@@ -132,6 +132,8 @@ pub enum NewKind {
     Routine,
     /// content/NN-slug.md
     Page,
+    /// themes/slug/: a copy of the built-in theme to change
+    Theme,
 }
 
 /// `gen init`.

@@ -468,7 +468,7 @@ impl Templates {
             return None;
         }
         Some(format!(
-            "`{namespace}` is {source}, which has no macro `{name}`: a {file} of the site or theme replaces the built-in theme's whole, so it must hold every macro the templates call; copy `{name}` into it from the built-in theme's (themes/default/templates/{file} in gen's repository), or remove it"
+            "`{namespace}` is {source}, which has no macro `{name}`: a {file} of the site or theme replaces the built-in theme's whole, so it must hold every macro the templates call; copy `{name}` into it from the built-in theme's {file} (`gen new theme NAME` writes the built-in theme's files into themes/NAME/), or remove it"
         ))
     }
 

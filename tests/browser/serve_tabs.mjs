@@ -33,7 +33,7 @@ try {
     const page = await context.newPage();
     pages.push(page);
     try {
-      await page.goto(url, { timeout: 5000 });
+      await page.goto(url, { timeout: 20000 });
       loaded.push(true);
     } catch {
       loaded.push(false);
@@ -47,7 +47,7 @@ try {
       return false; // the page is navigating: ask again
     }
   };
-  const deadline = Date.now() + 10000;
+  const deadline = Date.now() + 30000;
   let reloaded = pages.map(() => false);
   while (Date.now() < deadline && reloaded.some((r) => !r)) {
     reloaded = await Promise.all(pages.map(shows));

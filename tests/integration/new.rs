@@ -1,6 +1,6 @@
 //! `gen new`: a new stretch, routine or page from the theme's archetype, in
 //! the right folder with the next number, as a draft that keeps the site
-//! building.
+//! building; a new theme, a copy of the built-in one.
 
 use super::editor_support::EditorSite;
 
@@ -375,4 +375,60 @@ fn with_theme_mine() -> EditorSite {
         "title = \"Editor fixture\"\ntheme = \"mine\"",
     );
     site
+}
+
+#[test]
+fn a_new_theme_is_the_built_in_one_to_change() {
+    let site = EditorSite::fixture("editor");
+    site.run(&["build", "-o", "before"]).status(0);
+    let run = site.run(&["new", "theme", "Calm Look"]).status(0);
+    assert!(
+        run.stdout
+            .contains("Created themes/calm-look, a copy of the built-in theme: set `theme = \"calm-look\"` in gen.toml"),
+        "{}",
+        run.stdout
+    );
+    for file in [
+        "theme.toml",
+        "templates/base.html",
+        "templates/macros.html",
+        "templates/partials/header.html",
+        "static/css/style.css",
+        "archetypes/stretch.md",
+    ] {
+        assert!(
+            site.path(&format!("themes/calm-look/{file}")).is_file(),
+            "{file}"
+        );
+    }
+    // Built with it, the site is the same, file for file.
+    let config = site.read("gen.toml");
+    site.write("gen.toml", &format!("theme = \"calm-look\"\n{config}"));
+    site.run(&["build", "-o", "after"]).status(0);
+    assert_eq!(
+        super::support::files(&site.path("before")),
+        super::support::files(&site.path("after"))
+    );
+    // A name taken, the built-in theme's name, or no letters: refused, and
+    // nothing is written.
+    let run = site.run(&["new", "theme", "calm look"]).status(1);
+    assert!(
+        run.stderr
+            .contains("error: themes/calm-look is there already"),
+        "{}",
+        run.stderr
+    );
+    let run = site.run(&["new", "theme", "Default"]).status(1);
+    assert!(
+        run.stderr
+            .contains("`default` is the built-in theme's name"),
+        "{}",
+        run.stderr
+    );
+    site.run(&["new", "theme", "!!!"]).status(1);
+    let themes: Vec<_> = std::fs::read_dir(site.path("themes"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(themes, ["calm-look"]);
 }
