@@ -1220,27 +1220,9 @@ fn tags_naming<'a>(
     keyword: &'a str,
     name: &'a str,
 ) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        while let Some(at) = text[from..].find("{%") {
-            let tag = from + at + 2;
-            from = tag;
-            let inside = text[tag..].trim_start_matches(['-', ' ', '\t', '\n', '\r']);
-            let start = text.len() - inside.len();
-            let Some(after) = inside.strip_prefix(keyword) else {
-                continue;
-            };
-            let after_trimmed = after.trim_start();
-            let name_start = start + keyword.len() + (after.len() - after_trimmed.len());
-            let follows = after_trimmed.strip_prefix(name);
-            let whole =
-                follows.is_some_and(|f| !f.starts_with(|c: char| c.is_alphanumeric() || c == '_'));
-            if after.len() > after_trimmed.len() && whole {
-                return Some(name_start..name_start + name.len());
-            }
-        }
-        None
-    })
+    tags(text)
+        .filter(move |(word, (named, _), _)| *word == keyword && *named == name)
+        .map(|(_, (_, at), _)| at)
 }
 
 /// Where a number too big for Tera stands, for the errors that give no place
@@ -1293,7 +1275,7 @@ fn misnamed_block_ends(file: &SourceFile) -> Vec<Diagnostic> {
 }
 
 /// The tags of a template, past comments and raw sections: each one's first
-/// word, the word after it with its span (empty when there is none), and
+/// word, the name after it with its span (empty when there is none), and
 /// the tag's span.
 fn tags(
     text: &str,
@@ -1325,7 +1307,12 @@ fn tags(
                     .map_or(text.len(), |at| from + at + 6);
                 continue;
             }
-            let name = words.next().unwrap_or_default();
+            // The name a tag gives (`main` of `block main`, `card` of
+            // `macro card(s)`), as far as it is made of name characters.
+            let next = words.next().unwrap_or_default();
+            let name = &next[..next
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(next.len())];
             let name_at = if name.is_empty() {
                 start..start
             } else {
