@@ -251,8 +251,7 @@ impl Site {
                             "{} is a draft, left out of the build",
                             path.display()
                         ));
-                        "publish it (remove `draft`), or build with --drafts to preview it"
-                            .to_string()
+                        crate::content::load::PUBLISH_OR_PREVIEW.to_string()
                     } else if names.is_empty() {
                         "the site has no published routine; add one to content/routines/ or remove `handout.routine`".to_string()
                     } else {

@@ -235,10 +235,10 @@ impl Templates {
     }
 
     /// The warnings of templates that compiled (by [`Templates::check`]).
-    pub fn warnings(&self) -> Vec<Diagnostic> {
+    pub fn warnings(&self) -> &[Diagnostic] {
         match self.compiled.get() {
-            Some(Ok(compiled)) => compiled.warnings.clone(),
-            _ => Vec::new(),
+            Some(Ok(compiled)) => &compiled.warnings,
+            _ => &[],
         }
     }
 

@@ -82,7 +82,7 @@ fn load_with(
                 if !known(templates.fingerprint()) {
                     templates.check()?;
                 }
-                let warnings = templates.warnings();
+                let warnings = templates.warnings().to_vec();
                 Ok::<_, Vec<Diagnostic>>((templates, warnings))
             })
         },

@@ -429,11 +429,14 @@ fn parse_yaml_text(file: &SourceFile, source: &str, base: usize) -> Result<Node,
         match event {
             Ok((event, span)) => {
                 let range = to_byte(span.start.index())..to_byte(span.end.index());
-                let unsupported_at = |what: &str, sign: char| {
-                    let at = marked(source, offset(span.start.index()), sign)
-                        .map_or(range.clone(), |at| base + at.start..base + at.end);
+                let unsupported_at = |what: &str, at: Range<usize>| {
                     file.error(at, format!("YAML {what} are not supported in front matter"))
                         .help("write the value out in full where it is used")
+                };
+                // At the `&name` or `*name` itself, before the node's start.
+                let marked_at = |sign: char| {
+                    marked(source, offset(span.start.index()), sign)
+                        .map_or(range.clone(), |at| base + at.start..base + at.end)
                 };
                 match &event {
                     Event::Scalar(_, _, anchor, _)
@@ -441,21 +444,15 @@ fn parse_yaml_text(file: &SourceFile, source: &str, base: usize) -> Result<Node,
                     | Event::MappingStart(anchor, _)
                         if *anchor != 0 =>
                     {
-                        unsupported.push(unsupported_at("anchors (`&name`)", '&'));
+                        unsupported.push(unsupported_at("anchors (`&name`)", marked_at('&')));
                     }
                     Event::Alias(_) => {
-                        unsupported.push(unsupported_at("aliases (`*name`)", '*'));
+                        unsupported.push(unsupported_at("aliases (`*name`)", marked_at('*')));
                     }
                     Event::Scalar(text, ScalarStyle::Plain, _, None)
                         if text == "<<" && builder.expects_key() =>
                     {
-                        unsupported.push(
-                            file.error(
-                                range.clone(),
-                                "YAML merge keys (`<<:`) are not supported in front matter",
-                            )
-                            .help("write the value out in full where it is used"),
-                        );
+                        unsupported.push(unsupported_at("merge keys (`<<:`)", range.clone()));
                     }
                     _ => {}
                 }

@@ -987,6 +987,10 @@ fn stem_slug(path: &Path) -> String {
     slug::from_stem(&path.file_stem().unwrap_or_default().to_string_lossy())
 }
 
+/// The help for a draft left out of a build that something needs.
+pub const PUBLISH_OR_PREVIEW: &str =
+    "publish it (remove `draft`), or build with --drafts to preview it";
+
 /// Generated top-level paths that page slugs may not take.
 pub const RESERVED: &[&str] = &[
     "stretches",
@@ -1198,7 +1202,7 @@ fn check_across_files(
             problems.push(match draft_red_flags {
                 Some(path) => diagnostic
                     .note(format!("{path} has `role = \"red-flags\"` but is a draft, left out of the build"))
-                    .help("publish it (remove `draft`), or build with --drafts to preview it"),
+                    .help(PUBLISH_OR_PREVIEW),
                 None => diagnostic.help("add a page with `role = \"red-flags\"` and its `handout_points`, e.g. content/when-to-get-help.md"),
             });
         }

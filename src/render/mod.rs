@@ -721,7 +721,8 @@ impl LinkResolver for Links<'_> {
                 ),
                 help: Some(if self.site.content.left_out_drafts.contains(&key) {
                     format!(
-                        "content/{key} is a draft, left out of the build: publish it (remove `draft`), or build with --drafts to preview it"
+                        "content/{key} is a draft, left out of the build: {}",
+                        crate::content::load::PUBLISH_OR_PREVIEW
                     )
                 } else {
                     self.link_help(&link.path, link.from_root)

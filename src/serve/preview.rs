@@ -217,7 +217,7 @@ impl Preview {
         // The templates' warnings, at every rebuild while they hold, as
         // `gen build` prints them at every build.
         if let Some((templates, _)) = &self.templates {
-            diagnostics.extend(templates.warnings());
+            diagnostics.extend_from_slice(templates.warnings());
         }
         let (Some(site), Some((templates, _))) = (site, &self.templates) else {
             return self.failed(diagnostics, start);
