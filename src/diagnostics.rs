@@ -115,23 +115,28 @@ impl Diagnostic {
     /// printed. Only a path that names a file there, or one in a folder
     /// there (a file `gen new` made and did not keep), is changed; the rest
     /// (the output's folders, named as given) are kept.
+    ///
+    /// The site's files named in the text (`content/a.md has no front
+    /// matter`, a note naming another file) are changed alike, so that the
+    /// text and the ` --> ` line agree. A name in backticks is left as it
+    /// is: it quotes what the user wrote.
     pub fn rebased(mut self, root: &Path) -> Self {
-        let rebase = |path: &mut PathBuf| {
-            if path.is_relative() {
-                let joined = root.join(&*path);
-                let there = joined.symlink_metadata().is_ok()
-                    || (path.parent().is_some_and(|p| !p.as_os_str().is_empty())
-                        && joined.parent().is_some_and(Path::is_dir));
-                if there {
-                    *path = joined;
-                }
-            }
-        };
         if let Some(location) = self.location.as_mut() {
-            rebase(&mut location.path);
+            if let Some(joined) = rebased_path(root, &location.path) {
+                location.path = joined;
+            }
         }
         if let Some(path) = self.path.as_mut() {
-            rebase(path);
+            if let Some(joined) = rebased_path(root, path) {
+                *path = joined;
+            }
+        }
+        rebase_text(root, &mut self.message);
+        if let Some(help) = self.help.as_mut() {
+            rebase_text(root, help);
+        }
+        for note in &mut self.notes {
+            rebase_text(root, note);
         }
         self
     }
@@ -526,6 +531,68 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// `path` (relative to the site folder `root`) joined to `root`, when it
+/// names a file there or one in a folder there; `None` otherwise.
+fn rebased_path(root: &Path, path: &Path) -> Option<PathBuf> {
+    if !path.is_relative() {
+        return None;
+    }
+    let joined = root.join(path);
+    let there = joined.symlink_metadata().is_ok()
+        || (path.parent().is_some_and(|p| !p.as_os_str().is_empty())
+            && joined.parent().is_some_and(Path::is_dir));
+    there.then_some(joined)
+}
+
+/// The names of a site's inputs, relative to its folder, as messages write
+/// them.
+const SITE_NAMES: [&str; 5] = ["content/", "static/", "templates/", "themes/", "gen.toml"];
+
+/// Joins to `root` each name of a site file in `text` (see
+/// [`Diagnostic::rebased`]): a name starts with one of [`SITE_NAMES`], after
+/// the start of the text, a space or an opening bracket, and ends at a
+/// space, a comma, a semicolon or a closing bracket; a `:line:column` or a
+/// full stop after it is not part of it.
+fn rebase_text(root: &Path, text: &mut String) {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut changed = false;
+    let mut quoted = false;
+    let mut previous = None;
+    for (at, c) in text.char_indices() {
+        let starts = !quoted
+            && matches!(previous, None | Some(' ' | '(' | '['))
+            && SITE_NAMES.iter().any(|name| text[at..].starts_with(name));
+        if c == '`' {
+            quoted = !quoted;
+        }
+        previous = Some(c);
+        if !starts {
+            continue;
+        }
+        let rest = &text[at..];
+        let end = rest
+            .find([' ', ',', ';', ')', ']', '`', '\n'])
+            .unwrap_or(rest.len());
+        let mut name = &rest[..end];
+        name = name.split(':').next().unwrap_or(name);
+        let there = rebased_path(root, Path::new(name)).is_some()
+            || name
+                .strip_suffix('.')
+                .is_some_and(|name| rebased_path(root, Path::new(name)).is_some());
+        if there {
+            out.push_str(&text[copied..at]);
+            out.push_str(&root.join("").display().to_string());
+            copied = at;
+            changed = true;
+        }
+    }
+    if changed {
+        out.push_str(&text[copied..]);
+        *text = out;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -648,5 +715,47 @@ mod tests {
         assert!(text.contains("2 | holds = 1"), "{text}");
         assert!(text.contains("  | ^^^^^"), "{text}");
         assert!(text.contains("help: did you mean `hold`?"), "{text}");
+    }
+    #[test]
+    fn rebasing_names_the_sites_files_in_the_text_as_on_the_arrow_line() {
+        let scratch = tempfile::tempdir().expect("temporary folder");
+        let root = scratch.path().join("site");
+        std::fs::create_dir_all(root.join("content/stretches")).expect("folders");
+        std::fs::write(root.join("content/stretches/a.md"), "").expect("file");
+        std::fs::write(root.join("gen.toml"), "").expect("file");
+        let shown = |name: &str| root.join(name).display().to_string();
+        let d = Diagnostic::error("content/stretches/a.md has no front matter")
+            .in_file("content/stretches/a.md")
+            .note("the same error in 2 other pages: content/stretches/a.md, content/stretches/b.md and (content/stretches/a.md:3:1).")
+            .note("quoted: `content/stretches/a.md`; named in a word: xcontent/stretches/a.md")
+            .help("set `base_url` in gen.toml.")
+            .rebased(&root);
+        assert_eq!(
+            d.message,
+            format!("{} has no front matter", shown("content/stretches/a.md"))
+        );
+        assert_eq!(d.path, Some(root.join("content/stretches/a.md")));
+        // A file in a folder of the site is named alike, even when it is
+        // gone (`b.md`): the folder is there.
+        assert_eq!(
+            d.notes[0],
+            format!(
+                "the same error in 2 other pages: {}, {} and ({}:3:1).",
+                shown("content/stretches/a.md"),
+                shown("content/stretches/b.md"),
+                shown("content/stretches/a.md")
+            )
+        );
+        assert_eq!(
+            d.notes[1],
+            "quoted: `content/stretches/a.md`; named in a word: xcontent/stretches/a.md"
+        );
+        assert_eq!(
+            d.help.as_deref(),
+            Some(format!("set `base_url` in {}.", shown("gen.toml")).as_str())
+        );
+        // A name that is no file of the site, nor in one of its folders, is kept.
+        let d = Diagnostic::error("themes/nope/ is missing").rebased(&root);
+        assert_eq!(d.message, "themes/nope/ is missing");
     }
 }

@@ -1200,6 +1200,51 @@ fn the_root_flag_builds_a_site_elsewhere() {
 }
 
 #[test]
+fn with_the_root_flag_the_messages_name_files_as_the_arrow_lines_do() {
+    let site = TestSite::new("full");
+    site.write(
+        "templates/stretch.html",
+        "{% extends \"base.html\" %}{% block content %}{{ nope.x }}{% endblock content %}\n",
+    );
+    let parent = site.parent();
+    let name = site
+        .root
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let run = super::support::gen_in(&parent, &["build", "--root", &name], &[]).failure();
+    // The pages named in the text; the template, in backticks, as written.
+    let d = run.diagnostic("failed while rendering");
+    assert!(
+        d.contains(&format!(
+            "template `stretch.html` failed while rendering {name}/content/stretches/01-knee-to-chest.md"
+        )) && d.contains(&format!("other pages: {name}/content/stretches/02-pelvic-tilt.md, ")),
+        "{d}"
+    );
+
+    site.write("content/stretches/04-seated-twist.md", "");
+    let run = super::support::gen_in(&parent, &["build", "--root", &name], &[]).failure();
+    let d = run.diagnostic("has no front matter");
+    assert!(
+        d.contains(&format!(
+            "error: {name}/content/stretches/04-seated-twist.md has no front matter"
+        )) && d.contains(&format!(
+            " --> {name}/content/stretches/04-seated-twist.md:1:1"
+        )),
+        "{d}"
+    );
+
+    // Run in the site, the same message names the site's own path.
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("has no front matter");
+    assert!(
+        d.contains("error: content/stretches/04-seated-twist.md has no front matter"),
+        "{d}"
+    );
+}
+
+#[test]
 fn with_the_root_flag_the_sites_files_are_named_from_where_gen_runs() {
     // `path:line:column` can be opened as printed, as cargo's are.
     let site = TestSite::new("minimal");
