@@ -757,12 +757,19 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
     let mut tera = new_tera();
     let mut errors = Vec::new();
     // Parse every file once, keeping every broken file's error.
+    // A template nested too deep is refused before Tera parses it: Tera's
+    // parser and renderer recurse at each level and would overflow the
+    // stack, which aborts the process.
     fn parse<'a>(
         (name, file): (&'a String, &SourceFile),
-    ) -> (&'a String, tera::Result<tera::Template>) {
-        (name, tera::Template::new(name, None, &file.text))
+    ) -> (&'a String, Result<tera::Template, Diagnostic>) {
+        if let Some(diagnostic) = too_deep(file) {
+            return (name, Err(diagnostic));
+        }
+        let parsed = tera::Template::new(name, None, &file.text);
+        (name, parsed.map_err(|err| template_error(file, &err)))
     }
-    let parsed: Vec<(&String, tera::Result<tera::Template>)> = match how {
+    let parsed: Vec<(&String, Result<tera::Template, Diagnostic>)> = match how {
         Parse::SideBySide => layers.par_iter().map(parse).collect(),
         Parse::InTurn => layers.iter().map(parse).collect(),
     };
@@ -773,7 +780,7 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
             Ok(template) => {
                 tera.templates.insert(name.clone(), template);
             }
-            Err(err) => errors.push(template_error(&layers[name], &err)),
+            Err(diagnostic) => errors.push(diagnostic),
         }
     }
     errors.extend(missing_targets(&tera, layers));
@@ -1324,6 +1331,90 @@ fn tags(
         }
         None
     })
+}
+
+/// How deep a template may nest tags (`{% if %}` in `{% for %}` …) and
+/// brackets in an expression. Real templates nest a few levels; Tera
+/// recurses at each one and overflowed the stack past a few hundred.
+const MAX_NESTING: usize = 100;
+
+/// An error at the first tag or bracket of `file` that nests deeper than
+/// [`MAX_NESTING`].
+fn too_deep(file: &SourceFile) -> Option<Diagnostic> {
+    const OPENERS: [&str; 5] = ["if", "for", "block", "macro", "filter"];
+    let text = &file.text;
+    let help = "split the template with `{% include %}` or a macro, or write the expression in steps with `{% set %}`";
+    let mut open = 0usize;
+    for (word, _, tag) in tags(text) {
+        if OPENERS.contains(&word) {
+            open += 1;
+            if open > MAX_NESTING {
+                return Some(
+                    file.error(tag, format!("tags nested more than {MAX_NESTING} deep"))
+                        .help(help),
+                );
+            }
+        } else if word.starts_with("end") {
+            open = open.saturating_sub(1);
+        }
+    }
+    // Brackets inside `{{ }}` and `{% %}`, past strings, comments and raw
+    // sections.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at + 1 < bytes.len() {
+        let pair = &bytes[at..at + 2];
+        if pair == b"{#" {
+            at = text[at..]
+                .find("#}")
+                .map_or(bytes.len(), |end| at + end + 2);
+            continue;
+        }
+        if pair != b"{{" && pair != b"{%" {
+            at += 1;
+            continue;
+        }
+        let close: &[u8] = if pair == b"{{" { b"}}" } else { b"%}" };
+        let raw = pair == b"{%"
+            && text[at + 2..]
+                .trim_start_matches([' ', '-', '\t', '\n', '\r'])
+                .starts_with("raw");
+        let mut depth = 0usize;
+        let mut quote = None;
+        at += 2;
+        while at < bytes.len() {
+            let c = bytes[at];
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if matches!(c, b'"' | b'\'' | b'`') => quote = Some(c),
+                None if c == b'(' || c == b'[' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Some(
+                            file.error(
+                                at..at + 1,
+                                format!("brackets nested more than {MAX_NESTING} deep"),
+                            )
+                            .help(help),
+                        );
+                    }
+                }
+                None if c == b')' || c == b']' => depth = depth.saturating_sub(1),
+                None if bytes[at..].starts_with(close) => break,
+                None => {}
+            }
+            at += 1;
+        }
+        at += 2;
+        if raw {
+            at = text
+                .get(at..)
+                .and_then(|rest| rest.find("endraw"))
+                .map_or(bytes.len(), |end| at + end + 6);
+        }
+    }
+    None
 }
 
 /// The innermost `{% if %}`, `{% for %}`, `{% block %}`, `{% macro %}` or

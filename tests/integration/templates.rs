@@ -829,3 +829,38 @@ fn a_number_too_big_for_tera_is_placed_in_the_template() {
     );
     assert!(d.contains("  |       ^^^^^^^^^^^^^^^^^^^^^^^^\n"), "{d}");
 }
+
+#[test]
+fn a_template_nested_too_deep_is_an_error_not_a_stack_overflow() {
+    // Tera recurses at each level; a few hundred aborted the process.
+    let site = TestSite::new("minimal");
+    let parens = format!("{}1{}", "(".repeat(2000), ")".repeat(2000));
+    site.write(
+        "templates/page.html",
+        &format!("{{% extends \"base.html\" %}}\n{{% block content %}}\n{{{{ {parens} }}}}\n{{% endblock content %}}\n"),
+    );
+    let ifs = format!(
+        "{}x{}",
+        "{% if true %}".repeat(1000),
+        "{% endif %}".repeat(1000)
+    );
+    site.write(
+        "templates/stretch.html",
+        &format!(
+            "{{% extends \"base.html\" %}}\n{{% block content %}}{ifs}{{% endblock content %}}\n"
+        ),
+    );
+    // Brackets in strings, comments and raw sections are not counted.
+    let quoted = "(".repeat(500);
+    site.write(
+        "templates/routine.html",
+        &format!("{{% extends \"base.html\" %}}\n{{% block content %}}{{{{ \"{quoted}\" }}}}{{# {quoted} #}}{{% raw %}}{{{{ {quoted} }}}}{{% endraw %}}{{% endblock content %}}\n"),
+    );
+    let run = site.build(&[]).failure();
+    assert_eq!(run.errors(), 2, "{run}");
+    let d = run.diagnostic("brackets nested more than 100 deep");
+    assert!(d.contains(" --> templates/page.html:3:104\n"), "{d}");
+    assert!(d.contains("help: split the template"), "{d}");
+    let d = run.diagnostic("tags nested more than 100 deep");
+    assert!(d.contains(" --> templates/stretch.html:2:"), "{d}");
+}
