@@ -1300,10 +1300,13 @@ fn tags(
                 from = start + 1;
                 continue;
             }
-            let end = rest.find("%}").map_or(rest.len(), |end| end + 2);
+            let close = rest.find("%}");
+            let end = close.map_or(rest.len(), |end| end + 2);
             from = start + end;
             let inner_start = start + 2;
-            let inner = &text[inner_start..start + end.saturating_sub(2).max(2)];
+            // A tag left open runs to the end of the text.
+            let inner_end = close.map_or(text.len(), |close| start + close.max(2));
+            let inner = &text[inner_start..inner_end];
             let mut words = inner
                 .split(|c: char| c.is_whitespace() || c == '-')
                 .filter(|w| !w.is_empty());

@@ -4,7 +4,7 @@
 
 pub mod highlight;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -153,7 +153,7 @@ pub fn render(
     // classes written after it (`## Steps {#how .big}`, as in Zola and Hugo).
     let mut heading: Option<OpenHeading> = None;
     let mut code: Option<(String, String)> = None;
-    let mut ids: Vec<String> = Vec::new();
+    let mut ids = Ids::new(taken);
     // The raw HTML block being left out: its span and text.
     let mut html_block: Option<(Range<usize>, String)> = None;
     // A link or image whose address is left out has its end left out too:
@@ -213,13 +213,7 @@ pub fn render(
                 if id.is_empty() {
                     id = "section".to_string();
                 }
-                let base = id.clone();
-                let mut n = 0;
-                while ids.contains(&id) || taken.contains(&id) {
-                    n += 1;
-                    id = format!("{base}-{n}");
-                }
-                ids.push(id.clone());
+                let id = ids.claim(id);
                 let tag = heading_tag(level);
                 let class = if classes.is_empty() {
                     String::new()
@@ -372,7 +366,7 @@ pub fn render(
             other => events.push(other),
         }
     }
-    let events = number_footnotes(events, &ids, taken);
+    let events = number_footnotes(events, &mut ids);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     rendered.html = html;
@@ -430,6 +424,44 @@ fn html_comment_end(comment: &str) -> Option<usize> {
     comment.find("-->").map(|at| at + 3)
 }
 
+/// The ids given out on one page (headings', then footnotes'): each is its
+/// base when that is free, else the base with the smallest `-1`, `-2` …
+/// free. Ids are never given back, so the search for a base goes on where
+/// it stopped last time: a page of 4,000 equal headings or references
+/// took 20 s when each search started again from `-1`.
+struct Ids<'t> {
+    /// The ids the page's template uses.
+    taken: &'t HashSet<String>,
+    used: HashSet<String>,
+    /// For each base, the number of the last id given out for it.
+    last: HashMap<String, usize>,
+}
+
+impl<'t> Ids<'t> {
+    fn new(taken: &'t HashSet<String>) -> Ids<'t> {
+        Ids {
+            taken,
+            used: HashSet::new(),
+            last: HashMap::new(),
+        }
+    }
+
+    /// A free id for `base`, now used.
+    fn claim(&mut self, base: String) -> String {
+        let n = self.last.entry(base.clone()).or_insert(0);
+        let mut id = match *n {
+            0 => base.clone(),
+            n => format!("{base}-{n}"),
+        };
+        while self.used.contains(&id) || self.taken.contains(&id) {
+            *n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.used.insert(id.clone());
+        id
+    }
+}
+
 /// Writes footnote references and definitions with ids of their own, and
 /// gathers the notes at the end of the body, as Hugo does. A note's id is
 /// `fn-` and the label by the slug rule, and a reference's `fnref-` and the
@@ -440,50 +472,37 @@ fn html_comment_end(comment: &str) -> Option<usize> {
 /// where it is written. Notes are numbered in the order they are first
 /// referred to; one never referred to comes after them, so nothing
 /// written is lost.
-fn number_footnotes<'a>(
-    events: Vec<Event<'a>>,
-    headings: &[String],
-    taken: &HashSet<String>,
-) -> Vec<Event<'a>> {
+fn number_footnotes<'a>(events: Vec<Event<'a>>, unique: &mut Ids<'_>) -> Vec<Event<'a>> {
     let label = |name: &str| name.to_lowercase();
     // Labels in the order they are numbered: referred to, then the rest.
     let mut order: Vec<String> = Vec::new();
-    for event in &events {
-        if let Event::FootnoteReference(name) = event {
-            if !order.contains(&label(name)) {
-                order.push(label(name));
-            }
-        }
-    }
-    for event in &events {
-        if let Event::Start(Tag::FootnoteDefinition(name)) = event {
-            if !order.contains(&label(name)) {
-                order.push(label(name));
-            }
+    let mut numbers: HashMap<String, usize> = HashMap::new();
+    let references = events.iter().filter_map(|event| match event {
+        Event::FootnoteReference(name) => Some(name),
+        _ => None,
+    });
+    let definitions = events.iter().filter_map(|event| match event {
+        Event::Start(Tag::FootnoteDefinition(name)) => Some(name),
+        _ => None,
+    });
+    for name in references.chain(definitions) {
+        let name = label(name);
+        if !numbers.contains_key(&name) {
+            numbers.insert(name.clone(), order.len());
+            order.push(name);
         }
     }
     if order.is_empty() {
         return events;
     }
-    let mut used: Vec<String> = Vec::new();
-    let mut unique = |base: String| {
-        let mut id = base.clone();
-        let mut n = 0;
-        while headings.contains(&id) || taken.contains(&id) || used.contains(&id) {
-            n += 1;
-            id = format!("{base}-{n}");
-        }
-        used.push(id.clone());
-        id
-    };
     let ids: Vec<String> = order
         .iter()
         .map(|name| match slugify(name) {
-            slug if slug.is_empty() => unique("fn".to_string()),
-            slug => unique(format!("fn-{slug}")),
+            slug if slug.is_empty() => unique.claim("fn".to_string()),
+            slug => unique.claim(format!("fn-{slug}")),
         })
         .collect();
-    let number_of = |name: &str| order.iter().position(|n| *n == label(name));
+    let number_of = |name: &str| numbers.get(&label(name)).copied();
     // Each note's events, by number, and the id of its first reference.
     let mut notes: Vec<Vec<Event<'a>>> = vec![Vec::new(); order.len()];
     let mut back: Vec<Option<String>> = vec![None; order.len()];
@@ -502,7 +521,7 @@ fn number_footnotes<'a>(
             Event::FootnoteReference(name) => {
                 let Some(i) = number_of(&name) else { continue };
                 let base = format!("fnref{}", ids[i].strip_prefix("fn").unwrap_or_default());
-                let id = unique(base);
+                let id = unique.claim(base);
                 back[i].get_or_insert_with(|| id.clone());
                 Event::InlineHtml(CowStr::from(format!(
                     "<sup class=\"footnote-reference\" id=\"{id}\"><a href=\"#{}\">{}</a></sup>",

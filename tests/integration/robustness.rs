@@ -308,6 +308,40 @@ fn odd_bodies_render() {
     assert!(html.contains("unclosed code"), "{html}");
 }
 
+#[test]
+fn thousands_of_equal_headings_and_footnote_references_get_ids_of_their_own() {
+    // Each search for a free id started again from `-1`: 4,000 of them took
+    // over 20 s.
+    let site = TestSite::new("minimal");
+    let mut body = String::from("+++\ntitle = \"Many\"\n+++\n");
+    for _ in 0..3000 {
+        body.push_str("## Steps\n\nx[^a] y[^gone]\n\n");
+    }
+    body.push_str("[^a]: The note.\n");
+    site.write("content/many.md", &body);
+    site.build(&[]).success();
+    let html = site.read("public/many/index.html");
+    assert!(
+        html.contains("<h2 id=\"steps\">"),
+        "the first keeps its name"
+    );
+    assert!(
+        html.contains("<h2 id=\"steps-2999\">"),
+        "the last is numbered"
+    );
+    assert!(
+        html.contains("id=\"fnref-a-2999\""),
+        "each reference has its id"
+    );
+    let ids: Vec<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "no id is used twice");
+}
+
 #[cfg(unix)]
 #[test]
 fn file_names_that_are_not_utf8_do_not_crash() {

@@ -864,3 +864,13 @@ fn a_template_nested_too_deep_is_an_error_not_a_stack_overflow() {
     let d = run.diagnostic("tags nested more than 100 deep");
     assert!(d.contains(" --> templates/stretch.html:2:"), "{d}");
 }
+
+#[test]
+fn a_tag_left_open_at_the_end_after_a_wide_character_is_an_error_not_a_crash() {
+    let site = TestSite::new("minimal");
+    site.write("templates/page.html", "{% €");
+    let run = site.run(&["check"]).failure();
+    let d = run.diagnostic("template does not parse");
+    assert!(d.contains(" --> templates/page.html:1:1\n"), "{d}");
+    assert!(!run.to_string().contains("panicked"), "{run}");
+}
