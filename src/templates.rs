@@ -1341,8 +1341,38 @@ fn tags(
 /// recurses at each one and overflowed the stack past a few hundred.
 const MAX_NESTING: usize = 100;
 
+/// How many operators one expression may hold: Tera nests `1 + 1 + 1 …`
+/// one level for each, and overflowed the stack past a few thousand.
+const MAX_OPERATORS: usize = 200;
+
+/// Whether an operator starts at `at` of a tag's or variable's text that
+/// opened at `opened` and closes with `close`: a sign (`+`, `==`, `<` …;
+/// a two-sign operator counts twice) or one of the words `and`, `or`,
+/// `not`, `in`. The `-` of whitespace control (`{%-`, `-%}`) is none.
+fn operator(bytes: &[u8], at: usize, opened: usize, close: &[u8]) -> bool {
+    let c = bytes[at];
+    if c == b'-' {
+        let trimmed = bytes[at + 1..].starts_with(close);
+        return at != opened && !trimmed;
+    }
+    if b"+*/%<>=!".contains(&c) {
+        return true;
+    }
+    let word_start = c.is_ascii_alphabetic()
+        && (at == 0 || !(bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_'));
+    if !word_start {
+        return false;
+    }
+    let end = bytes[at..]
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .map_or(bytes.len(), |len| at + len);
+    matches!(&bytes[at..end], b"and" | b"or" | b"not" | b"in")
+}
+
 /// An error at the first tag or bracket of `file` that nests deeper than
-/// [`MAX_NESTING`].
+/// [`MAX_NESTING`], or the first operator past [`MAX_OPERATORS`] in one
+/// expression.
 fn too_deep(file: &SourceFile) -> Option<Diagnostic> {
     const OPENERS: [&str; 5] = ["if", "for", "block", "macro", "filter"];
     let text = &file.text;
@@ -1383,8 +1413,10 @@ fn too_deep(file: &SourceFile) -> Option<Diagnostic> {
                 .trim_start_matches([' ', '-', '\t', '\n', '\r'])
                 .starts_with("raw");
         let mut depth = 0usize;
+        let mut operators = 0usize;
         let mut quote = None;
         at += 2;
+        let opened = at;
         while at < bytes.len() {
             let c = bytes[at];
             match quote {
@@ -1405,7 +1437,22 @@ fn too_deep(file: &SourceFile) -> Option<Diagnostic> {
                 }
                 None if c == b')' || c == b']' => depth = depth.saturating_sub(1),
                 None if bytes[at..].starts_with(close) => break,
-                None => {}
+                None => {
+                    if operator(bytes, at, opened, close) {
+                        operators += 1;
+                        if operators > MAX_OPERATORS {
+                            return Some(
+                                file.error(
+                                    at..at + 1,
+                                    format!(
+                                        "an expression with more than {MAX_OPERATORS} operators"
+                                    ),
+                                )
+                                .help(help),
+                            );
+                        }
+                    }
+                }
             }
             at += 1;
         }

@@ -831,7 +831,7 @@ fn a_number_too_big_for_tera_is_placed_in_the_template() {
 }
 
 #[test]
-fn a_template_nested_too_deep_is_an_error_not_a_stack_overflow() {
+fn a_template_nested_too_deep_or_too_long_is_an_error_not_a_stack_overflow() {
     // Tera recurses at each level; a few hundred aborted the process.
     let site = TestSite::new("minimal");
     let parens = format!("{}1{}", "(".repeat(2000), ")".repeat(2000));
@@ -856,8 +856,16 @@ fn a_template_nested_too_deep_is_an_error_not_a_stack_overflow() {
         "templates/routine.html",
         &format!("{{% extends \"base.html\" %}}\n{{% block content %}}{{{{ \"{quoted}\" }}}}{{# {quoted} #}}{{% raw %}}{{{{ {quoted} }}}}{{% endraw %}}{{% endblock content %}}\n"),
     );
+    // Tera nests an operator chain one level per operator.
+    let chain = " + 1".repeat(3000);
+    site.write(
+        "templates/routines.html",
+        &format!("{{% extends \"base.html\" %}}\n{{% block content %}}{{{{ 1{chain} }}}}{{% endblock content %}}\n"),
+    );
     let run = site.build(&[]).failure();
-    assert_eq!(run.errors(), 2, "{run}");
+    assert_eq!(run.errors(), 3, "{run}");
+    let d = run.diagnostic("an expression with more than 200 operators");
+    assert!(d.contains(" --> templates/routines.html:2:"), "{d}");
     let d = run.diagnostic("brackets nested more than 100 deep");
     assert!(d.contains(" --> templates/page.html:3:104\n"), "{d}");
     assert!(d.contains("help: split the template"), "{d}");
