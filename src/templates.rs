@@ -763,8 +763,9 @@ fn compile(layers: &BTreeMap<String, SourceFile>, how: Parse) -> Result<Tera, Ve
     fn parse<'a>(
         (name, file): (&'a String, &SourceFile),
     ) -> (&'a String, Result<tera::Template, Diagnostic>) {
-        if let Some(diagnostic) = too_deep(file) {
-            return (name, Err(diagnostic));
+        if let Some((span, why)) = too_deep(file) {
+            let help = "split the template with `{% include %}` or a macro, or write the expression in steps with `{% set %}`";
+            return (name, Err(file.error(span, why).help(help)));
         }
         let parsed = tera::Template::new(name, None, &file.text);
         (name, parsed.map_err(|err| template_error(file, &err)))
@@ -1370,29 +1371,35 @@ fn operator(bytes: &[u8], at: usize, opened: usize, close: &[u8]) -> bool {
     matches!(&bytes[at..end], b"and" | b"or" | b"not" | b"in")
 }
 
-/// An error at the first tag or bracket of `file` that nests deeper than
-/// [`MAX_NESTING`], or the first operator past [`MAX_OPERATORS`] in one
-/// expression.
-fn too_deep(file: &SourceFile) -> Option<Diagnostic> {
-    const OPENERS: [&str; 5] = ["if", "for", "block", "macro", "filter"];
-    let text = &file.text;
-    let help = "split the template with `{% include %}` or a macro, or write the expression in steps with `{% set %}`";
+/// The first place of `file` that nests deeper than [`MAX_NESTING`] or
+/// holds more than [`MAX_OPERATORS`] in one expression, and why.
+fn too_deep(file: &SourceFile) -> Option<(std::ops::Range<usize>, String)> {
+    tags_too_deep(&file.text).or_else(|| expression_too_long(&file.text))
+}
+
+/// The tags that open a body closed by an `end…` tag.
+const OPENERS: [&str; 5] = ["if", "for", "block", "macro", "filter"];
+
+/// The first tag of `text` nested deeper than [`MAX_NESTING`], and why.
+fn tags_too_deep(text: &str) -> Option<(std::ops::Range<usize>, String)> {
     let mut open = 0usize;
     for (word, _, tag) in tags(text) {
         if OPENERS.contains(&word) {
             open += 1;
             if open > MAX_NESTING {
-                return Some(
-                    file.error(tag, format!("tags nested more than {MAX_NESTING} deep"))
-                        .help(help),
-                );
+                return Some((tag, format!("tags nested more than {MAX_NESTING} deep")));
             }
         } else if word.starts_with("end") {
             open = open.saturating_sub(1);
         }
     }
-    // Brackets inside `{{ }}` and `{% %}`, past strings, comments and raw
-    // sections.
+    None
+}
+
+/// The first bracket of `text` nested deeper than [`MAX_NESTING`], or
+/// operator past [`MAX_OPERATORS`], inside one `{{ }}` or `{% %}` (past
+/// strings, comments and raw sections), and why.
+fn expression_too_long(text: &str) -> Option<(std::ops::Range<usize>, String)> {
     let bytes = text.as_bytes();
     let mut at = 0;
     while at + 1 < bytes.len() {
@@ -1426,13 +1433,8 @@ fn too_deep(file: &SourceFile) -> Option<Diagnostic> {
                 None if c == b'(' || c == b'[' => {
                     depth += 1;
                     if depth > MAX_NESTING {
-                        return Some(
-                            file.error(
-                                at..at + 1,
-                                format!("brackets nested more than {MAX_NESTING} deep"),
-                            )
-                            .help(help),
-                        );
+                        let why = format!("brackets nested more than {MAX_NESTING} deep");
+                        return Some((at..at + 1, why));
                     }
                 }
                 None if c == b')' || c == b']' => depth = depth.saturating_sub(1),
@@ -1441,15 +1443,9 @@ fn too_deep(file: &SourceFile) -> Option<Diagnostic> {
                     if operator(bytes, at, opened, close) {
                         operators += 1;
                         if operators > MAX_OPERATORS {
-                            return Some(
-                                file.error(
-                                    at..at + 1,
-                                    format!(
-                                        "an expression with more than {MAX_OPERATORS} operators"
-                                    ),
-                                )
-                                .help(help),
-                            );
+                            let why =
+                                format!("an expression with more than {MAX_OPERATORS} operators");
+                            return Some((at..at + 1, why));
                         }
                     }
                 }
@@ -1470,7 +1466,6 @@ fn too_deep(file: &SourceFile) -> Option<Diagnostic> {
 /// The innermost `{% if %}`, `{% for %}`, `{% block %}`, `{% macro %}` or
 /// `{% filter %}` tag of `text` that is never closed, with its span.
 fn unclosed(text: &str) -> Option<(&'static str, std::ops::Range<usize>)> {
-    const OPENERS: [&str; 5] = ["if", "for", "block", "macro", "filter"];
     let mut open: Vec<(&'static str, std::ops::Range<usize>)> = Vec::new();
     for (word, _, tag) in tags(text) {
         if let Some(keyword) = OPENERS.iter().find(|k| **k == word) {
