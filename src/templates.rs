@@ -369,6 +369,24 @@ impl Templates {
                 }
             }
         }
+        if spot.is_none() {
+            // A failing function call in an included file: Tera names the
+            // page's template only.
+            let included = self
+                .compiled()
+                .ok()
+                .map(|compiled| included_from(&compiled.tera, failed))
+                .unwrap_or_default();
+            for include in included {
+                if let Some((name, file)) = self.layers.get_key_value(&include) {
+                    if let Some(span) = culprit(&message, &file.text) {
+                        failed = name;
+                        spot = Some((file, span));
+                        break;
+                    }
+                }
+            }
+        }
         let location = spot.as_ref().map(|(file, span)| file.locate(span.clone()));
         // Tera does not say where in the template it failed: the caret
         // marks the first place that writes the name, and the others are
@@ -562,6 +580,49 @@ fn past_page_template(message: &str) -> &str {
         .and_then(|rest| rest.split_once('\''))
         .and_then(|(_, rest)| rest.split_once(": "))
         .map_or(message, |(_, rest)| rest)
+}
+
+/// The templates that `name` and the templates it extends include, and
+/// those these include in turn, nearest first.
+fn included_from(tera: &Tera, name: &str) -> Vec<String> {
+    struct Includes(Vec<String>);
+    impl walk::Visit for Includes {
+        fn node(&mut self, node: &tera::ast::Node) {
+            if let tera::ast::Node::Include(_, names, _) = node {
+                self.0.extend(names.iter().cloned());
+            }
+        }
+    }
+    let mut from: Vec<String> = std::iter::once(name.to_string())
+        .chain(
+            tera.templates
+                .get(name)
+                .into_iter()
+                .flat_map(|t| t.parents.clone()),
+        )
+        .collect();
+    let mut seen: HashSet<String> = from.iter().cloned().collect();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at < from.len() {
+        let Some(template) = tera.templates.get(&from[at]) else {
+            at += 1;
+            continue;
+        };
+        at += 1;
+        let mut includes = Includes(Vec::new());
+        walk::nodes(&template.ast, &mut includes);
+        for definition in template.macros.values() {
+            walk::nodes(&definition.body, &mut includes);
+        }
+        for include in includes.0 {
+            if seen.insert(include.clone()) {
+                found.push(include.clone());
+                from.push(include);
+            }
+        }
+    }
+    found
 }
 
 /// Where in a template's `text` Tera's render error `message` happened: the

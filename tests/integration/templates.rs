@@ -882,3 +882,21 @@ fn a_tag_left_open_at_the_end_after_a_wide_character_is_an_error_not_a_crash() {
     assert!(d.contains(" --> templates/page.html:1:1\n"), "{d}");
     assert!(!run.to_string().contains("panicked"), "{run}");
 }
+
+#[test]
+fn a_function_that_fails_in_an_included_file_is_placed_in_that_file() {
+    // Tera names the page's template only, for a failing function call.
+    let site = TestSite::new("minimal");
+    site.write(
+        "templates/page.html",
+        "<p>x</p>\n{% include \"partials/x.html\" %}\n",
+    );
+    site.write(
+        "templates/partials/x.html",
+        "<p>y</p>\n{% for i in range(end=99999999) %}{% endfor %}\n",
+    );
+    let run = site.build(&[]).failure();
+    let d = run.diagnostic("failed while rendering");
+    assert!(d.contains(" --> templates/partials/x.html:2:13\n"), "{d}");
+    assert!(d.contains("it gives at most 1000000"), "{d}");
+}
