@@ -44,6 +44,15 @@ impl Kind {
         }
     }
 
+    /// A title to show in a help.
+    fn example(self) -> &'static str {
+        match self {
+            Kind::Stretch => "Cat Cow",
+            Kind::Routine => "Evening",
+            Kind::Page => "About",
+        }
+    }
+
     fn max_title(self) -> Option<usize> {
         match self {
             Kind::Stretch => Some(48),
@@ -73,7 +82,7 @@ pub fn create(root: &Path, kind: Kind, title: &str) -> Result<Created, Error> {
         return Err(Diagnostic::error(format!(
             "the title \"{title}\" has no letters or digits of a–z and 0–9 to make a file name from"
         ))
-        .help("file names and web addresses keep the letters a–z and the digits 0–9 of the title: give a title with some, e.g. `gen new stretch \"Cat Cow\"`")
+        .help(format!("file names and web addresses keep the letters a–z and the digits 0–9 of the title: give a title with some, e.g. `gen new {} \"{}\"`", kind.name(), kind.example()))
         .into());
     }
     // `NN-<slug>.md` must fit the 255 bytes a file name may take.
@@ -242,8 +251,11 @@ fn create_in(
 fn check_title(kind: Kind, title: &str) -> Result<(), Diagnostic> {
     if title.is_empty() {
         return Err(
-            Diagnostic::error(format!("the new {} needs a title", kind.name()))
-                .help(format!("e.g. `gen new {} \"Cat Cow\"`", kind.name())),
+            Diagnostic::error(format!("the new {} needs a title", kind.name())).help(format!(
+                "e.g. `gen new {} \"{}\"`",
+                kind.name(),
+                kind.example()
+            )),
         );
     }
     if title.chars().any(char::is_control) {

@@ -142,7 +142,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let known = |templates| {
         destination.as_ref().is_ok_and(|destination| {
             destination.has_previous()
-                && render::ledger::Ledger::knows_templates(destination.target(), templates, env)
+                && render::ledger::Ledger::knows_templates(
+                    root,
+                    destination.target(),
+                    templates,
+                    env,
+                )
         })
     };
     let loaded = load_with(root, options.drafts, options.base_url.as_deref(), &known);
@@ -164,6 +169,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // output) before the site is known to be sound.
     let output = destination.begin(site.targets.len())?;
     let mut ledger = render::ledger::Ledger::open(
+        root,
         output.target(),
         templates.fingerprint(),
         output.has_previous(),

@@ -59,6 +59,12 @@ pub fn run(args: crate::cli::NewArgs, ui: &Ui) -> Result<(), Error> {
 /// root) and the theme's name.
 fn new_theme(root: &Path, name: &str) -> Result<(PathBuf, String), Diagnostic> {
     crate::site::require_root(root)?;
+    if name.chars().any(char::is_control) {
+        return Err(
+            Diagnostic::error("the theme name has a line break or control character")
+                .help("give the name on one line, e.g. `gen new theme calm`"),
+        );
+    }
     let slug = crate::content::slug::slugify(name);
     if slug.is_empty() {
         return Err(Diagnostic::error(format!(

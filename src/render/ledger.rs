@@ -96,15 +96,17 @@ impl Ledger {
     /// `previous` says whether `target` holds a build whose pages could be
     /// reused. `None` when there is no cache folder to keep a ledger in.
     pub fn open(
+        site: &Path,
         target: &Path,
         templates: Option<u128>,
         previous: bool,
         env: impl Fn(&str) -> Option<std::ffi::OsString>,
     ) -> Option<Ledger> {
         let salt = salt(templates?);
-        let file = place(target, env)?;
+        let file = place(site, target, env)?;
         let previous = if previous {
-            fs::read_to_string(&file)
+            regular(&file)
+                .and_then(|()| fs::read_to_string(&file))
                 .map(|text| parse(&text))
                 .unwrap_or_default()
         } else {
@@ -125,17 +127,19 @@ impl Ledger {
     /// only after a build succeeded), so they will compile again. Reads the
     /// ledger's first line only.
     pub fn knows_templates(
+        site: &Path,
         target: &Path,
         templates: Option<u128>,
         env: impl Fn(&str) -> Option<std::ffi::OsString>,
     ) -> bool {
         use std::io::Read;
-        let (Some(templates), Some(file)) = (templates, place(target, env)) else {
+        let (Some(templates), Some(file)) = (templates, place(site, target, env)) else {
             return false;
         };
         let expected = first_line(salt(templates));
         let mut start = vec![0; expected.len()];
-        fs::File::open(file)
+        regular(&file)
+            .and_then(|()| fs::File::open(file))
             .and_then(|mut file| file.read_exact(&mut start))
             .is_ok_and(|()| start == expected.as_bytes())
     }
@@ -288,13 +292,41 @@ fn first_line(salt: u128) -> String {
     line
 }
 
-/// The ledger file of the output folder `target`.
-fn place(target: &Path, env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+/// The ledger file of the output folder `target` of the site in `site`;
+/// `None` when the cache folder is in the output or in one of the site's
+/// input folders, where the ledger would be published.
+fn place(
+    site: &Path,
+    target: &Path,
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Option<PathBuf> {
     let name = format!(
         "pages-{:016x}",
         xxh3_64(target.as_os_str().as_encoded_bytes())
     );
-    Some(cache_folder(env)?.join(name))
+    let folder = cache_folder(env)?;
+    let resolved = |path: &Path| {
+        fs::canonicalize(path)
+            .or_else(|_| std::path::absolute(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let cache = resolved(&folder);
+    let inputs = ["content", "static", "templates", "themes"].map(|name| site.join(name));
+    let within = |path: &Path| cache.starts_with(resolved(path));
+    if within(target) || inputs.iter().any(|input| within(input)) {
+        return None;
+    }
+    Some(folder.join(name))
+}
+
+/// `Ok` when `file` is a regular file: a named pipe put in the cache
+/// folder would block its reading.
+fn regular(file: &Path) -> std::io::Result<()> {
+    if fs::metadata(file)?.is_file() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other("not a regular file"))
+    }
 }
 
 /// Where ledgers are kept (see the module documentation).
@@ -483,24 +515,63 @@ mod tests {
         let folder = cache.path().display().to_string();
         let pairs = [("BEDSIDE_CACHE_DIR", folder.as_str())];
         let cached = env(&pairs);
+        let site = Path::new("/site");
         let target = Path::new("/site/public");
-        assert!(!Ledger::knows_templates(target, Some(1), &cached));
-        let ledger = Ledger::open(target, Some(1), false, &cached).expect("a ledger");
+        assert!(!Ledger::knows_templates(site, target, Some(1), &cached));
+        let ledger = Ledger::open(site, target, Some(1), false, &cached).expect("a ledger");
         ledger.record("index.html", Entry::of(5, b"<html>"), false);
         let written = ledger.write().expect("written");
         // Written but not kept (the build failed at its swap): not known.
-        assert!(!Ledger::knows_templates(target, Some(1), &cached));
+        assert!(!Ledger::knows_templates(site, target, Some(1), &cached));
         written.keep();
-        assert!(Ledger::knows_templates(target, Some(1), &cached));
-        assert!(!Ledger::knows_templates(target, Some(2), &cached));
-        assert!(!Ledger::knows_templates(target, None, &cached));
+        assert!(Ledger::knows_templates(site, target, Some(1), &cached));
+        assert!(!Ledger::knows_templates(site, target, Some(2), &cached));
+        assert!(!Ledger::knows_templates(site, target, None, &cached));
         assert!(!Ledger::knows_templates(
+            site,
             Path::new("/site/other"),
             Some(1),
             &cached
         ));
         let none = [("BEDSIDE_CACHE_DIR", "")];
-        assert!(!Ledger::knows_templates(target, Some(1), env(&none)));
+        assert!(!Ledger::knows_templates(site, target, Some(1), env(&none)));
+    }
+
+    #[test]
+    fn no_ledger_is_kept_in_the_sites_inputs_or_its_output_nor_read_from_a_pipe() {
+        let scratch = tempfile::tempdir().expect("a temporary folder");
+        let site = scratch.path().join("site");
+        let target = site.join("public");
+        std::fs::create_dir_all(site.join("content")).expect("folders");
+        for inside in [site.join("content/cache"), target.join("cache")] {
+            let folder = inside.display().to_string();
+            let pairs = [("BEDSIDE_CACHE_DIR", folder.as_str())];
+            assert!(
+                Ledger::open(&site, &target, Some(1), false, env(&pairs)).is_none(),
+                "{folder}"
+            );
+        }
+        // Beside the inputs is fine.
+        let folder = site.join(".cache").display().to_string();
+        let pairs = [("BEDSIDE_CACHE_DIR", folder.as_str())];
+        let ledger = Ledger::open(&site, &target, Some(1), true, env(&pairs));
+        assert!(ledger.is_some());
+        // A named pipe where the ledger goes is not read (it would block).
+        let file = place(&site, &target, env(&pairs)).expect("a place");
+        std::fs::create_dir_all(site.join(".cache")).expect("folder");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&file)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        assert!(!Ledger::knows_templates(
+            &site,
+            &target,
+            Some(1),
+            env(&pairs)
+        ));
+        let ledger = Ledger::open(&site, &target, Some(1), true, env(&pairs)).expect("a ledger");
+        assert_eq!(ledger.previous.len(), 0);
     }
 
     #[test]

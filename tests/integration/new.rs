@@ -105,6 +105,13 @@ fn refuses_a_title_that_is_taken_or_too_long() {
         "{}",
         run.stderr
     );
+    // The help's example is of the kind asked for.
+    let run = site.run(&["new", "routine", "!!!"]).status(1);
+    assert!(
+        run.stderr.contains("e.g. `gen new routine \"Evening\"`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -426,6 +433,14 @@ fn a_new_theme_is_the_built_in_one_to_change() {
         run.stderr
     );
     site.run(&["new", "theme", "!!!"]).status(1);
+    // A control character is refused, as in a title.
+    let run = site.run(&["new", "theme", "tab\there"]).status(1);
+    assert!(
+        run.stderr
+            .contains("the theme name has a line break or control character"),
+        "{}",
+        run.stderr
+    );
     let themes: Vec<_> = std::fs::read_dir(site.path("themes"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
