@@ -201,7 +201,7 @@ fn create_in(
             .help("choose another title, or edit the existing file")
         } else {
             Diagnostic::error(format!("cannot write {}: {e}", relative.display()))
-                .help("check the folder's permissions")
+                .help(crate::files::help_for(&e, "check the folder's permissions"))
         }
     })?;
     // The new file must pass the checks; a theme's own archetype might not.

@@ -299,8 +299,8 @@ impl Destination {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
         let io_error = |err: io::Error, path: &Path| {
-            Diagnostic::error(format!("cannot create {}: {err}", path.display()))
-                .help("check the folder's permissions")
+            let help = crate::files::help_for(&err, "check the folder's permissions");
+            Diagnostic::error(format!("cannot create {}: {err}", path.display())).help(help)
         };
         let above = MadeAbove::make(&parent).map_err(|(path, e)| io_error(e, &path))?;
         // Trees named after this process's id are left by an earlier one of

@@ -665,7 +665,10 @@ pub fn require_root(root: &Path) -> Result<(), Diagnostic> {
             "cannot open the site folder {}: {err}",
             root.display()
         ))
-        .help("check the folder's permissions")),
+        .help(crate::files::help_for(
+            &err,
+            "check the folder's permissions",
+        ))),
     }
 }
 

@@ -68,11 +68,7 @@ pub fn init(dir: &Path) -> Result<Initialized, Diagnostic> {
     for (relative, bytes) in embedded::STARTER {
         let path = dir.join(relative);
         crate::files::write_new(&path, bytes).map_err(|e| {
-            let help = if e.kind() == std::io::ErrorKind::NotADirectory {
-                "a part of that path is a file, not a folder: choose another place"
-            } else {
-                "check the folder's permissions"
-            };
+            let help = crate::files::help_for(&e, "check the folder's permissions");
             Diagnostic::error(format!("cannot write {}: {e}", path.display())).help(help)
         })?;
         files += 1;

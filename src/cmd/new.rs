@@ -86,6 +86,7 @@ fn new_theme(root: &Path, name: &str) -> Result<(PathBuf, String), Diagnostic> {
     }
     // Written beside, then renamed: never half a theme.
     let themes = root.join("themes");
+    let had_themes = themes.exists();
     let staging = themes.join(format!(".{slug}.gen-new-{}", std::process::id()));
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(&staging)?;
@@ -100,8 +101,13 @@ fn new_theme(root: &Path, name: &str) -> Result<(PathBuf, String), Diagnostic> {
     };
     write().map_err(|err| {
         let _ = std::fs::remove_dir_all(&staging);
-        Diagnostic::error(format!("cannot write {}: {err}", relative.display()))
-            .help("check the permissions of the site's themes/ folder")
+        if !had_themes {
+            // Only if empty: nothing of the user's goes.
+            let _ = std::fs::remove_dir(&themes);
+        }
+        Diagnostic::error(format!("cannot write {}: {err}", relative.display())).help(
+            crate::files::help_for(&err, "check the permissions of the site's themes/ folder"),
+        )
     })?;
     Ok((relative, slug))
 }

@@ -447,3 +447,30 @@ fn a_new_theme_is_the_built_in_one_to_change() {
         .collect();
     assert_eq!(themes, ["calm-look"]);
 }
+
+#[test]
+fn a_name_too_long_for_a_folder_says_so_and_leaves_no_folder() {
+    let site = super::support::TestSite::new("minimal");
+    assert!(!site.exists("themes"));
+    let run = site.run(&["new", "theme", &"y".repeat(300)]).status(1);
+    assert!(
+        run.stderr
+            .contains("help: a file or folder name may be at most 255 bytes"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !site.exists("themes"),
+        "the themes/ folder made for it is gone"
+    );
+
+    // A site folder under a file says so, not "permissions".
+    site.write("afile", "");
+    let run = site.run(&["build", "--root", "afile/sub"]).status(1);
+    assert!(
+        run.stderr
+            .contains("help: a part of that path is a file, not a folder"),
+        "{}",
+        run.stderr
+    );
+}
