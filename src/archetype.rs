@@ -160,7 +160,7 @@ fn create_in(
     archetype: &str,
     folder: &Path,
 ) -> Result<Created, Error> {
-    let names = markdown_files(folder)?;
+    let names = markdown_files(root, folder)?;
     let (content, _) = content::load(root, true);
     // What is wrong with the site already, so that only what the new file
     // brings is laid at its door.
@@ -332,12 +332,21 @@ fn identity(diagnostic: &Diagnostic) -> String {
 }
 
 /// The Markdown files directly in `folder` (not hidden, not `_index.md`).
-fn markdown_files(folder: &Path) -> Result<Vec<String>, Diagnostic> {
+fn markdown_files(root: &Path, folder: &Path) -> Result<Vec<String>, Diagnostic> {
     if !folder.exists() {
         return Ok(Vec::new());
     }
-    let entries = fs::read_dir(folder)
-        .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", folder.display())))?;
+    let entries = fs::read_dir(folder).map_err(|e| {
+        let shown = content::load::display(root, folder);
+        let help = if e.kind() == std::io::ErrorKind::NotADirectory {
+            format!("{} must be a folder: move the file away", shown.display())
+        } else {
+            "check the folder's permissions".to_string()
+        };
+        Diagnostic::error(format!("cannot read {}: {e}", shown.display()))
+            .in_file(&shown)
+            .help(help)
+    })?;
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())

@@ -474,3 +474,19 @@ fn a_name_too_long_for_a_folder_says_so_and_leaves_no_folder() {
         run.stderr
     );
 }
+
+#[test]
+fn a_kinds_folder_that_is_a_file_is_named_as_the_site_names_it() {
+    let site = super::support::TestSite::new("full");
+    std::fs::remove_dir_all(site.path("content/routines")).unwrap();
+    site.write("content/routines", "");
+    let run = site.run(&["new", "routine", "Evening Two"]).status(1);
+    assert!(
+        run.stderr.contains("error: cannot read content/routines: ")
+            && run
+                .stderr
+                .contains("help: content/routines must be a folder: move the file away"),
+        "{}",
+        run.stderr
+    );
+}
