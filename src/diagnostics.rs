@@ -574,8 +574,7 @@ fn rebase_text(root: &Path, text: &mut String) {
         let end = rest
             .find([' ', ',', ';', ')', ']', '`', '\n'])
             .unwrap_or(rest.len());
-        let mut name = &rest[..end];
-        name = name.split(':').next().unwrap_or(name);
+        let name = rest[..end].split(':').next().unwrap_or_default();
         let there = rebased_path(root, Path::new(name)).is_some()
             || name
                 .strip_suffix('.')
