@@ -351,40 +351,30 @@ impl Templates {
             }
         }
         if spot.is_none() {
-            // Outside the blocks of a template it extends (`base.html`),
-            // Tera names the page's own template.
-            let parents = self
+            // Outside the blocks of a template it extends (`base.html`), and
+            // for a failing function call in a file it includes, Tera names
+            // the page's own template: the templates it extends are looked
+            // in first, then those they include, nearest first.
+            let elsewhere = self
                 .compiled()
                 .ok()
-                .and_then(|compiled| compiled.tera.templates.get(failed))
-                .map(|t| t.parents.clone())
+                .map(|compiled| {
+                    let tera = &compiled.tera;
+                    let mut names = tera
+                        .templates
+                        .get(failed)
+                        .map(|t| t.parents.clone())
+                        .unwrap_or_default();
+                    names.extend(included_from(tera, failed));
+                    names
+                })
                 .unwrap_or_default();
-            for parent in parents {
-                if let Some((name, file)) = self.layers.get_key_value(&parent) {
-                    if let Some(span) = culprit(&message, &file.text) {
-                        failed = name;
-                        spot = Some((file, span));
-                        break;
-                    }
-                }
-            }
-        }
-        if spot.is_none() {
-            // A failing function call in an included file: Tera names the
-            // page's template only.
-            let included = self
-                .compiled()
-                .ok()
-                .map(|compiled| included_from(&compiled.tera, failed))
-                .unwrap_or_default();
-            for include in included {
-                if let Some((name, file)) = self.layers.get_key_value(&include) {
-                    if let Some(span) = culprit(&message, &file.text) {
-                        failed = name;
-                        spot = Some((file, span));
-                        break;
-                    }
-                }
+            if let Some((name, found)) = elsewhere.iter().find_map(|name| {
+                let (name, file) = self.layers.get_key_value(name)?;
+                culprit(&message, &file.text).map(|span| (name, (file, span)))
+            }) {
+                failed = name;
+                spot = Some(found);
             }
         }
         let location = spot.as_ref().map(|(file, span)| file.locate(span.clone()));

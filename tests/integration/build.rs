@@ -1207,12 +1207,7 @@ fn with_the_root_flag_the_messages_name_files_as_the_arrow_lines_do() {
         "{% extends \"base.html\" %}{% block content %}{{ nope.x }}{% endblock content %}\n",
     );
     let parent = site.parent();
-    let name = site
-        .root
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
+    let name = site.name();
     let run = super::support::gen_in(&parent, &["build", "--root", &name], &[]).failure();
     // The pages named in the text; the template, in backticks, as written.
     let d = run.diagnostic("failed while rendering");
@@ -1258,12 +1253,7 @@ fn with_the_root_flag_the_sites_files_are_named_from_where_gen_runs() {
         "+++\ntitle = \"About\"\n+++\n\n[gone](@/nope.md)\n",
     );
     let parent = site.parent();
-    let name = site
-        .root
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
+    let name = site.name();
     let run = super::support::gen_in(&parent, &["build", "--root", &name], &[]).failure();
     let d = run.diagnostic("`reps` is 0");
     assert!(

@@ -147,6 +147,14 @@ impl TestSite {
         TestSite { dir, root }
     }
 
+    /// The site folder's own name, as `--root` takes it from its parent.
+    pub fn name(&self) -> String {
+        self.root
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
     /// The temporary folder that holds the site folder (and may hold others).
     pub fn parent(&self) -> PathBuf {
         self.root.parent().expect("a parent").to_path_buf()
