@@ -17,6 +17,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, mpsc};
 use crate::diagnostics::Diagnostic;
 use crate::interrupt::{self, Pending, Undo};
 use crate::render::Sink;
+use crate::render::ledger::{Entry, Stamp};
 
 /// The file that marks a folder as a Bedside build.
 pub const MARKER: &str = ".bedside-build";
@@ -940,37 +941,69 @@ impl Output {
     /// Hard-links `path` from the previous build when the file there holds
     /// exactly `bytes` (or what `read` gives, read only when the sizes
     /// match). An unchanged file then costs no new inode, no data written
-    /// and, when the old build is removed, no blocks freed. Returns whether
-    /// it linked; on any doubt it does not, and the caller writes.
-    fn link_unchanged(&self, path: &str, len: u64, same: impl FnOnce(&[u8]) -> bool) -> bool {
-        let Some(previous) = &self.previous else {
-            return false;
-        };
+    /// and, when the old build is removed, no blocks freed. Returns the
+    /// linked file's stamp when it linked; on any doubt it does not, and the
+    /// caller writes.
+    fn link_unchanged(
+        &self,
+        path: &str,
+        len: u64,
+        same: impl FnOnce(&[u8]) -> bool,
+    ) -> Option<Stamp> {
+        let previous = self.previous.as_ref()?;
         // Never follows a symlink, and never waits on a FIFO: anything but a
         // regular file is written anew.
         let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
-        let Ok(old) = rustix::fs::openat(previous, path, flags, Mode::empty()) else {
-            return false;
-        };
-        let mut old = fs::File::from(old);
-        match old.metadata() {
-            Ok(meta)
-                if meta.is_file()
-                    && meta.len() == len
-                    && self.file_mode.is_none_or(|mode| {
-                        std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o7777
-                            == mode
-                    }) => {}
-            _ => return false,
+        let mut old =
+            fs::File::from(rustix::fs::openat(previous, path, flags, Mode::empty()).ok()?);
+        let meta = old.metadata().ok()?;
+        let mode = std::os::unix::fs::PermissionsExt::mode(&meta.permissions());
+        if !meta.is_file() || meta.len() != len || !self.takes_mode(mode) {
+            return None;
         }
-        let Ok(size) = usize::try_from(len) else {
-            return false;
-        };
-        let mut old_bytes = vec![0; size];
+        let mut old_bytes = vec![0; usize::try_from(len).ok()?];
         if old.read_exact(&mut old_bytes).is_err() || !same(&old_bytes) {
-            return false;
+            return None;
         }
-        rustix::fs::linkat(previous, path, &self.staging_folder, path, AtFlags::empty()).is_ok()
+        self.link_previous(path).then(|| Stamp::of(&meta))
+    }
+
+    /// Hard-links `path` from the previous build when the file there is
+    /// `stamp`, of `len` bytes: one `stat`, nothing read (see
+    /// [`crate::render::ledger`]).
+    fn link_stamped(&self, path: &str, len: u64, stamp: Stamp) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let Ok(stat) = rustix::fs::statat(previous, path, AtFlags::SYMLINK_NOFOLLOW) else {
+            return false;
+        };
+        let found = Stamp {
+            dev: stat.st_dev,
+            ino: stat.st_ino,
+            modified: (
+                stat.st_mtime,
+                u32::try_from(stat.st_mtime_nsec).unwrap_or(u32::MAX),
+            ),
+        };
+        FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
+            && u64::try_from(stat.st_size).is_ok_and(|size| size == len)
+            && found == stamp
+            && self.takes_mode(stat.st_mode)
+            && self.link_previous(path)
+    }
+
+    /// Whether a previous file with the mode `mode` may be linked: it has
+    /// the permission bits a file written now would get.
+    fn takes_mode(&self, mode: u32) -> bool {
+        self.file_mode.is_none_or(|want| mode & 0o7777 == want)
+    }
+
+    /// Hard-links the previous build's file at `path` into this build.
+    fn link_previous(&self, path: &str) -> bool {
+        self.previous.as_ref().is_some_and(|previous| {
+            rustix::fs::linkat(previous, path, &self.staging_folder, path, AtFlags::empty()).is_ok()
+        })
     }
 }
 
@@ -1097,9 +1130,11 @@ fn umask() -> Option<u32> {
 
 impl Sink for Output {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let written = self.gated(|| self.write_now(path, bytes));
-        self.move_slow_folder()?;
-        written
+        self.write_stamped(path, bytes, false).map(drop)
+    }
+
+    fn write_page(&self, path: &str, bytes: &[u8]) -> Result<Option<Stamp>, Diagnostic> {
+        self.write_stamped(path, bytes, true)
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
@@ -1108,11 +1143,16 @@ impl Sink for Output {
         copied
     }
 
-    fn reuse(&self, path: &str, entry: &crate::render::ledger::Entry) -> bool {
+    fn reuse(&self, path: &str, entry: &Entry, trusted: bool) -> Option<Stamp> {
         let reused = self.gated(|| {
-            self.previous.is_some()
-                && self.full(path).is_ok()
-                && self.link_unchanged(path, entry.len, |old| entry.holds(old))
+            if self.previous.is_none() || self.full(path).is_err() {
+                None
+            } else if trusted {
+                self.link_stamped(path, entry.len, entry.stamp)
+                    .then_some(entry.stamp)
+            } else {
+                self.link_unchanged(path, entry.len, |old| entry.holds(old))
+            }
         });
         // A move that cannot be undone fails the build at its commit.
         let _ = self.move_slow_folder();
@@ -1132,15 +1172,38 @@ impl Output {
         self.pace.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// [`Sink::write`], the gate held.
-    fn write_now(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    /// [`Sink::write`], and with `stamp` [`Sink::write_page`].
+    fn write_stamped(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        stamp: bool,
+    ) -> Result<Option<Stamp>, Diagnostic> {
+        let written = self.gated(|| self.write_now(path, bytes, stamp));
+        self.move_slow_folder()?;
+        written
+    }
+
+    /// [`Output::write_stamped`], the gate held.
+    fn write_now(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        stamp: bool,
+    ) -> Result<Option<Stamp>, Diagnostic> {
         self.full(path)?;
-        if self.link_unchanged(path, bytes.len() as u64, |old| old == bytes) {
-            return Ok(());
+        if let Some(linked) = self.link_unchanged(path, bytes.len() as u64, |old| old == bytes) {
+            return Ok(Some(linked));
         }
         // Named by where it would be published, not by the staging folder.
         self.create(path)
-            .and_then(|mut file| file.write_all(bytes))
+            .and_then(|mut file| {
+                file.write_all(bytes)?;
+                // Asked for only when the ledger keeps it: one call more.
+                stamp
+                    .then(|| file.metadata().map(|meta| Stamp::of(&meta)))
+                    .transpose()
+            })
             .map_err(|e| {
                 Diagnostic::error(format!(
                     "cannot write {}: {e}",
@@ -1154,7 +1217,7 @@ impl Output {
         let full = self.full(path)?;
         if let Ok(meta) = fs::metadata(from) {
             let same = |old: &[u8]| fs::read(from).is_ok_and(|new| new == old);
-            if self.link_unchanged(path, meta.len(), same) {
+            if self.link_unchanged(path, meta.len(), same).is_some() {
                 return Ok(());
             }
         }

@@ -11,10 +11,18 @@
 //! a file or the environment, and the templates of a site that mention
 //! `get_env` are never remembered — so a page whose key has not changed
 //! renders to the same bytes as last time. For each page the ledger keeps its
-//! key and the length and hash of the bytes written. A page is reused only
-//! when its key is the same and the previous build's file still holds those
-//! bytes (it is read and hashed, so a file edited by hand in the output is
-//! rendered again); anything else, including a missing, unreadable or
+//! key, the length and hash of the bytes written, and the file's [`Stamp`]:
+//! its device, inode and modification time. A page is reused only when its
+//! key is the same and the previous build's file still holds those bytes,
+//! so that a file edited by hand in the output is rendered again. That is
+//! told from the file's status alone when its stamp is the one the ledger
+//! keeps and its modification time is older than the newest the build saw
+//! ([`Ledger::trusts`]): a file replaced since has another inode, and a
+//! file written to since has a newer modification time, as `make` and `git`
+//! tell a changed file. A file written within the same tick of the file
+//! system's clock as the last one the build wrote could be written to again
+//! unseen in that tick, so it is read and hashed, as every file is when its
+//! stamp does not match. Anything else, including a missing, unreadable or
 //! damaged ledger, means the page is rendered as usual.
 //!
 //! Ledgers live in the user's cache folder, one file per output folder,
@@ -39,7 +47,11 @@ use crate::interrupt::{self, Pending, Undo};
 
 /// The start of a ledger file's first line, which goes on with the salt of
 /// the build that wrote it; a file that starts otherwise is ignored.
-const HEADER: &str = "bedside page ledger 3";
+const HEADER: &str = "bedside page ledger 4";
+
+/// The start of a ledger file's second line, which goes on with the newest
+/// modification time its builds saw ([`Ledger::trusts`]).
+const NEWEST: &str = "newest ";
 
 /// Identifies the `gen` that rendered: the hash of its sources (`build.rs`).
 const BUILD_ID: &str = env!("BEDSIDE_BUILD_ID");
@@ -56,21 +68,52 @@ pub struct Entry {
     pub len: u64,
     /// The xxh3 hash of the file written.
     pub hash: u64,
+    /// Which file holds it, and when it was last written.
+    pub stamp: Stamp,
 }
 
 impl Entry {
-    /// The entry of a page with key `key` rendered to `bytes`.
-    pub fn of(key: u128, bytes: &[u8]) -> Entry {
+    /// The entry of a page with key `key` rendered to `bytes`, which the
+    /// file stamped `stamp` holds.
+    pub fn of(key: u128, bytes: &[u8], stamp: Stamp) -> Entry {
         Entry {
             key,
             len: bytes.len() as u64,
             hash: xxh3_64(bytes),
+            stamp,
         }
     }
 
     /// Whether `bytes` are what this entry's page was rendered to.
     pub fn holds(&self, bytes: &[u8]) -> bool {
         bytes.len() as u64 == self.len && xxh3_64(bytes) == self.hash
+    }
+}
+
+/// Which file a build wrote and when it was last written: what tells, from
+/// the file's status alone, that it is still the file the build wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub dev: u64,
+    pub ino: u64,
+    pub modified: Time,
+}
+
+/// A file's modification time: seconds and nanoseconds since 1970.
+pub type Time = (i64, u32);
+
+impl Stamp {
+    /// The stamp of a file by its metadata.
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            modified: (
+                meta.mtime(),
+                u32::try_from(meta.mtime_nsec()).unwrap_or(u32::MAX),
+            ),
+        }
     }
 }
 
@@ -83,6 +126,9 @@ pub struct Ledger {
     /// Hashed into every key: this `gen` and the templates.
     salt: u128,
     previous: HashMap<String, Entry>,
+    /// The newest modification time the builds kept in this ledger saw
+    /// (see [`Ledger::trusts`]).
+    newest: Option<Time>,
     current: Mutex<Vec<(String, Entry)>>,
     reused: AtomicUsize,
     /// Whether the templates had warnings: the next build checks them
@@ -104,18 +150,19 @@ impl Ledger {
     ) -> Option<Ledger> {
         let salt = salt(templates?);
         let file = place(site, target, env)?;
-        let previous = if previous {
+        let (previous, newest) = if previous {
             regular(&file)
                 .and_then(|()| fs::read_to_string(&file))
                 .map(|text| parse(&text))
                 .unwrap_or_default()
         } else {
-            HashMap::new()
+            (HashMap::new(), None)
         };
         Some(Ledger {
             file,
             salt,
             previous,
+            newest,
             current: Mutex::new(Vec::new()),
             reused: AtomicUsize::new(0),
             templates_warned: false,
@@ -163,6 +210,18 @@ impl Ledger {
         self.previous.get(path).copied().filter(|e| e.key == key)
     }
 
+    /// Whether the previous build's file of `entry` may be taken for what
+    /// it holds when its stamp is still `entry.stamp`, unread: when it was
+    /// last written before the newest modification time the build saw.
+    /// The file system's clock does not go back, so anything written to the
+    /// file after the build was published has a newer time than that, and
+    /// so another stamp. A file written as late as the newest time may have
+    /// been written to again within the same tick, keeping its time.
+    pub fn trusts(&self, entry: &Entry) -> bool {
+        self.newest
+            .is_some_and(|newest| entry.stamp.modified < newest)
+    }
+
     /// Records what this build wrote at `path`; `reused` when it was not
     /// rendered but linked from the previous build.
     pub fn record(&self, path: &str, entry: Entry, reused: bool) {
@@ -190,7 +249,7 @@ impl Ledger {
             .current
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let mut text = String::with_capacity(64 + entries.len() * 96);
+        let mut text = String::with_capacity(64 + entries.len() * 144);
         let first = first_line(self.salt);
         if self.templates_warned {
             // A first line no build expects: the pages' keys still hold.
@@ -199,13 +258,33 @@ impl Ledger {
         } else {
             text.push_str(&first);
         }
+        let newest = entries
+            .iter()
+            .map(|(_, e)| e.stamp.modified)
+            .chain(self.newest)
+            .max();
+        if let Some((seconds, nanoseconds)) = newest {
+            text.push_str(NEWEST);
+            // Written as its bits, read back the same way.
+            push_hex(&mut text, u128::from(seconds as u64), 0);
+            text.push(' ');
+            push_hex(&mut text, u128::from(nanoseconds), 0);
+            text.push('\n');
+        }
         for (path, e) in &entries {
             if !path.contains(['\n', '\r']) {
                 push_hex(&mut text, e.key, 32);
-                text.push(' ');
-                push_hex(&mut text, u128::from(e.len), 0);
-                text.push(' ');
-                push_hex(&mut text, u128::from(e.hash), 16);
+                for n in [
+                    e.len,
+                    e.hash,
+                    e.stamp.dev,
+                    e.stamp.ino,
+                    e.stamp.modified.0 as u64,
+                    u64::from(e.stamp.modified.1),
+                ] {
+                    text.push(' ');
+                    push_hex(&mut text, u128::from(n), 0);
+                }
                 text.push(' ');
                 text.push_str(path);
                 text.push('\n');
@@ -342,22 +421,47 @@ fn cache_folder(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<Path
     Some(base.join("bedside"))
 }
 
-/// The entries of a ledger file; whatever does not parse is left out.
-fn parse(text: &str) -> HashMap<String, Entry> {
-    let mut lines = text.lines();
+/// The entries of a ledger file, and the newest modification time its
+/// builds saw; whatever does not parse is left out.
+fn parse(text: &str) -> (HashMap<String, Entry>, Option<Time>) {
+    let mut lines = text.lines().peekable();
     if !lines.next().is_some_and(|line| line.starts_with(HEADER)) {
-        return HashMap::new();
+        return (HashMap::new(), None);
     }
-    lines
+    let newest = lines
+        .next_if(|line| line.starts_with(NEWEST))
+        .and_then(|line| {
+            let (seconds, nanoseconds) = line[NEWEST.len()..].split_once(' ')?;
+            let seconds = u64::from_str_radix(seconds, 16).ok()? as i64;
+            Some((seconds, u32::from_str_radix(nanoseconds, 16).ok()?))
+        });
+    let entries = lines
         .filter_map(|line| {
-            let mut fields = line.splitn(4, ' ');
+            let mut fields = line.splitn(8, ' ');
             let key = u128::from_str_radix(fields.next()?, 16).ok()?;
-            let len = u64::from_str_radix(fields.next()?, 16).ok()?;
-            let hash = u64::from_str_radix(fields.next()?, 16).ok()?;
+            let mut number = || u64::from_str_radix(fields.next()?, 16).ok();
+            let (len, hash) = (number()?, number()?);
+            let (dev, ino) = (number()?, number()?);
+            let seconds = number()? as i64;
+            let nanoseconds = u32::try_from(number()?).ok()?;
+            let stamp = Stamp {
+                dev,
+                ino,
+                modified: (seconds, nanoseconds),
+            };
             let path = fields.next()?;
-            Some((path.to_string(), Entry { key, len, hash }))
+            Some((
+                path.to_string(),
+                Entry {
+                    key,
+                    len,
+                    hash,
+                    stamp,
+                },
+            ))
         })
-        .collect()
+        .collect();
+    (entries, newest)
 }
 
 /// Removes the ledgers of output folders not built for [`UNUSED_FOR`].
@@ -519,7 +623,7 @@ mod tests {
         let target = Path::new("/site/public");
         assert!(!Ledger::knows_templates(site, target, Some(1), &cached));
         let ledger = Ledger::open(site, target, Some(1), false, &cached).expect("a ledger");
-        ledger.record("index.html", Entry::of(5, b"<html>"), false);
+        ledger.record("index.html", entry(5), false);
         let written = ledger.write().expect("written");
         // Written but not kept (the build failed at its swap): not known.
         assert!(!Ledger::knows_templates(site, target, Some(1), &cached));
@@ -690,19 +794,70 @@ mod tests {
         );
     }
 
+    /// An entry whose numbers take every digit and sign they may.
+    fn entry(key: u128) -> Entry {
+        let stamp = Stamp {
+            dev: 0x803,
+            ino: u64::MAX,
+            modified: (-1, 999_999_999),
+        };
+        Entry::of(key, b"<html>", stamp)
+    }
+
     #[test]
     fn ledger_files_round_trip_and_damage_is_ignored() {
-        let entry = Entry::of(0xfeed_u128 << 64 | 7, b"<html>");
-        let text = format!(
-            "{HEADER}\n{:032x} {:x} {:016x} stretches/a b/index.html\nnot a line\n",
-            entry.key, entry.len, entry.hash
-        );
-        let parsed = parse(&text);
+        let cache = tempfile::tempdir().expect("a temporary folder");
+        let folder = cache.path().display().to_string();
+        let pairs = [("BEDSIDE_CACHE_DIR", folder.as_str())];
+        let cached = env(&pairs);
+        let (site, target) = (Path::new("/site"), Path::new("/site/public"));
+        let ledger = Ledger::open(site, target, Some(1), false, &cached).expect("a ledger");
+        let entry = entry(0xfeed_u128 << 64 | 7);
+        ledger.record("stretches/a b/index.html", entry, false);
+        let file = ledger.file.clone();
+        ledger.write().expect("written").keep();
+        let text = fs::read_to_string(file).expect("the ledger");
+        let (parsed, newest) = parse(&text);
         assert_eq!(parsed.len(), 1);
         assert_eq!(parsed["stretches/a b/index.html"], entry);
+        assert_eq!(newest, Some((-1, 999_999_999)));
         assert!(entry.holds(b"<html>"));
         assert!(!entry.holds(b"<html "));
-        assert!(parse(&text.replacen("ledger 3", "ledger 2", 1)).is_empty());
-        assert!(parse("").is_empty());
+        let damaged = format!("{text}not a line\n{} 6 1 2 3\n", "0".repeat(32));
+        assert_eq!(parse(&damaged), (parsed, newest));
+        assert_eq!(parse(&text.replacen("ledger 4", "ledger 3", 1)).0.len(), 0);
+        assert_eq!(parse(""), (HashMap::new(), None));
+    }
+
+    /// A file is taken by its stamp only when it was written before the
+    /// newest time the builds saw; the newest time only grows.
+    #[test]
+    fn only_files_older_than_the_newest_time_seen_are_trusted_by_their_stamp() {
+        let cache = tempfile::tempdir().expect("a temporary folder");
+        let folder = cache.path().display().to_string();
+        let pairs = [("BEDSIDE_CACHE_DIR", folder.as_str())];
+        let cached = env(&pairs);
+        let (site, target) = (Path::new("/site"), Path::new("/site/public"));
+        let at = |seconds: i64, nanoseconds: u32| {
+            let mut e = entry(1);
+            e.stamp.modified = (seconds, nanoseconds);
+            e
+        };
+        let build = |entries: &[Entry]| {
+            let ledger = Ledger::open(site, target, Some(1), true, &cached).expect("a ledger");
+            for (i, e) in entries.iter().enumerate() {
+                ledger.record(&format!("{i}/index.html"), *e, false);
+            }
+            ledger.write().expect("written").keep();
+            Ledger::open(site, target, Some(1), true, &cached).expect("a ledger")
+        };
+        let fresh = Ledger::open(site, target, Some(1), false, &cached).expect("a ledger");
+        assert!(!fresh.trusts(&at(5, 0)), "no time seen yet");
+        let next = build(&[at(5, 0), at(7, 10), at(7, 9)]);
+        assert_eq!(next.newest, Some((7, 10)));
+        assert!(next.trusts(&at(5, 0)) && next.trusts(&at(7, 9)));
+        assert!(!next.trusts(&at(7, 10)), "written in the newest tick");
+        // A build that writes only older files keeps the newest time.
+        assert_eq!(build(&[at(6, 0)]).newest, Some((7, 10)));
     }
 }

@@ -50,14 +50,22 @@ impl Teardown {
 pub trait Sink: Sync {
     /// Writes a file at a site path.
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+    /// Writes a page at a site path, and says which file now holds it on
+    /// disk, for the ledger (`None`: it cannot tell, and the page is not
+    /// kept in the ledger).
+    fn write_page(&self, path: &str, bytes: &[u8]) -> Result<Option<ledger::Stamp>, Diagnostic> {
+        self.write(path, bytes).map(|()| None)
+    }
     /// Copies a file to a site path.
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic>;
     /// Puts the previous build's file at a site path into this build, when
-    /// it holds what `entry` says was written there. Returns whether it did;
-    /// when not, the page is rendered and written.
-    fn reuse(&self, path: &str, entry: &ledger::Entry) -> bool {
-        let _ = (path, entry);
-        false
+    /// it still holds what `entry` says was written there: told by its
+    /// stamp alone when the ledger `trusted` it ([`ledger::Ledger::trusts`]),
+    /// else by reading it. Returns the stamp of the file it put there; when
+    /// none, the page is rendered and written.
+    fn reuse(&self, path: &str, entry: &ledger::Entry, trusted: bool) -> Option<ledger::Stamp> {
+        let _ = (path, entry, trusted);
+        None
     }
 }
 
@@ -1033,9 +1041,10 @@ impl<'a> Renderer<'a> {
             .ledger
             .map(|ledger| self.key(ledger, template, path, &data));
         if let (Some(ledger), Some(key)) = (self.ledger, key) {
-            let reused = ledger
-                .unchanged(path, key)
-                .filter(|entry| out.sink.reuse(path, entry));
+            let reused = ledger.unchanged(path, key).and_then(|entry| {
+                let stamp = out.sink.reuse(path, &entry, ledger.trusts(&entry))?;
+                Some(ledger::Entry { stamp, ..entry })
+            });
             if let Some(entry) = reused {
                 ledger.record(path, entry, true);
                 self.give_back_map(data.map, None, &[]);
@@ -1119,9 +1128,13 @@ impl<'a> Renderer<'a> {
             second_main_headings(meta, &spans, html, &mut out.problems);
             remember &= out.problems.len() == before;
         }
-        out.sink.write(path, html)?;
-        if let (Some(ledger), Some(key), true) = (self.ledger, key, remember) {
-            ledger.record(path, ledger::Entry::of(key, html), false);
+        match (self.ledger, key, remember) {
+            (Some(ledger), Some(key), true) => {
+                if let Some(stamp) = out.sink.write_page(path, html)? {
+                    ledger.record(path, ledger::Entry::of(key, html, stamp), false);
+                }
+            }
+            _ => out.sink.write(path, html)?,
         }
         out.stats.pages += 1;
         out.stats.files += 1;
