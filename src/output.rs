@@ -978,14 +978,8 @@ impl Output {
         let Ok(stat) = rustix::fs::statat(previous, path, AtFlags::SYMLINK_NOFOLLOW) else {
             return false;
         };
-        let found = Stamp {
-            dev: stat.st_dev,
-            ino: stat.st_ino,
-            modified: (
-                stat.st_mtime,
-                u32::try_from(stat.st_mtime_nsec).unwrap_or(u32::MAX),
-            ),
-        };
+        let nanoseconds = i64::try_from(stat.st_mtime_nsec).unwrap_or(-1);
+        let found = Stamp::new(stat.st_dev, stat.st_ino, stat.st_mtime, nanoseconds);
         FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
             && u64::try_from(stat.st_size).is_ok_and(|size| size == len)
             && found == stamp

@@ -103,17 +103,20 @@ pub struct Stamp {
 pub type Time = (i64, u32);
 
 impl Stamp {
+    /// The stamp of the file `ino` on the device `dev`, last modified at
+    /// `seconds` and `nanoseconds` since 1970, as `stat` gives them.
+    pub fn new(dev: u64, ino: u64, seconds: i64, nanoseconds: i64) -> Stamp {
+        Stamp {
+            dev,
+            ino,
+            modified: (seconds, u32::try_from(nanoseconds).unwrap_or(u32::MAX)),
+        }
+    }
+
     /// The stamp of a file by its metadata.
     pub fn of(meta: &std::fs::Metadata) -> Stamp {
         use std::os::unix::fs::MetadataExt;
-        Stamp {
-            dev: meta.dev(),
-            ino: meta.ino(),
-            modified: (
-                meta.mtime(),
-                u32::try_from(meta.mtime_nsec()).unwrap_or(u32::MAX),
-            ),
-        }
+        Stamp::new(meta.dev(), meta.ino(), meta.mtime(), meta.mtime_nsec())
     }
 }
 
