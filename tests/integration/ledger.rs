@@ -242,6 +242,49 @@ fn a_page_edited_in_the_output_is_rendered_again() {
     l.assert_as_from_scratch();
 }
 
+/// A page file written in the build's last tick of the file system's clock
+/// is read before it is taken: were it written to again within that tick,
+/// its time would not tell. Here it is edited in place and given back its
+/// time, and is still rendered again.
+#[test]
+fn a_page_written_in_the_builds_last_tick_is_read_even_with_its_time_given_back() {
+    let l = Ledgered::new("full");
+    let (_, total) = reused(&l.build(&[]));
+    let text = std::fs::read_to_string(l.ledger_file()).unwrap();
+    let newest = text
+        .lines()
+        .find_map(|line| line.strip_prefix("newest "))
+        .and_then(|rest| rest.split_once(' '))
+        .map(|(s, ns)| {
+            let s = u64::from_str_radix(s, 16).unwrap();
+            (s, u32::from_str_radix(ns, 16).unwrap())
+        })
+        .expect("the ledger's newest time");
+    let modified = |path: &Path| {
+        let time = std::fs::metadata(path).unwrap().modified().unwrap();
+        let since = time.duration_since(std::time::UNIX_EPOCH).unwrap();
+        (time, (since.as_secs(), since.subsec_nanos()))
+    };
+    let page = text
+        .lines()
+        .filter_map(|line| line.splitn(8, ' ').nth(7))
+        .map(|path| l.site.path(&format!("public/{path}")))
+        .find(|path| modified(path).1 == newest)
+        .expect("a page written at the newest time");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let edited = html.replacen("<title>", "<TITLE>", 1);
+    assert_ne!(edited, html);
+    let (time, _) = modified(&page);
+    let mut file = std::fs::OpenOptions::new().write(true).open(&page).unwrap();
+    std::io::Write::write_all(&mut file, edited.as_bytes()).unwrap();
+    file.set_modified(time).unwrap();
+    drop(file);
+    assert_eq!(modified(&page).1, newest, "the time is given back");
+    assert_eq!(reused(&l.build(&[])), (total - 1, total));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), html);
+    l.assert_as_from_scratch();
+}
+
 #[test]
 fn a_damaged_or_missing_ledger_only_means_every_page_is_rendered() {
     let l = Ledgered::new("full");
