@@ -974,10 +974,10 @@ impl<'a> Renderer<'a> {
         context.insert_value("site", self.site_value.take(|| to_json(&self.site_context)));
         // The navigation is made from the shared one and `path` and `root`
         // alone, which the context also holds under `page_path` and `root`:
-        // [`Renderer::key`] counts on it.
-        let mut nav = self.nav_value.take(|| to_json(&self.nav));
-        set_current(&mut nav, Some((path, root)));
-        context.insert_value("nav", nav);
+        // [`Renderer::key`] counts on it. It is marked for this page only
+        // when the page is rendered ([`mark_nav`]): a page taken from the
+        // previous build needs only its key.
+        context.insert_value("nav", self.nav_value.take(|| to_json(&self.nav)));
         context.insert("root", root);
         context.insert("page_path", path);
         let canonical = self
@@ -993,14 +993,19 @@ impl<'a> Renderer<'a> {
         self.stretch_values[i].take(|| to_json(&self.stretches[i]))
     }
 
-    /// Gives the lent values of a rendered page's context back to their pools.
+    /// Gives the lent values of a rendered page's context back to their
+    /// pools, the navigation no longer marked for the page.
     fn give_back(&self, context: Context, stretch: Option<usize>, listed: &[usize]) {
-        if let serde_json::Value::Object(map) = context.into_json() {
+        if let serde_json::Value::Object(mut map) = context.into_json() {
+            if let Some(nav) = map.get_mut("nav") {
+                set_current(nav, None);
+            }
             self.give_back_map(map, stretch, listed);
         }
     }
 
-    /// [`Renderer::give_back`] for a context not made into Tera's.
+    /// [`Renderer::give_back`] for a context not made into Tera's, whose
+    /// navigation was not marked.
     fn give_back_map(
         &self,
         mut map: serde_json::Map<String, serde_json::Value>,
@@ -1010,8 +1015,7 @@ impl<'a> Renderer<'a> {
         if let Some(site) = map.remove("site") {
             self.site_value.give(site);
         }
-        if let Some(mut nav) = map.remove("nav") {
-            set_current(&mut nav, None);
+        if let Some(nav) = map.remove("nav") {
             self.nav_value.give(nav);
         }
         if let (Some(i), Some(value)) = (stretch, map.remove("stretch")) {
@@ -1086,6 +1090,7 @@ impl<'a> Renderer<'a> {
             map.insert("stretches".to_string(), serde_json::Value::Array(values));
         }
         let listed = listed.unwrap_or_default();
+        mark_nav(&mut map);
         let mut context = Context::from_value(serde_json::Value::Object(map)).unwrap_or_default();
         // Without `gen serve`'s cache the page is rendered into a buffer as
         // large as this template's largest page so far: no growing, no copy.
@@ -1726,6 +1731,21 @@ struct PageSummary<'a> {
     path: String,
     description: Option<&'a str>,
     role: Option<&'static str>,
+}
+
+/// Marks a page's navigation for the page: [`set_current`] with the page's
+/// path and `root`, which its context holds.
+fn mark_nav(map: &mut serde_json::Map<String, serde_json::Value>) {
+    let text = |name: &str| {
+        map.get(name)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    };
+    if let (Some(path), Some(root)) = (text("page_path"), text("root")) {
+        if let Some(nav) = map.get_mut("nav") {
+            set_current(nav, Some((&path, &root)));
+        }
+    }
 }
 
 /// Marks the navigation entry of the page at `path` as current, and only it.
