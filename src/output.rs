@@ -961,8 +961,9 @@ impl Output {
         if !meta.is_file() || meta.len() != len || !self.takes_mode(mode) {
             return None;
         }
-        let mut old_bytes = vec![0; usize::try_from(len).ok()?];
-        if old.read_exact(&mut old_bytes).is_err() || !same(&old_bytes) {
+        let mut old_bytes = Vec::with_capacity(usize::try_from(len).ok()?);
+        let read = (&mut old).take(len).read_to_end(&mut old_bytes);
+        if read.is_err() || old_bytes.len() as u64 != len || !same(&old_bytes) {
             return None;
         }
         self.link_previous(path).then(|| Stamp::of(&meta))

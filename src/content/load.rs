@@ -361,10 +361,11 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         .help(help));
     }
     // One read of the size the file has (`fs::read` would look the size up
-    // again, and read once more to find the end). The size is at most
-    // 4 MiB, checked above.
-    let mut bytes = vec![0; size as usize];
-    std::io::Read::read_exact(&mut file, &mut bytes).map_err(io_error)?;
+    // again, and read once more to find the end), into room that is not
+    // zeroed first. The size is at most 4 MiB, checked above.
+    let mut bytes = Vec::with_capacity(size as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, size), &mut bytes)
+        .map_err(io_error)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(shown, text)),
