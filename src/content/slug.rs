@@ -29,7 +29,15 @@ pub fn slugify(text: &str) -> String {
             let mut chars = grapheme.chars();
             match (chars.next(), chars.next()) {
                 (Some(c), None) if c.is_ascii() => add(c.to_ascii_lowercase()),
-                (Some(c), None) => c.to_lowercase().for_each(&mut add),
+                (Some(c), None) => {
+                    let mut lower = c.to_lowercase();
+                    match (lower.next(), lower.next()) {
+                        (Some(l), None) => add(l),
+                        // `İ` lower-cases to `i` and a combining dot above:
+                        // a letter with a mark, outside `[a-z0-9]` as `ü` is.
+                        _ => add('-'),
+                    }
+                }
                 _ => add('-'),
             }
         }
@@ -152,6 +160,10 @@ mod tests {
         // The Kelvin sign's lower case is the ASCII `k`; `Ä`'s is not ASCII.
         assert_eq!(slugify("\u{212A}nee Hug"), "knee-hug");
         assert_eq!(slugify("Ärmel-Dehnung"), "rmel-dehnung");
+        // `İ` lower-cases to two characters, `i` and a combining dot: one
+        // letter outside ASCII, never a dash inside the word.
+        assert_eq!(slugify("İstanbul"), "stanbul");
+        assert_eq!(slugify("Kadıköy İskelesi"), "kad-k-y-skelesi");
     }
 
     #[test]
