@@ -966,7 +966,7 @@ impl Output {
         if read.is_err() || old_bytes.len() as u64 != len || !same(&old_bytes) {
             return None;
         }
-        self.link_previous(path).then(|| Stamp::of(&meta))
+        self.link_previous(previous, path).then(|| Stamp::of(&meta))
     }
 
     /// Hard-links `path` from the previous build when the file there is
@@ -985,7 +985,7 @@ impl Output {
             && u64::try_from(stat.st_size).is_ok_and(|size| size == len)
             && found == stamp
             && self.takes_mode(stat.st_mode)
-            && self.link_previous(path)
+            && self.link_previous(previous, path)
     }
 
     /// Whether a previous file with the mode `mode` may be linked: it has
@@ -995,10 +995,8 @@ impl Output {
     }
 
     /// Hard-links the previous build's file at `path` into this build.
-    fn link_previous(&self, path: &str) -> bool {
-        self.previous.as_ref().is_some_and(|previous| {
-            rustix::fs::linkat(previous, path, &self.staging_folder, path, AtFlags::empty()).is_ok()
-        })
+    fn link_previous(&self, previous: &OwnedFd, path: &str) -> bool {
+        rustix::fs::linkat(previous, path, &self.staging_folder, path, AtFlags::empty()).is_ok()
     }
 }
 
